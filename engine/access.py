@@ -1,0 +1,56 @@
+"""Who may act on which case: a user's role must be the task's lane, and their organisation a party.
+
+Each case names its parties in its data (`ap_setting`, `host_school`, `home_school`,
+`local_authority`); a user whose account carries an organisation may act only on cases where the
+organisation they act for is that party.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .errors import Forbidden
+from .models import User
+
+LANE_ROLES = ("ap_setting", "la_admissions", "host_school", "home_school")
+ROLES = (*LANE_ROLES, "la_attendance", "outreach", "process_owner", "auditor", "admin")
+SYSTEM_ACTORS = ("system", "scheduler")
+_PARTY_FIELD = {
+    "ap_setting": "ap_setting",
+    "host_school": "host_school",
+    "home_school": "home_school",
+    "la_admissions": "local_authority",
+}
+
+
+def authorise(session: Session, actor: str, lane: str | None, case_data: dict[str, Any] | None) -> User | None:
+    """Raise Forbidden unless `actor` may act in `lane` (None: any party) on a case with this data."""
+    if actor in SYSTEM_ACTORS:
+        return None
+    user = session.scalar(select(User).where(User.name == actor))
+    if user is None:
+        raise Forbidden(f"unknown user {actor!r}: add them with `reintegrate user add`")
+    if user.role == "admin":
+        return user
+    if user.role == "auditor":
+        raise Forbidden(f"{actor} is an auditor and reads cases only")
+    if lane is not None and user.role != lane:
+        raise Forbidden(f"{actor} ({user.role}) cannot do a task for {lane}")
+    if lane is None and user.role not in LANE_ROLES:
+        raise Forbidden(f"{actor} ({user.role}) takes no part in reintegration cases")
+    party = (case_data or {}).get(_PARTY_FIELD.get(user.role, ""))
+    if user.org and party and party != user.org:
+        raise Forbidden(f"{actor} acts for {user.org}, which is not this case's {user.role.replace('_', ' ')}")
+    return user
+
+
+def add_user(session: Session, name: str, role: str, org: str | None, now) -> User:
+    if role not in ROLES:
+        raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+    if session.scalar(select(User).where(User.name == name)) is not None:
+        raise ValueError(f"user {name!r} already exists")
+    user = User(name=name, role=role, org=org, created_at=now)
+    session.add(user)
+    return user

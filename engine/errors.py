@@ -1,0 +1,66 @@
+"""Errors the engine raises. Each carries a message fit to show a person as it is."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class EngineError(Exception):
+    """Base class: something the caller asked for cannot be done."""
+
+    exit_code = 1
+
+
+class NotFound(EngineError):
+    """An unknown case, task, process or user."""
+
+    exit_code = 4
+
+
+class Conflict(EngineError):
+    """The case changed under the caller: a stale task, a lost race. Nothing was written."""
+
+    exit_code = 5
+
+
+class Forbidden(EngineError):
+    """The acting user may not do this."""
+
+    exit_code = 3
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One problem found in a BPMN file, located by file and line."""
+
+    file: str
+    line: int | None
+    message: str
+    element: str | None = None
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line if self.line is not None else 0}"
+        what = f"{self.element}: {self.message}" if self.element else self.message
+        return f"{where}: {what}"
+
+
+class InvalidProcess(EngineError):
+    """A BPMN document failed validation; `problems` lists every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        super().__init__("; ".join(str(p) for p in problems))
+
+
+class InvalidData(EngineError):
+    """Submitted data failed validation; `errors` maps field id to a message."""
+
+    exit_code = 2
+
+    def __init__(self, errors: dict[str, str], context: str = ""):
+        self.errors = errors
+        detail = "; ".join(f"{field}: {msg}" for field, msg in errors.items())
+        super().__init__(f"{context}: {detail}" if context else detail)
+
+
+class HandlerFailed(EngineError):
+    """A service-task handler raised; the case is left as it was before the call."""

@@ -1,0 +1,253 @@
+"""The engine's public operations. Callers pass the session and commit: one call, one transaction."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from . import forms
+from .access import ROLES, authorise
+from .clock import Clock
+from .errors import Conflict, InvalidData, InvalidProcess, NotFound
+from .history import event_json
+from .models import Case, HistoryEvent, ProcessVersion, ReadyTask, Timer
+from .registry import HandlerRegistry
+from .runtime import CaseRun, SpecCache
+from .serialization import StateSerializer
+from .validation import validate_document
+from .shapes import case_json, task_json
+
+
+@dataclass
+class Deployed:
+    process: str
+    version: int
+    created: bool
+
+    def to_json(self) -> dict[str, Any]:
+        return {"process": self.process, "version": self.version, "created": self.created}
+
+
+class Engine:
+    """Deploy processes, run cases, complete tasks, deliver messages, fire timers."""
+
+    def __init__(self, session: Session, clock: Clock, registry: HandlerRegistry, policy: Any,
+                 specs: SpecCache | None = None, serializer: StateSerializer | None = None):
+        self.session, self.clock, self.registry, self.policy = session, clock, registry, policy
+        self.specs = specs or SpecCache()
+        self.serializer = serializer or StateSerializer()
+
+    # -- process versions ---------------------------------------------------------------------
+    def validate(self, content: bytes, filename: str) -> list:
+        return validate_document(content, filename, self.registry, ROLES)
+
+    def deploy(self, content: bytes, filename: str, actor: str = "system") -> Deployed:
+        """Store a new immutable version; the same content twice is a no-op that says so."""
+        problems = self.validate(content, filename)
+        if problems:
+            raise InvalidProcess(problems)
+        digest = hashlib.sha256(content).hexdigest()
+        existing = self.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
+        if existing is not None:
+            return Deployed(existing.process_key, existing.version, created=False)
+        parsed = self.specs_parse(content, filename)
+        last = self.session.scalar(select(func.max(ProcessVersion.version))
+                                   .where(ProcessVersion.process_key == parsed.key)) or 0
+        self.session.add(ProcessVersion(
+            process_key=parsed.key, version=last + 1, content_hash=digest, filename=filename,
+            bpmn_xml=content.decode(), info=parsed.info.to_json(), deployed_at=self.clock.now(),
+            deployed_by=actor))
+        self.session.flush()
+        return Deployed(parsed.key, last + 1, created=True)
+
+    def specs_parse(self, content: bytes, filename: str):
+        from .parser import parse_document
+
+        return parse_document(content, filename)
+
+    def versions(self) -> list[dict[str, Any]]:
+        counts = dict(self.session.execute(
+            select(Case.process_version_id, func.count()).group_by(Case.process_version_id)).all())
+        rows = self.session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key,
+                                                                    ProcessVersion.version))
+        return [{"process": v.process_key, "version": v.version, "hash": v.content_hash[:12],
+                 "file": v.filename, "deployed_at": v.deployed_at.isoformat(), "deployed_by": v.deployed_by,
+                 "cases": counts.get(v.id, 0)} for v in rows]
+
+    def _latest(self, process_key: str) -> ProcessVersion:
+        version = self.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
+                                      .order_by(ProcessVersion.version.desc()).limit(1))
+        if version is None:
+            raise NotFound(f"no process {process_key!r} is deployed (see `reintegrate process list`)")
+        return version
+
+    # -- cases --------------------------------------------------------------------------------
+    def start_case(self, process_key: str, data: Any, actor: str) -> dict[str, Any]:
+        """Validate the start form, create the case and run it to its first waits."""
+        version = self._latest(process_key)
+        parsed = self.specs.get(version)
+        values, errors = forms.clean(parsed.info.start_form, data)
+        if errors:
+            raise InvalidData(errors, f"cannot start {process_key}")
+        authorise(self.session, actor, None, values)
+        now = self.clock.now()
+        case = Case(id=_new_case_id(process_key), process_version_id=version.id, process_key=process_key,
+                    status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
+                    started_by=actor, created_at=now, updated_at=now)
+        self.session.add(case)
+        workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
+        run = CaseRun(self.session, case, parsed, now, self.registry, self.policy, self.serializer, actor,
+                      workflow=workflow)
+        for task in workflow.get_tasks(state=TaskState.READY):
+            task.data.update(values)
+        run.history.append(now, actor, "case_started", None,
+                           {"process": process_key, "version": version.version, "data": values})
+        self._step(run)
+        return self.show_case(case.id)
+
+    def show_case(self, case_id: str) -> dict[str, Any]:
+        case = self._case(case_id)
+        version = self.session.get(ProcessVersion, case.process_version_id)
+        tasks = self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id)
+                                     .order_by(ReadyTask.created_at, ReadyTask.id)).all()
+        timers = self.session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at)).all()
+        info = self.specs.get(version).info
+        return case_json(case, version, [task_json(t, info) for t in tasks], timers)
+
+    def _case(self, case_id: str) -> Case:
+        case = self.session.get(Case, case_id)
+        if case is None:
+            raise NotFound(f"no case {case_id!r}")
+        return case
+
+    def _run(self, case: Case, actor: str) -> CaseRun:
+        version = self.session.get(ProcessVersion, case.process_version_id)
+        return CaseRun(self.session, case, self.specs.get(version), self.clock.now(), self.registry,
+                       self.policy, self.serializer, actor)
+
+    def _step(self, run: CaseRun) -> None:
+        run.workflow.do_engine_steps()
+        run.workflow.refresh_waiting_tasks()
+        run.workflow.do_engine_steps()
+        run.save()
+        try:
+            self.session.flush()
+        except StaleDataError:
+            raise Conflict(f"case {run.case.id} was changed by someone else at the same time; "
+                           "nothing was saved, reload and try again") from None
+
+    # -- tasks --------------------------------------------------------------------------------
+    def list_tasks(self, case_id: str | None = None, lane: str | None = None) -> list[dict[str, Any]]:
+        query = select(ReadyTask, Case.process_version_id).join(Case)
+        if case_id:
+            self._case(case_id)
+            query = query.where(ReadyTask.case_id == case_id)
+        if lane:
+            query = query.where(ReadyTask.lane == lane)
+        rows = self.session.execute(query.order_by(ReadyTask.due.is_(None), ReadyTask.due, ReadyTask.created_at))
+        out = []
+        for task, version_id in rows:
+            out.append(task_json(task, self.specs.get(self.session.get(ProcessVersion, version_id)).info))
+        return out
+
+    def show_task(self, task_id: str) -> dict[str, Any]:
+        task = self.session.get(ReadyTask, task_id)
+        if task is None:
+            raise NotFound(self._gone_message(task_id))
+        case = self._case(task.case_id)
+        version = self.session.get(ProcessVersion, case.process_version_id)
+        return task_json(task, self.specs.get(version).info)
+
+    def _gone_message(self, task_id: str) -> str:
+        done = self.session.scalar(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")
+                                   .where(HistoryEvent.data["task_id"].as_string() == task_id))
+        if done is not None:
+            return (f"task {task_id} is no longer ready: {done.actor} completed it at "
+                    f"{done.at.isoformat()} (case {done.case_id})")
+        return f"no ready task {task_id!r}"
+
+    def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
+        """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
+        row = self.session.get(ReadyTask, task_id)
+        if row is None:
+            message = self._gone_message(task_id)
+            raise (Conflict(message) if "no longer ready" in message else NotFound(message))
+        case = self._case(row.case_id)
+        run = self._run(case, actor)
+        info = run.parsed.info.user_tasks[row.element]
+        authorise(self.session, actor, info.lane, case.data)
+        task = run.find_task(task_id)
+        if task is None or task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} is no longer ready; reload the case")
+        values, errors = forms.clean(info.form, data)
+        if not errors:
+            for validator in self.registry.validators(row.element):
+                errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
+        if errors:
+            raise InvalidData(errors, f"{info.title} ({row.element})")
+        task.data.update(values)
+        run.merge_data(values)
+        run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
+        task.run()
+        self._step(run)
+        return self.show_case(case.id)
+
+    # -- messages and timers --------------------------------------------------------------------
+    def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
+        case = self._case(case_id)
+        if case.status != "running":
+            raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
+        if not isinstance(data, dict):
+            raise InvalidData({"_": "message data must be a JSON object"}, name)
+        run = self._run(case, actor)
+        authorise(self.session, actor, None, case.data)
+        event = BpmnEvent(MessageEventDefinition(name), data)
+        try:
+            run.workflow.send_event(event)
+        except WorkflowException:
+            raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
+        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": data})
+        self._step(run)
+        return self.show_case(case_id)
+
+    def fire_due_timers(self, limit: int = 1000) -> list[dict[str, Any]]:
+        """Fire every timer due now, once. Returns what fired (case and element)."""
+        now = self.clock.now()
+        due = self.session.execute(select(Timer.case_id, Timer.element).where(Timer.due_at <= now)
+                                   .order_by(Timer.due_at).limit(limit)).all()
+        fired = []
+        for case_id in dict.fromkeys(c for c, _ in due):
+            run = self._run(self._case(case_id), "scheduler")
+            run.history.append(now, "scheduler", "timer_fired", None,
+                               {"elements": [e for c, e in due if c == case_id]})
+            run.workflow.refresh_timers()
+            self._step(run)
+            fired += [{"case_id": c, "task": e} for c, e in due if c == case_id]
+        return fired
+
+    def history(self, case_id: str) -> list[dict[str, Any]]:
+        self._case(case_id)
+        events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
+                                      .order_by(HistoryEvent.seq))
+        return [event_json(e) for e in events]
+
+
+def _new_case_id(process_key: str) -> str:
+    prefix = "".join(part[0] for part in process_key.split("_"))[:3].upper() or "C"
+    return f"{prefix}-{secrets.token_hex(4).upper()}"
+
+
+def _initials(name: Any) -> str:
+    if not isinstance(name, str):
+        return ""
+    return "".join(part[0].upper() for part in name.split() if part)[:4]

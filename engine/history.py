@@ -1,0 +1,67 @@
+"""The append-only, hash-chained history of each case (ARCHITECTURE rule 6)."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import HistoryEvent
+
+GENESIS = "0" * 64
+
+
+def event_hash(prev_hash: str, case_id: str, seq: int, at: datetime, actor: str, kind: str,
+               element: str | None, data: dict[str, Any]) -> str:
+    """SHA-256 over the previous hash and this event's content, in canonical JSON."""
+    body = json.dumps(
+        {"case": case_id, "seq": seq, "at": at.isoformat(), "actor": actor, "kind": kind,
+         "element": element, "data": data},
+        sort_keys=True, separators=(",", ":"), default=str,
+    )
+    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
+
+
+class HistoryWriter:
+    """Appends events for one case within the caller's transaction."""
+
+    def __init__(self, session: Session, case_id: str):
+        self._session = session
+        self._case_id = case_id
+        last = session.execute(
+            select(HistoryEvent.seq, HistoryEvent.hash)
+            .where(HistoryEvent.case_id == case_id)
+            .order_by(HistoryEvent.seq.desc())
+            .limit(1)
+        ).first()
+        self._seq, self._hash = (last.seq, last.hash) if last else (0, GENESIS)
+
+    def append(self, at: datetime, actor: str, kind: str, element: str | None = None,
+               data: dict[str, Any] | None = None) -> HistoryEvent:
+        data = data or {}
+        self._seq += 1
+        digest = event_hash(self._hash, self._case_id, self._seq, at, actor, kind, element, data)
+        event = HistoryEvent(case_id=self._case_id, seq=self._seq, at=at, actor=actor, kind=kind,
+                             element=element, data=data, prev_hash=self._hash, hash=digest)
+        self._session.add(event)
+        self._hash = digest
+        return event
+
+
+def verify_chain(events: list[HistoryEvent]) -> int | None:
+    """Return the seq of the first event whose hash does not match its content, or None."""
+    prev = GENESIS
+    for e in events:
+        expected = event_hash(prev, e.case_id, e.seq, e.at, e.actor, e.kind, e.element, e.data)
+        if e.prev_hash != prev or e.hash != expected:
+            return e.seq
+        prev = e.hash
+    return None
+
+
+def event_json(e: HistoryEvent) -> dict[str, Any]:
+    return {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "kind": e.kind,
+            "element": e.element, "data": e.data, "hash": e.hash}

@@ -1,0 +1,89 @@
+"""The BPMN parser: SpiffWorkflow's CamundaParser, plus topics on service tasks and clocked timers."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    DurationTimerEventDefinition,
+    TimeDateEventDefinition,
+)
+from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent
+from SpiffWorkflow.camunda.parser.CamundaParser import CamundaParser
+from SpiffWorkflow.camunda.parser.event_parsers import (
+    CamundaBoundaryEventParser,
+    CamundaIntermediateCatchEventParser,
+    CamundaStartEventParser,
+)
+from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
+
+from .process_info import NS, ProcessInfo, describe
+from .specs import ClockedDuration, ClockedTimeDate, TopicServiceTask
+
+
+class TopicServiceTaskParser(CamundaTaskParser):
+    def create_task(self):
+        topic = self.node.get(f"{{{CAMUNDA_MODEL_NS}}}topic") or ""
+        return self.spec_class(self.spec, self.bpmn_id, topic=topic, **self.bpmn_attributes)
+
+
+class _ClockedTimers:
+    """Swap SpiffWorkflow's wall-clock timers for ones that read the engine's clock."""
+
+    def parse_timer_event(self, event):
+        parsed = super().parse_timer_event(event)
+        kind = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration}
+        cls = kind.get(type(parsed))
+        if cls is None:
+            return parsed
+        return cls(parsed.name, parsed.expression, description=parsed.description)
+
+
+class _StartParser(_ClockedTimers, CamundaStartEventParser):
+    pass
+
+
+class _CatchParser(_ClockedTimers, CamundaIntermediateCatchEventParser):
+    pass
+
+
+class _BoundaryParser(_ClockedTimers, CamundaBoundaryEventParser):
+    pass
+
+
+class ProcessParser(CamundaParser):
+    OVERRIDE_PARSER_CLASSES = {
+        **CamundaParser.OVERRIDE_PARSER_CLASSES,
+        full_tag("serviceTask"): (TopicServiceTaskParser, TopicServiceTask),
+        full_tag("startEvent"): (_StartParser, StartEvent),
+        full_tag("intermediateCatchEvent"): (_CatchParser, IntermediateCatchEvent),
+        full_tag("boundaryEvent"): (_BoundaryParser, BoundaryEvent),
+    }
+
+
+@dataclass
+class ParsedProcess:
+    """A parsed diagram: SpiffWorkflow's specs to run it and the description to show it."""
+
+    key: str
+    spec: object
+    subprocess_specs: dict
+    info: ProcessInfo
+
+
+def executable_processes(root) -> list:
+    return [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "true") != "false"]
+
+
+def parse_document(content: bytes, filename: str = "<bpmn>") -> ParsedProcess:
+    """Parse a BPMN document with one executable process. Raises on any problem; validate first."""
+    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    processes = executable_processes(root)
+    if len(processes) != 1:
+        raise ValueError(f"{filename}: expected one executable process, found {len(processes)}")
+    parser = ProcessParser()
+    parser.add_bpmn_xml(etree.ElementTree(root), filename=filename)
+    key = processes[0].get("id")
+    info, _ = describe(root, processes[0])
+    return ParsedProcess(key, parser.get_spec(key), parser.get_subprocess_specs(key), info)

@@ -1,0 +1,157 @@
+"""Authority policy: the deadlines and contacts that vary by local authority, as configuration.
+
+The seed documents fix the defaults (20 school days for a Fair Access offer, reviews at 2/4/6 weeks,
+a 6-week limit on part-time timetables, 2 days to copy the LA, a 12-week placement); an authority
+overrides any of them in ``processes/policy.toml`` without touching code (architecture rule 9).
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+import zoneinfo
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from engine.calendar import SchoolCalendar
+
+__all__ = ["DEFAULT_POLICY_PATH", "Policy", "load_policy"]
+
+DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "processes" / "policy.toml"
+
+
+@dataclass(frozen=True)
+class Policy:
+    """One authority's rules. Construct with ``load_policy``; the defaults are the seed values."""
+
+    authority_name: str = "Example Local Authority"
+    la_admissions_email: str = "admissions@authority.example"
+    la_attendance_email: str = "attendance@authority.example"
+    #: Seed 002: once referred to Fair Access, a school place must be offered within 20 school days.
+    fair_access_school_days: int = 20
+    #: Seed 002: the initial meeting sets interim reviews at 2 and 4 weeks and a final one at 6.
+    review_weeks: tuple[int, ...] = (2, 4, 6)
+    #: Seed 002: the final placement review is within 6 weeks of the start date.
+    final_review_max_weeks: int = 6
+    #: Seed 004: a part-time timetable returns to full time within a maximum of 6 weeks.
+    timetable_max_weeks: int = 6
+    #: Seed 004: the school sends the LA a copy of the agreed hours and plan within 2 days.
+    la_notice_days: int = 2
+    #: Seed 003: no young person stays on the re-engagement programme for more than 12 weeks.
+    placement_max_weeks: int = 12
+    #: Seed 003: two Core Offer Inclusion Placements per school per term.
+    core_places_per_school_per_term: int = 2
+    #: Local hour on the morning after a missed deadline at which it is escalated.
+    escalation_hour: int = 9
+    timezone: str = "Europe/London"
+    #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
+    calendar: dict[str, Any] = field(default_factory=dict)
+
+    def school_calendar(self) -> SchoolCalendar:
+        """The school calendar this policy describes, built once per distinct calendar config."""
+        return _calendar_for(_freeze(self.calendar))
+
+
+@functools.lru_cache(maxsize=16)
+def _calendar_for(frozen_config: tuple[tuple[str, Any], ...]) -> SchoolCalendar:
+    return SchoolCalendar.from_config(dict(frozen_config))
+
+
+def _freeze(value: Any) -> Any:
+    """A hashable deep copy of plain config data (dicts to sorted item tuples, lists to tuples)."""
+    if isinstance(value, dict):
+        return tuple(sorted((key, _freeze(item)) for key, item in value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(_freeze(item) for item in value)
+    return value
+
+
+_FIELD_TYPES: dict[str, type] = {
+    "authority_name": str,
+    "la_admissions_email": str,
+    "la_attendance_email": str,
+    "fair_access_school_days": int,
+    "review_weeks": tuple,
+    "final_review_max_weeks": int,
+    "timetable_max_weeks": int,
+    "la_notice_days": int,
+    "placement_max_weeks": int,
+    "core_places_per_school_per_term": int,
+    "escalation_hour": int,
+    "timezone": str,
+    "calendar": dict,
+}
+assert set(_FIELD_TYPES) == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
+
+
+def _is_int(value: Any) -> bool:
+    # bool is a subclass of int, but `fair_access_school_days = true` is a mistake, not a 1.
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _check_value(key: str, value: Any) -> Any:
+    """Return ``value`` converted to the field's type, or raise ValueError naming ``key``."""
+    expected = _FIELD_TYPES[key]
+    if expected is int:
+        if not _is_int(value):
+            raise ValueError(f"{key} must be an integer, got {value!r}")
+        if key == "escalation_hour":
+            if not 0 <= value <= 23:
+                raise ValueError(f"{key} must be an hour from 0 to 23, got {value}")
+        elif value < 0 or (value == 0 and key != "la_notice_days"):
+            raise ValueError(f"{key} must be a positive integer, got {value}")
+        return value
+    if expected is str:
+        if not isinstance(value, str) or not value.strip():
+            raise ValueError(f"{key} must be a non-empty string, got {value!r}")
+        if key == "timezone":
+            try:
+                zoneinfo.ZoneInfo(value)
+            except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
+                raise ValueError(f"{key}: unknown time zone {value!r}") from error
+        return value
+    if expected is tuple:
+        if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
+            raise ValueError(f"{key} must be a non-empty list of positive integers, got {value!r}")
+        if list(value) != sorted(set(value)):
+            raise ValueError(f"{key} must be in increasing order without repeats, got {value!r}")
+        return tuple(value)
+    if not isinstance(value, dict):
+        raise ValueError(f"{key} must be a table, got {value!r}")
+    try:
+        SchoolCalendar.from_config(value)
+    except ValueError as error:
+        raise ValueError(f"{key}: {error}") from error
+    return value
+
+
+def load_policy(path: str | Path | None = None) -> Policy:
+    """Read a policy TOML file; keys it leaves out take the seed defaults.
+
+    With no ``path``, reads ``processes/policy.toml`` from the repository, or returns the defaults
+    if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
+    key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
+    explicitly given file is missing.
+    """
+    if path is None:
+        if not DEFAULT_POLICY_PATH.exists():
+            return Policy()
+        path = DEFAULT_POLICY_PATH
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            raw = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{path}: invalid TOML: {error}") from error
+    values: dict[str, Any] = {}
+    for key, value in raw.items():
+        if key not in _FIELD_TYPES:
+            raise ValueError(
+                f"{path}: unknown policy key {key!r} (expected one of: {', '.join(sorted(_FIELD_TYPES))})"
+            )
+        try:
+            values[key] = _check_value(key, value)
+        except ValueError as error:
+            raise ValueError(f"{path}: {error}") from error
+    return Policy(**values)

@@ -1,0 +1,132 @@
+"""What people need to know about a diagram, read straight from its XML.
+
+SpiffWorkflow's specs run the process; this module describes it: each user task's title, lane,
+form and due-date expression, the start form, service-task topics and message names. Lanes are
+resolved from `flowNodeRef` anywhere in the document, falling back to the lane whose diagram shape
+contains the node's shape (SpiffWorkflow gives a subprocess's children the subprocess's lane).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .forms import CAMUNDA_NS, FormField, parse_form
+
+BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
+NS = {
+    "bpmn": BPMN_NS,
+    "camunda": CAMUNDA_NS,
+    "bpmndi": "http://www.omg.org/spec/BPMN/20100524/DI",
+    "dc": "http://www.omg.org/spec/DD/20100524/DC",
+}
+_DUE = re.compile(r"^\s*\$\{\s*(.+?)\s*\}\s*$")
+
+
+@dataclass
+class UserTaskInfo:
+    id: str
+    title: str
+    lane: str | None
+    form: list[FormField]
+    due: str | None  # an expression over case variables
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "title": self.title, "lane": self.lane, "due": self.due,
+                "form": [f.to_json() for f in self.form]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> UserTaskInfo:
+        return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"])
+
+
+@dataclass
+class ProcessInfo:
+    key: str
+    name: str
+    user_tasks: dict[str, UserTaskInfo] = field(default_factory=dict)
+    start_form: list[FormField] = field(default_factory=list)
+    topics: dict[str, str] = field(default_factory=dict)  # element id -> topic
+    messages: list[str] = field(default_factory=list)
+    titles: dict[str, str] = field(default_factory=dict)  # every flow node id -> name
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "key": self.key, "name": self.name,
+            "user_tasks": {k: v.to_json() for k, v in self.user_tasks.items()},
+            "start_form": [f.to_json() for f in self.start_form],
+            "topics": self.topics, "messages": self.messages, "titles": self.titles,
+        }
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> ProcessInfo:
+        return cls(
+            key=d["key"], name=d["name"],
+            user_tasks={k: UserTaskInfo.from_json(v) for k, v in d["user_tasks"].items()},
+            start_form=[FormField.from_json(f) for f in d["start_form"]],
+            topics=d["topics"], messages=d["messages"], titles=d["titles"],
+        )
+
+
+def _bounds(root) -> dict[str, tuple[float, float, float, float]]:
+    out = {}
+    for shape in root.iterfind(".//bpmndi:BPMNShape", NS):
+        b = shape.find("dc:Bounds", NS)
+        if b is not None and shape.get("bpmnElement"):
+            out[shape.get("bpmnElement")] = (
+                float(b.get("x", 0)), float(b.get("y", 0)), float(b.get("width", 0)), float(b.get("height", 0)))
+    return out
+
+
+def lanes_by_node(root) -> dict[str, str]:
+    """Map each flow node id to its lane's name, by reference or, failing that, by geometry."""
+    lanes: dict[str, str] = {}
+    lane_nodes = root.findall(".//bpmn:lane", NS)
+    for lane in lane_nodes:
+        for ref in lane.iterfind("bpmn:flowNodeRef", NS):
+            if ref.text:
+                lanes[ref.text.strip()] = lane.get("name") or lane.get("id")
+    bounds = _bounds(root)
+    lane_boxes = [(lane.get("name") or lane.get("id"), bounds[lane.get("id")])
+                  for lane in lane_nodes if lane.get("id") in bounds]
+    for node_id, (x, y, w, h) in bounds.items():
+        if node_id in lanes:
+            continue
+        cx, cy = x + w / 2, y + h / 2
+        for name, (lx, ly, lw, lh) in lane_boxes:
+            if lx <= cx <= lx + lw and ly <= cy <= ly + lh:
+                lanes[node_id] = name
+                break
+    return lanes
+
+
+def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str | None, str]]]:
+    """Describe one `bpmn:process` element: (info, problems as (line, element id, message))."""
+    problems: list[tuple[int | None, str | None, str]] = []
+    lanes = lanes_by_node(root)
+    info = ProcessInfo(key=process_el.get("id"), name=process_el.get("name") or process_el.get("id"))
+    for el in process_el.iter():
+        if not isinstance(el.tag, str) or not el.tag.startswith("{%s}" % BPMN_NS):
+            continue
+        local = el.tag.split("}")[1]
+        el_id = el.get("id")
+        if el_id and local not in ("sequenceFlow", "laneSet", "lane", "process"):
+            info.titles[el_id] = el.get("name") or el_id
+        if local == "userTask":
+            fields, form_problems = parse_form(el)
+            problems.extend((line, el_id, msg) for line, msg in form_problems)
+            due = el.get(f"{{{CAMUNDA_NS}}}dueDate")
+            if due:
+                m = _DUE.match(due)
+                due = m.group(1) if m else due
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due)
+        elif local == "startEvent" and el.getparent() is process_el:
+            fields, form_problems = parse_form(el)
+            problems.extend((line, el_id, msg) for line, msg in form_problems)
+            info.start_form = fields
+        elif local == "serviceTask":
+            info.topics[el_id] = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
+    for msg in root.iterfind("bpmn:message", NS):
+        if msg.get("name"):
+            info.messages.append(msg.get("name"))
+    return info, problems

@@ -1,0 +1,163 @@
+"""One engine run on one case: load the workflow, step it, and write everything it changed.
+
+`CaseRun` is the unit of work behind every facade call that changes a case. It attaches a fresh
+script engine (SpiffWorkflow does not serialise them), dispatches service tasks to handlers, and on
+`save()` writes the state, the ready-task projection, the timer table, the effects the handlers
+asked for and the history events, all in the caller's transaction.
+"""
+from __future__ import annotations
+
+import logging
+from collections import OrderedDict
+from datetime import datetime
+from typing import Any
+from uuid import UUID
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.util.task import TaskState
+
+from .effects import HandlerContext, Mail, WeightingAdjustment
+from .errors import HandlerFailed
+from .history import HistoryWriter
+from .models import Case, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
+from .parser import ParsedProcess, parse_document
+from .registry import HandlerRegistry
+from .scripting import CaseScriptEngine, evaluate_expression
+from .serialization import StateSerializer
+
+log = logging.getLogger(__name__)
+
+
+class SpecCache:
+    """Parsed process versions by content hash; parsing is the slow part of loading a case."""
+
+    def __init__(self, size: int = 32):
+        self._size = size
+        self._items: OrderedDict[str, ParsedProcess] = OrderedDict()
+
+    def get(self, version: ProcessVersion) -> ParsedProcess:
+        parsed = self._items.get(version.content_hash)
+        if parsed is None:
+            parsed = parse_document(version.bpmn_xml.encode(), version.filename)
+            self._items[version.content_hash] = parsed
+            if len(self._items) > self._size:
+                self._items.popitem(last=False)
+        else:
+            self._items.move_to_end(version.content_hash)
+        return parsed
+
+
+class CaseRun:
+    """A case loaded for one change, with the services its handlers need."""
+
+    def __init__(self, session: Session, case: Case, parsed: ParsedProcess, now: datetime,
+                 registry: HandlerRegistry, policy: Any, serializer: StateSerializer, actor: str,
+                 workflow: BpmnWorkflow | None = None):
+        self.session, self.case, self.parsed = session, case, parsed
+        self.now, self.registry, self.policy, self.actor = now, registry, policy, actor
+        self._serializer = serializer
+        self.effects: list[Any] = []
+        self.history = HistoryWriter(session, case.id)
+        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+        self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
+
+    def _call_service(self, task, topic: str) -> None:
+        element = task.task_spec.bpmn_id
+        ctx = HandlerContext(case_id=self.case.id, element=element, data=dict(task.data), now=self.now,
+                             policy=self.policy)
+        try:
+            updates = self.registry.handler(topic)(ctx) or {}
+        except Exception as exc:
+            log.exception("handler %s failed on case %s at %s", topic, self.case.id, element)
+            raise HandlerFailed(f"case {self.case.id}: service task {element} (topic {topic}) failed: {exc}") from exc
+        task.data.update(updates)
+        self.merge_data(updates)
+        self.effects.extend(ctx.effects)
+        self.history.append(self.now, "system", "service_completed", element,
+                            {"topic": topic, "outputs": updates, "effects": [type(e).__name__ for e in ctx.effects]})
+
+    def merge_data(self, values: dict[str, Any]) -> None:
+        if values:
+            self.case.data = {**(self.case.data or {}), **values}
+
+    def ready_user_tasks(self):
+        return [t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+
+    def find_task(self, task_id: str):
+        try:
+            return self.workflow.get_task_from_id(UUID(task_id))
+        except (ValueError, KeyError):
+            return None
+
+    def save(self) -> None:
+        """Write state, projections, effects; the caller commits."""
+        wf = self.workflow
+        case = self.case
+        case.state = self._serializer.dumps(wf)
+        case.updated_at = self.now
+        if wf.is_completed():
+            case.status = "completed" if wf.success else "cancelled"
+            self.history.append(self.now, "system", "case_completed", None,
+                                {"status": case.status, "outcome": (case.data or {}).get("outcome")})
+        self._project_tasks()
+        self._project_timers()
+        self._write_effects()
+
+    def _project_tasks(self) -> None:
+        self.session.execute(delete(ReadyTask).where(ReadyTask.case_id == self.case.id))
+        for task in self.ready_user_tasks():
+            element = task.task_spec.bpmn_id
+            info = self.parsed.info.user_tasks.get(element)
+            self.session.add(ReadyTask(
+                id=str(task.id), case_id=self.case.id, element=element,
+                title=info.title if info else element, lane=info.lane if info else None,
+                due=_due(info.due if info else None, task.data), created_at=self.now,
+            ))
+
+    def _project_timers(self) -> None:
+        self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
+        for element, due in waiting_timers(self.workflow):
+            self.session.add(Timer(case_id=self.case.id, element=element, due_at=due))
+
+    def _write_effects(self) -> None:
+        for effect in self.effects:
+            if isinstance(effect, Mail):
+                exists = self.session.scalar(
+                    select(OutboxMessage.id).where(OutboxMessage.idempotency_key == effect.key))
+                if exists is None:
+                    self.session.add(OutboxMessage(
+                        case_id=self.case.id, idempotency_key=effect.key, recipient=effect.to,
+                        subject=effect.subject, body=effect.body, created_at=self.now))
+            elif isinstance(effect, WeightingAdjustment):
+                self.session.add(WeightingEntry(case_id=self.case.id, school=effect.school,
+                                                points=effect.points, reason=effect.reason, at=self.now))
+        self.effects.clear()
+
+
+def _due(expression: str | None, data: dict[str, Any]) -> str | None:
+    if not expression:
+        return None
+    try:
+        value = evaluate_expression(expression, data)
+    except Exception:  # a due date that cannot be computed yet is shown as none, not an error
+        return None
+    return str(value) if value is not None else None
+
+
+def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[str, datetime]]:
+    """(element id, absolute due time) of every timer the workflow is waiting on."""
+    out = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if not isinstance(definition, TimerEventDefinition):
+            continue
+        value = task._get_internal_data("event_value")
+        if value is None:
+            definition.has_fired(task)
+            value = task._get_internal_data("event_value")
+        if isinstance(value, str):
+            out.append((task.task_spec.bpmn_id, TimerEventDefinition.get_datetime(value)))
+    return out

@@ -1,0 +1,34 @@
+"""The public JSON shapes of a case and a task (ARCHITECTURE, "Public contract")."""
+from __future__ import annotations
+
+from typing import Any
+
+from .models import Case, ProcessVersion, ReadyTask, Timer
+from .process_info import ProcessInfo
+
+
+def task_json(task: ReadyTask, info: ProcessInfo) -> dict[str, Any]:
+    user_task = info.user_tasks.get(task.element)
+    return {
+        "task_id": task.id,
+        "case_id": task.case_id,
+        "task": task.element,
+        "title": task.title,
+        "lane": task.lane,
+        "due": task.due,
+        "form": [f.to_json() for f in user_task.form] if user_task else [],
+    }
+
+
+def case_json(case: Case, version: ProcessVersion, tasks: list[dict[str, Any]],
+              timers: list[Timer]) -> dict[str, Any]:
+    return {
+        "case_id": case.id,
+        "process": case.process_key,
+        "version": version.version,
+        "status": case.status,
+        "data": case.data or {},
+        "ready_tasks": tasks,
+        "waiting_timers": [{"task": t.element, "due": t.due_at.isoformat()} for t in timers],
+        "error": case.error,
+    }

@@ -1,0 +1,149 @@
+"""Every check a deploy runs, reporting all problems at once as `file:line: element: message`."""
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Iterable
+from functools import lru_cache
+
+from lxml import etree
+from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
+from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
+
+from .errors import Problem
+from .parser import executable_processes, parse_document
+from .process_info import BPMN_NS, NS, describe
+from .registry import HandlerRegistry
+from .scripting import ExpressionRefused, compile_expression
+
+_ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
+_FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "businessRuleTask",
+               "sendTask", "receiveTask", "callActivity", "subProcess", "startEvent", "endEvent",
+               "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
+               "parallelGateway", "inclusiveGateway", "eventBasedGateway")
+
+
+@lru_cache(maxsize=1)
+def _schema() -> etree.XMLSchema:
+    return etree.XMLSchema(etree.parse(XSD_PATH))
+
+
+def _local(el) -> str:
+    return el.tag.split("}")[1] if isinstance(el.tag, str) and "}" in el.tag else ""
+
+
+def _timer_problem(expression: str) -> str | None:
+    text = (expression or "").strip()
+    if not text:
+        return "timer has no expression"
+    if _ISO_DURATION.match(text):
+        return f"quote literal durations: write \"{text}\" (timer expressions are evaluated)"
+    try:
+        tree = ast.parse(text, mode="eval").body
+        compile_expression(text)
+    except (SyntaxError, ExpressionRefused) as exc:
+        return f"timer expression does not evaluate: {exc}"
+    if isinstance(tree, ast.Constant):
+        if not isinstance(tree.value, str):
+            return f"timer expression {text} is not a date-time or a duration"
+        value = tree.value
+        if _ISO_DURATION.match(value):
+            return None
+        from datetime import datetime
+
+        try:
+            datetime.fromisoformat(value)
+        except ValueError:
+            return f"timer value {value!r} is neither an ISO 8601 duration nor a date-time"
+    return None
+
+
+def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
+    problems: list[Problem] = []
+    shapes = {s.get("bpmnElement") for s in root.iterfind(".//bpmndi:BPMNShape", NS)}
+    edges = {s.get("bpmnElement") for s in root.iterfind(".//bpmndi:BPMNEdge", NS)}
+    info, form_problems = describe(root, process)
+    problems += [Problem(filename, line, msg, el) for line, el, msg in form_problems]
+    flows_from: dict[str, list] = {}
+    for el in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        flows_from.setdefault(el.get("sourceRef"), []).append(el)
+        if el.get("id") not in edges:
+            problems.append(Problem(filename, el.sourceline, "sequence flow has no diagram edge (BPMNDI)", el.get("id")))
+        cond = el.find("bpmn:conditionExpression", NS)
+        if cond is not None:
+            try:
+                compile_expression(cond.text or "")
+            except ExpressionRefused as exc:
+                problems.append(Problem(filename, cond.sourceline, f"condition: {exc}", el.get("id")))
+    for el in process.iter():
+        kind, el_id, line = _local(el), el.get("id"), el.sourceline
+        if kind in _FLOW_NODES and el_id not in shapes:
+            problems.append(Problem(filename, line, f"{kind} has no diagram shape (BPMNDI)", el_id))
+        if kind == "scriptTask":
+            problems.append(Problem(filename, line, "script tasks are not allowed: use a service task with camunda:topic", el_id))
+        elif kind == "serviceTask":
+            topic = info.topics.get(el_id)
+            if not topic:
+                problems.append(Problem(filename, line, "service task has no camunda:topic", el_id))
+            elif topic not in registry:
+                problems.append(Problem(filename, line, f"no handler is registered for topic {topic!r}", el_id))
+        elif kind == "userTask":
+            lane = info.user_tasks[el_id].lane
+            if lane is None:
+                problems.append(Problem(filename, line, "user task stands in no lane: put it in a role's lane", el_id))
+            elif roles is not None and lane not in roles:
+                problems.append(Problem(filename, line, f"lane {lane!r} is not a known role", el_id))
+            due = info.user_tasks[el_id].due
+            if due:
+                try:
+                    compile_expression(due)
+                except ExpressionRefused as exc:
+                    problems.append(Problem(filename, line, f"camunda:dueDate: {exc}", el_id))
+        elif kind in ("exclusiveGateway", "inclusiveGateway"):
+            outgoing = flows_from.get(el_id, [])
+            default = el.get("default")
+            if len(outgoing) > 1:
+                for flow in outgoing:
+                    if flow.get("id") != default and flow.find("bpmn:conditionExpression", NS) is None:
+                        problems.append(Problem(filename, flow.sourceline,
+                                                f"flow out of gateway {el_id} has no condition and is not its default",
+                                                flow.get("id")))
+        elif kind == "timerEventDefinition":
+            owner = el.getparent().get("id")
+            if el.find("bpmn:timeCycle", NS) is not None:
+                problems.append(Problem(filename, line, "cycle timers are not supported; use a date or a duration", owner))
+            for expr in list(el.iterfind("bpmn:timeDate", NS)) + list(el.iterfind("bpmn:timeDuration", NS)):
+                msg = _timer_problem(expr.text)
+                if msg:
+                    problems.append(Problem(filename, expr.sourceline, msg, owner))
+    return problems
+
+
+def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
+                      roles: Iterable[str] | None = None) -> list[Problem]:
+    """Run every check on one BPMN document; an empty list means it can be deployed."""
+    roles = set(roles) if roles is not None else None
+    try:
+        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+    except etree.XMLSyntaxError as exc:
+        return [Problem(filename, exc.lineno, f"not well-formed XML: {exc.msg}")]
+    if root.tag != f"{{{BPMN_NS}}}definitions":
+        return [Problem(filename, root.sourceline, f"not a BPMN 2.0 document: root element is {root.tag}")]
+    schema = _schema()
+    problems = [Problem(filename, err.line, f"BPMN schema: {err.message}")
+                for err in (schema.error_log if not schema.validate(root) else [])]
+    processes = executable_processes(root)
+    if len(processes) != 1:
+        problems.append(Problem(filename, root.sourceline,
+                                f"expected exactly one executable process, found {len(processes)}"))
+        return problems
+    problems += _check_elements(root, processes[0], filename, registry, roles)
+    if not problems:
+        try:
+            parse_document(content, filename)
+        except ValidationException as exc:
+            line = exc.line_number if isinstance(exc.line_number, int) else None
+            problems.append(Problem(filename, line, str(exc).splitlines()[0], exc.id or None))
+        except Exception as exc:  # SpiffWorkflow raises assorted errors on odd documents
+            problems.append(Problem(filename, None, f"SpiffWorkflow cannot parse it: {exc}"))
+    return sorted(problems, key=lambda p: (p.line or 0, p.message))
