@@ -6,14 +6,14 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
-from sqlalchemy.orm.exc import StaleDataError
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms
 from .access import ROLES, authorise
@@ -24,8 +24,8 @@ from .models import Case, HistoryEvent, ProcessVersion, ReadyTask, Timer
 from .registry import HandlerRegistry
 from .runtime import CaseRun, SpecCache
 from .serialization import StateSerializer
-from .validation import validate_document
 from .shapes import case_json, task_json
+from .validation import validate_document
 
 
 @dataclass
@@ -137,7 +137,7 @@ class Engine:
 
     def _step(self, run: CaseRun) -> None:
         run.workflow.do_engine_steps()
-        run.workflow.refresh_waiting_tasks()
+        run.workflow.refresh_timers()
         run.workflow.do_engine_steps()
         run.save()
         try:

@@ -13,7 +13,7 @@ CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 _NUMERIC_CONSTRAINTS = ("min", "max", "minlength", "maxlength")
 KNOWN_CONSTRAINTS = ("required", "readonly", *_NUMERIC_CONSTRAINTS)
-_C = "{%s}" % CAMUNDA_NS
+_C = f"{{{CAMUNDA_NS}}}"
 
 
 @dataclass(frozen=True)

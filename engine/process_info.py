@@ -106,7 +106,7 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
     lanes = lanes_by_node(root)
     info = ProcessInfo(key=process_el.get("id"), name=process_el.get("name") or process_el.get("id"))
     for el in process_el.iter():
-        if not isinstance(el.tag, str) or not el.tag.startswith("{%s}" % BPMN_NS):
+        if not isinstance(el.tag, str) or not el.tag.startswith(f"{{{BPMN_NS}}}"):
             continue
         local = el.tag.split("}")[1]
         el_id = el.get("id")

@@ -1,0 +1,17 @@
+"""Service-task handlers, one module per concern, registered by topic name.
+
+A handler takes a `HandlerContext` and returns the variables it sets; it asks for side effects
+(mail, weightings) through the context and never touches the database or the network itself.
+"""
+from __future__ import annotations
+
+from engine.registry import HandlerRegistry
+
+from . import deadlines, letters, notifications, outcomes, registration, reviews, transport, weightings
+
+MODULES = (deadlines, letters, notifications, outcomes, registration, reviews, transport, weightings)
+
+
+def default_registry() -> HandlerRegistry:
+    """A fresh registry with every handler and validator of this package."""
+    return HandlerRegistry().add_modules(MODULES)

@@ -1,0 +1,164 @@
+"""The `reintegrate` commands: parse, call the engine facade, print. Nothing else."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from engine.access import add_user
+from engine.db import ROOT
+from engine.errors import InvalidProcess
+
+from .context import App
+from .output import case_text, emit, history_text, task_line, task_text
+
+PROCESSES = ROOT / "processes"
+
+
+class UsageError(Exception):
+    """Bad command-line input (exit 2)."""
+
+
+def parse_json(text: str | None, what: str = "--data") -> Any:
+    if text is None:
+        return {}
+    if text.startswith("@"):
+        try:
+            text = Path(text[1:]).read_text()
+        except OSError as exc:
+            raise UsageError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+
+
+def _read(path: str) -> bytes:
+    try:
+        return Path(path).read_bytes()
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
+
+
+def init_db(app: App, args) -> int:
+    app.upgrade()
+    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "init-db")
+    emit({"database": app.url, "deployed": results}, args.json,
+         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    return 0
+
+
+def _deployed_line(r: dict[str, Any]) -> str:
+    state = "deployed as" if r["created"] else "unchanged, already"
+    return f"{r['file']}: {state} {r['process']} v{r['version']}"
+
+
+def _deploy_files(app: App, paths: list[str], actor: str) -> list[dict[str, Any]]:
+    contents = [(p, _read(p)) for p in paths]
+    with app.engine() as eng:
+        problems = [prob for p, c in contents for prob in eng.validate(c, p)]
+        if problems:
+            raise InvalidProcess(problems)
+        return [{"file": p, **eng.deploy(c, p, actor).to_json()} for p, c in contents]
+
+
+def process_validate(app: App, args) -> int:
+    with app.engine() as eng:
+        problems = [prob for path in args.files for prob in eng.validate(_read(path), path)]
+    if args.json:
+        emit({"ok": not problems, "problems": [str(p) for p in problems]}, True)
+    else:
+        for p in problems:
+            print(p)
+        if not problems:
+            print(f"ok: {len(args.files)} file(s) valid")
+    return 1 if problems else 0
+
+
+def process_deploy(app: App, args) -> int:
+    results = _deploy_files(app, args.files, args.actor or "cli")
+    emit(results, args.json, "\n".join(_deployed_line(r) for r in results))
+    return 0
+
+
+def process_list(app: App, args) -> int:
+    with app.engine() as eng:
+        versions = eng.versions()
+    emit(versions, args.json, "\n".join(
+        f"{v['process']} v{v['version']}  {v['hash']}  {v['deployed_at']}  by {v['deployed_by']}  "
+        f"{v['cases']} case(s)" for v in versions) or "no process deployed")
+    return 0
+
+
+def case_start(app: App, args) -> int:
+    with app.engine() as eng:
+        case = eng.start_case(args.process, parse_json(args.data), args.actor or "system")
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def case_show(app: App, args) -> int:
+    with app.engine() as eng:
+        case = eng.show_case(args.case)
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def case_message(app: App, args) -> int:
+    with app.engine() as eng:
+        case = eng.send_message(args.case, args.name, parse_json(args.data), args.actor or "system")
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def task_list(app: App, args) -> int:
+    with app.engine() as eng:
+        tasks = eng.list_tasks(case_id=args.case, lane=args.lane)
+    emit(tasks, args.json, "\n".join(task_line(t) for t in tasks) or "no ready tasks")
+    return 0
+
+
+def task_show(app: App, args) -> int:
+    with app.engine() as eng:
+        task = eng.show_task(args.task)
+    emit(task, args.json, task_text(task))
+    return 0
+
+
+def task_complete(app: App, args) -> int:
+    data = parse_json(args.data)
+    with app.engine() as eng:
+        case = eng.complete_task(args.task, data, args.actor)
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def timers_fire(app: App, args) -> int:
+    with app.engine() as eng:
+        fired = eng.fire_due_timers()
+    emit(fired, args.json, "\n".join(f"fired {f['task']} on {f['case_id']}" for f in fired) or "no timer due")
+    return 0
+
+
+def history(app: App, args) -> int:
+    with app.engine() as eng:
+        events = eng.history(args.case)
+    emit(events, args.json, history_text(events))
+    return 0
+
+
+def user_add(app: App, args) -> int:
+    with app.engine() as eng:
+        try:
+            user = add_user(eng.session, args.name, args.role, args.org, app.clock.now())
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+        result = {"name": user.name, "role": user.role, "org": user.org}
+    emit(result, args.json, f"added {user.name} ({user.role}{', ' + user.org if user.org else ''})")
+    return 0
+
+
+def fail(message: str, code: int) -> int:
+    print(f"reintegrate: {message}", file=sys.stderr)
+    return code

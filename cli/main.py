@@ -1,0 +1,85 @@
+"""Entry point of the `reintegrate` console script."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from sqlalchemy.exc import OperationalError
+
+from engine.errors import EngineError, InvalidProcess
+
+from . import commands as c
+from .context import App
+
+
+def _sub(parent, name: str, fn, help_text: str):
+    p = parent.add_parser(name, help=help_text)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(fn=fn)
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="reintegrate", description="Reintegration from AP: case workflow")
+    top = parser.add_subparsers(dest="command", required=True)
+    _sub(top, "init-db", c.init_db, "create or upgrade the schema, deploy processes/")
+    proc = top.add_parser("process", help="validate, deploy and list process versions").add_subparsers(
+        dest="sub", required=True)
+    _sub(proc, "validate", c.process_validate, "run every deploy check").add_argument("files", nargs="+")
+    p = _sub(proc, "deploy", c.process_deploy, "deploy new immutable versions")
+    p.add_argument("files", nargs="+")
+    p.add_argument("--as", dest="actor")
+    _sub(proc, "list", c.process_list, "deployed versions")
+    case = top.add_parser("case", help="start, show and message cases").add_subparsers(dest="sub", required=True)
+    p = _sub(case, "start", c.case_start, "start a case")
+    p.add_argument("process")
+    p.add_argument("--data", help="JSON object, or @file")
+    p.add_argument("--as", dest="actor")
+    _sub(case, "show", c.case_show, "status, data, ready tasks, timers").add_argument("case")
+    p = _sub(case, "message", c.case_message, "deliver a message")
+    p.add_argument("case")
+    p.add_argument("name")
+    p.add_argument("--data", help="JSON object, or @file")
+    p.add_argument("--as", dest="actor")
+    task = top.add_parser("task", help="list, show and complete tasks").add_subparsers(dest="sub", required=True)
+    p = _sub(task, "list", c.task_list, "ready tasks")
+    p.add_argument("--case")
+    p.add_argument("--lane")
+    _sub(task, "show", c.task_show, "one task with its form").add_argument("task")
+    p = _sub(task, "complete", c.task_complete, "validate and complete a task")
+    p.add_argument("task")
+    p.add_argument("--data", required=True, help="JSON object, or @file")
+    p.add_argument("--as", dest="actor", required=True)
+    timers = top.add_parser("timers", help="timers").add_subparsers(dest="sub", required=True)
+    _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
+    _sub(top, "history", c.history, "a case's event log").add_argument("case")
+    user = top.add_parser("user", help="accounts").add_subparsers(dest="sub", required=True)
+    p = _sub(user, "add", c.user_add, "create an account")
+    p.add_argument("name")
+    p.add_argument("--role", required=True)
+    p.add_argument("--org")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(App.from_env(), args)
+    except InvalidProcess as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    except EngineError as exc:
+        return c.fail(str(exc), exc.exit_code)
+    except c.UsageError as exc:
+        return c.fail(str(exc), 2)
+    except OperationalError as exc:
+        return c.fail(f"database error: {exc.orig}; has `reintegrate init-db` been run?", 1)
+    except ValueError as exc:  # configuration: FAKE_NOW refused, bad policy file
+        return c.fail(str(exc), 2)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,15 @@
+"""The Fair Access weightings grid: a permanent move counts +3 in, -3 out (seed 002 step 10)."""
+from __future__ import annotations
+
+from engine.effects import HandlerContext
+from engine.registry import topic
+
+TRANSFER_POINTS = 3
+
+
+@topic("adjust_weightings")
+def adjust_weightings(ctx: HandlerContext) -> dict:
+    host, ap = ctx.data["host_school"], ctx.data["ap_setting"]
+    ctx.adjust_weighting(host, +TRANSFER_POINTS, f"transfer in: reintegration {ctx.case_id}")
+    ctx.adjust_weighting(ap, -TRANSFER_POINTS, f"transfer out: reintegration {ctx.case_id}")
+    return {"weightings_adjusted": True}
