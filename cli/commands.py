@@ -9,8 +9,8 @@ from typing import Any
 from engine.access import add_user
 from engine.db import ROOT
 from engine.errors import InvalidProcess
+from engine.wiring import Runtime as App
 
-from .context import App
 from .output import case_text, emit, history_text, task_line, task_text
 
 PROCESSES = ROOT / "processes"

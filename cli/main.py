@@ -8,9 +8,11 @@ import sys
 from sqlalchemy.exc import OperationalError
 
 from engine.errors import EngineError, InvalidProcess
+from engine.wiring import Runtime as App
+from handlers import default_registry
 
 from . import commands as c
-from .context import App
+from . import serving
 
 
 def _sub(parent, name: str, fn, help_text: str):
@@ -59,6 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--role", required=True)
     p.add_argument("--org")
+    for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
+                                ("demo", serving.demo, "init, load demo data, serve")):
+        p = _sub(top, name, fn, help_text)
+        p.add_argument("--host", default="127.0.0.1")
+        p.add_argument("--port", type=int, default=5000)
+        p.add_argument("--no-scheduler", action="store_true", help="a separate `reintegrate scheduler` runs")
+    p = _sub(top, "scheduler", serving.scheduler, "the timer poller alone")
+    p.add_argument("--interval", type=int, default=30, help="seconds between polls")
     return parser
 
 
@@ -66,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
     try:
-        return args.fn(App.from_env(), args)
+        return args.fn(App.from_env(default_registry()), args)
     except InvalidProcess as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
@@ -20,7 +20,7 @@ from .access import ROLES, authorise
 from .clock import Clock
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
-from .models import Case, HistoryEvent, ProcessVersion, ReadyTask, Timer
+from .models import Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .registry import HandlerRegistry
 from .runtime import CaseRun, SpecCache
 from .serialization import StateSerializer
@@ -148,7 +148,7 @@ class Engine:
 
     # -- tasks --------------------------------------------------------------------------------
     def list_tasks(self, case_id: str | None = None, lane: str | None = None) -> list[dict[str, Any]]:
-        query = select(ReadyTask, Case.process_version_id).join(Case)
+        query = select(ReadyTask, Case.process_version_id, Case.pupil_initials).join(Case)
         if case_id:
             self._case(case_id)
             query = query.where(ReadyTask.case_id == case_id)
@@ -156,8 +156,9 @@ class Engine:
             query = query.where(ReadyTask.lane == lane)
         rows = self.session.execute(query.order_by(ReadyTask.due.is_(None), ReadyTask.due, ReadyTask.created_at))
         out = []
-        for task, version_id in rows:
-            out.append(task_json(task, self.specs.get(self.session.get(ProcessVersion, version_id)).info))
+        for task, version_id, initials in rows:
+            info = self.specs.get(self.session.get(ProcessVersion, version_id)).info
+            out.append(task_json(task, info, initials))
         return out
 
     def show_task(self, task_id: str) -> dict[str, Any]:
@@ -211,11 +212,13 @@ class Engine:
             raise InvalidData({"_": "message data must be a JSON object"}, name)
         run = self._run(case, actor)
         authorise(self.session, actor, None, case.data)
-        event = BpmnEvent(MessageEventDefinition(name), data)
+        # Camunda message catches store the payload in `result_var`: the message's name here.
+        event = BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name})
         try:
             run.workflow.send_event(event)
         except WorkflowException:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
+        run.merge_data({name: data})
         run.history.append(run.now, actor, "message_received", None, {"message": name, "data": data})
         self._step(run)
         return self.show_case(case_id)
@@ -234,6 +237,13 @@ class Engine:
             self._step(run)
             fired += [{"case_id": c, "task": e} for c, e in due if c == case_id]
         return fired
+
+    def outbox(self, limit: int = 200) -> list[dict[str, Any]]:
+        """Queued and sent messages, newest first."""
+        rows = self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+        return [{"id": m.id, "case_id": m.case_id, "to": m.recipient, "subject": m.subject, "body": m.body,
+                 "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                 "attempts": m.attempts, "last_error": m.last_error} for m in rows]
 
     def history(self, case_id: str) -> list[dict[str, Any]]:
         self._case(case_id)

@@ -7,7 +7,7 @@ from .models import Case, ProcessVersion, ReadyTask, Timer
 from .process_info import ProcessInfo
 
 
-def task_json(task: ReadyTask, info: ProcessInfo) -> dict[str, Any]:
+def task_json(task: ReadyTask, info: ProcessInfo, pupil: str | None = None) -> dict[str, Any]:
     user_task = info.user_tasks.get(task.element)
     return {
         "task_id": task.id,
@@ -17,6 +17,7 @@ def task_json(task: ReadyTask, info: ProcessInfo) -> dict[str, Any]:
         "lane": task.lane,
         "due": task.due,
         "form": [f.to_json() for f in user_task.form] if user_task else [],
+        "pupil": pupil,
     }
 
 

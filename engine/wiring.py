@@ -1,4 +1,7 @@
-"""Wiring for command-line calls: configuration from the environment, one transaction per command."""
+"""The composition root: configuration from the environment, and one transaction per engine call.
+
+The command line, the web app and the scheduler each build one `Runtime` and pass it the handler
+registry; the engine itself reaches for none of this."""
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -6,25 +9,26 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 
-from engine.clock import Clock, clock_from_env
-from engine.db import database_url, make_engine, session_factory, upgrade
-from engine.facade import Engine
-from engine.policy import Policy, load_policy
-from engine.runtime import SpecCache
-from handlers import default_registry
+from .clock import Clock, clock_from_env
+from .db import database_url, make_engine, session_factory, upgrade
+from .facade import Engine
+from .policy import Policy, load_policy
+from .registry import HandlerRegistry
+from .runtime import SpecCache
 
 
 @dataclass
-class App:
-    """What a command needs; built once per process from the environment."""
+class Runtime:
+    """What a caller needs to run the engine; built once per process."""
 
     url: str
     clock: Clock
     policy: Policy
+    registry: HandlerRegistry
 
     @classmethod
-    def from_env(cls) -> App:
-        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy())
+    def from_env(cls, registry: HandlerRegistry) -> Runtime:
+        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry)
 
     @cached_property
     def db(self):
@@ -33,10 +37,6 @@ class App:
     @cached_property
     def sessions(self):
         return session_factory(self.db)
-
-    @cached_property
-    def registry(self):
-        return default_registry()
 
     @cached_property
     def specs(self) -> SpecCache:

@@ -1,0 +1,65 @@
+"""Demo data: one account per role and cases at every stage of the reintegration protocol."""
+from __future__ import annotations
+
+import re
+from datetime import date, timedelta
+
+from sqlalchemy import func, select
+
+from engine.access import add_user
+from engine.models import Case, User
+from engine.wiring import Runtime
+
+from . import scenarios as s
+
+DEMO_USERS = {
+    "ava.ap": ("ap_setting", s.START_DATA["ap_setting"]),
+    "lee.la": ("la_admissions", s.START_DATA["local_authority"]),
+    "hana.host": ("host_school", s.HAPPY_PATH["record_fair_access_decision"]["host_school"]),
+    "omar.home": ("home_school", s.START_DATA["home_school"]),
+    "olu.attendance": ("la_attendance", None),
+    "otto.outreach": ("outreach", None),
+    "pia.owner": ("process_owner", None),
+    "aud.auditor": ("auditor", None),
+    "ada.admin": ("admin", None),
+}
+ACTOR_BY_LANE = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host",
+                 "home_school": "omar.home"}
+ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall three weeks ago
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+#: (pupil, how many tasks of the happy path to complete)
+STAGES = (("Jordan Ellis", 1), ("Maya Khan", 3), ("Leo Brown", 5), ("Ruby Green", 7), ("Ava Wright", 0))
+
+
+def _shift(value, days: int):
+    if isinstance(value, str) and _ISO_DATE.match(value):
+        return (date.fromisoformat(value) + timedelta(days=days)).isoformat()
+    return value
+
+
+def _shifted(data: dict, days: int) -> dict:
+    return {k: _shift(v, days) for k, v in data.items()}
+
+
+def load_demo(rt: Runtime) -> str:
+    """Add the demo users and cases unless the database already has cases."""
+    with rt.engine() as eng:
+        if eng.session.scalar(select(func.count()).select_from(Case)):
+            return "demo data: cases exist already, nothing loaded"
+        for name, (role, org) in DEMO_USERS.items():
+            if eng.session.scalar(select(User).where(User.name == name)) is None:
+                add_user(eng.session, name, role, org, rt.clock.now())
+    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    for pupil, steps in STAGES:
+        with rt.engine() as eng:
+            case = eng.start_case("reintegration", {**_shifted(s.START_DATA, days), "pupil_name": pupil}, "ava.ap")
+        for task_id in list(s.HAPPY_PATH)[:steps]:
+            with rt.engine() as eng:
+                ready = {t["task"]: t for t in eng.show_case(case["case_id"])["ready_tasks"]}
+                if task_id not in ready:
+                    break
+                eng.complete_task(ready[task_id]["task_id"], _shifted(s.HAPPY_PATH[task_id], days),
+                                  ACTOR_BY_LANE[ready[task_id]["lane"]])
+    users = ", ".join(f"{n} ({r})" for n, (r, _) in DEMO_USERS.items())
+    return f"demo data: {len(STAGES)} cases loaded; users: {users}"

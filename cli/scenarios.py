@@ -1,0 +1,200 @@
+"""Realistic example cases of the reintegration protocol (seed 002), one form's data per task.
+
+Used by the demo data, the tests and the benchmarks, so every required field is filled. Dates are
+early 2027; the demo shifts them to fall around today.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+#: Start form (start event ``start``).
+START_DATA: dict[str, Any] = {
+    "pupil_name": "Jordan Ellis",
+    "pupil_dob": "2012-05-14",
+    "ap_setting": "Severn Vale Learning Centre",
+    "home_school": "Hollybrook High School",
+    "parent_name": "Samantha Ellis",
+    "parent_email": "samantha.ellis@example.org",
+    "local_authority": "Worcestershire County Council",
+}
+
+#: Task id -> form data, for the happy path (consent given, place allocated in time, no emergency
+#: review, final review successful, transport needed).
+HAPPY_PATH: dict[str, dict[str, Any]] = {
+    "record_parental_consent": {
+        "parent_name": "Samantha Ellis",
+        "relationship": "Mother",
+        "has_parental_responsibility": True,
+        "other_parent_agreement": "yes",
+        "understands_reasons": True,
+        "parent_agrees": True,
+        "preferred_school": "Kingsmead High School",
+        "consent_to_share_information": True,
+        "consent_date": "2027-01-11",
+    },
+    "gather_information": {
+        "proposed_school": "Kingsmead High School",
+        "attainment": "satisfactory",
+        "effort": "good",
+        "attitude_to_staff": "good",
+        "attitude_to_peers": "satisfactory",
+        "homework": "poor",
+        "reasons_for_reintegration": (
+            "Jordan has had no behaviour incidents since October and has met every PSP target this term. "
+            "He travels independently, responds well to a consistent key adult and is keen on Kingsmead's "
+            "engineering and DT options, which we cannot offer at the centre."
+        ),
+        "send_level": "SEN Support - SEMH",
+        "lac_status": False,
+        "ethnicity": "White British",
+        "attendance_percent": 91,
+        "exclusions_this_year": 0,
+        "professionals_involved": (
+            "Early Help family support worker (fortnightly home visits); CAMHS (discharged November, open referral route)"
+        ),
+        "measures_taken": (
+            "Pastoral Support Plan since September with daily check-in (successful); "
+            "anger management sessions with the learning mentor (mostly successful); "
+            "reduced timetable lifted in November"
+        ),
+        "ks4_subjects": (
+            "English Language (AQA), English Literature (AQA), Mathematics (Edexcel), "
+            "Combined Science (AQA), Design and Technology (AQA)"
+        ),
+        "alternative_curriculum": "One day a week construction skills at the college, to stop at reintegration",
+        "transport_plan": "Bus number 44 from Barbourne; mother will accompany him for the first week",
+        "parent_involved_in_transport": True,
+    },
+    "record_child_views": {
+        "views_date": "2027-01-18",
+        "background": "I moved to the centre in Year 8 after getting excluded. My grandad is ill and I help look after him.",
+        "good_at": "Making things in DT, football, fixing bikes",
+        "challenges_and_support": "Big classes and noisy corridors. I need somewhere to go when I get wound up.",
+        "school_could_support_by": "Giving me a time-out card and one teacher I can talk to every morning.",
+        "aspirations": "Pass my GCSEs and get an apprenticeship as a mechanic.",
+    },
+    "record_fair_access_decision": {
+        "agreed_to_consider_date": "2027-01-25",
+        "host_school": "Kingsmead High School",
+        "panel": "virtual",
+        "notes": "FAAP not meeting until March; virtual approach agreed with Kingsmead, to be noted at next FAAP.",
+    },
+    "allocate_place": {
+        "place_offered_date": "2027-02-08",
+        "host_school_confirmed": True,
+    },
+    "hold_initial_meeting": {
+        "meeting_date": "2027-02-22",
+        "start_date": "2027-03-01",
+        "ap_representative": "Daniel Okafor (Deputy Head, Severn Vale Learning Centre)",
+        "host_school_representative": "Priya Shah (Head of Year 10) and Mark Dunn (key worker)",
+        "parent_and_child_present": True,
+        "reasons": "Sustained improvement in behaviour and attendance; Jordan wants a full GCSE curriculum.",
+        "why_successful": "Consistent progress on the PSP for two terms and strong support from home.",
+        "expectations_child": "Attend every day, use the time-out card instead of leaving lessons, meet Mr Dunn each morning.",
+        "expectations_school": "Named key worker, daily check-in, time-out space, DT and engineering options.",
+        "named_contact": "Mark Dunn, key worker, 01905 000123, m.dunn@kingsmead.example.sch.uk",
+        "expectations_parent": "Keep in weekly contact with Mr Dunn and attend all reviews.",
+        "ap_support": "Outreach visit weekly for the first three weeks; learning mentor available by phone.",
+        "other_agency_commitment": "Early Help worker continues home visits until the final review.",
+        "transport_required": True,
+        "transport_arrangements": "Bus pass for the 44 route; school transport to be redesignated if successful.",
+        "uniform_arrangements": "Kingsmead to provide blazer and tie from the uniform bank.",
+        "review_1_date": "2027-03-15",
+        "review_2_date": "2027-03-26",
+        "review_3_date": "2027-04-16",
+    },
+    "confirm_dual_registration": {
+        "joiner_form_completed": True,
+        "ap_register_code_d": True,
+        "paperwork_sent_to_admissions": True,
+    },
+    "interim_review_1": {
+        "meeting_date": "2027-03-15",
+        "progress": "Settled well; attended every day.",
+        "school_support": "Daily check-in working; used the time-out card twice.",
+        "concerns": "Late to period 5 on three occasions.",
+        "additional_support": "Lunchtime DT club place offered.",
+        "child_views": "Jordan says the work is hard but he likes his DT teacher.",
+        "outcome_of_review": "Continue as planned.",
+        "next_meeting_date": "2027-03-26",
+    },
+    "interim_review_2": {
+        "meeting_date": "2027-03-26",
+        "progress": "Attendance 97%; one behaviour point in two weeks.",
+        "school_support": "Key worker sessions reduced to three a week at Jordan's request.",
+        "concerns": "Maths homework not being handed in.",
+        "additional_support": "Homework club on Tuesdays.",
+        "child_views": "Jordan feels part of the form group now.",
+        "outcome_of_review": "Continue; final review after Easter.",
+        "next_meeting_date": "2027-04-16",
+    },
+    "final_review": {
+        "meeting_date": "2027-04-16",
+        "progress": "Fully integrated into Year 10; on track in all GCSE subjects.",
+        "school_support": "Key worker check-ins weekly from now on.",
+        "concerns": "None significant.",
+        "additional_support": "None required beyond the usual pastoral support.",
+        "child_views": "Jordan wants to stay at Kingsmead.",
+        "outcome_of_review": "Permanent admission agreed by all parties.",
+        "next_meeting_date": "",
+        "final_outcome": "successful",
+    },
+    "record_successful_outcome": {
+        "date_on_roll": "2027-04-19",
+        "joiner_form_completed": True,
+        "notes": "AP setting to complete the Leavers Form on the Children's Services Portal.",
+    },
+}
+
+#: Parent refuses at the consent stage (ends at ``end_not_agreed``).
+CONSENT_REFUSED_PATH: dict[str, dict[str, Any]] = {
+    "record_parental_consent": {
+        **HAPPY_PATH["record_parental_consent"],
+        "understands_reasons": True,
+        "parent_agrees": False,
+        "preferred_school": "",
+        "consent_to_share_information": False,
+    },
+}
+
+#: The final review decides the reintegration failed (ends at ``end_unsuccessful``).
+UNSUCCESSFUL_PATH: dict[str, dict[str, Any]] = {
+    **HAPPY_PATH,
+    "final_review": {
+        **HAPPY_PATH["final_review"],
+        "progress": "Attendance fell to 68% after Easter; two fixed-term suspensions.",
+        "concerns": "Repeated walk-outs and a serious incident with a peer on 12 April.",
+        "outcome_of_review": "All parties agree the reintegration has not succeeded.",
+        "final_outcome": "unsuccessful",
+    },
+    "record_unsuccessful_outcome": {
+        "reasons_for_failure": "Persistent walk-outs and a serious incident with a peer; attendance 68% since Easter.",
+        "provision_for_return": "Full-time place at Severn Vale Learning Centre with outreach from Hollybrook.",
+        "date_of_return": "2027-04-26",
+        "completed_by": "Helen Marsh, Deputy Head, Hollybrook High School",
+        "support_put_in_place": "Key worker, time-out card, homework club, weekly AP outreach.",
+    },
+}
+
+#: Emergency review forms: the first decides to continue, the second to end the reintegration.
+EMERGENCY_REVIEW_CONTINUE: dict[str, Any] = {
+    "meeting_date": "2027-03-19",
+    "la_present": True,
+    "ap_present": True,
+    "family_present": True,
+    "reasons": "Fight with a Year 11 pupil on 17 March; Jordan left the site without permission.",
+    "measures_to_avoid_failure": "Staggered lunch, restorative meeting with the other pupil, daily report card.",
+    "support_required": "AP outreach increased to twice a week for three weeks.",
+    "emergency_decision": "continue",
+}
+EMERGENCY_REVIEW_END: dict[str, Any] = {
+    "meeting_date": "2027-03-31",
+    "la_present": True,
+    "ap_present": True,
+    "family_present": True,
+    "reasons": "Second serious assault on a peer despite the agreed measures; risk to other pupils.",
+    "measures_to_avoid_failure": "All measures from the previous emergency review were in place.",
+    "support_required": "",
+    "emergency_decision": "end",
+}

@@ -1,0 +1,41 @@
+"""`serve`, `scheduler` and `demo`: the long-running commands."""
+from __future__ import annotations
+
+import logging
+
+from engine.scheduler import make_scheduler
+from engine.wiring import Runtime
+
+from .demo_data import load_demo
+
+log = logging.getLogger("reintegrate")
+
+
+def serve(rt: Runtime, args) -> int:
+    from werkzeug.serving import run_simple
+
+    from web import create_app
+
+    logging.getLogger().setLevel(logging.INFO)
+    if not args.no_scheduler:
+        make_scheduler(rt, blocking=False).start()
+        log.info("embedded scheduler polling the timer table every 30 s")
+    print(f"Serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
+    run_simple(args.host, args.port, create_app(rt), threaded=True)
+    return 0
+
+
+def scheduler(rt: Runtime, args) -> int:
+    logging.getLogger().setLevel(logging.INFO)
+    log.info("scheduler polling the timer table every %s s", args.interval)
+    make_scheduler(rt, blocking=True, interval_seconds=args.interval).start()
+    return 0
+
+
+def demo(rt: Runtime, args) -> int:
+    from .commands import init_db
+
+    args.json = False
+    init_db(rt, args)
+    print(load_demo(rt))
+    return serve(rt, args)

@@ -1,0 +1,105 @@
+"""The command line refuses bad input with one clear line (or file:line per problem) and changes nothing."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cli.main import main
+from tests.conftest import FIXTURES, REINTEGRATION
+
+MINI = (FIXTURES / "mini.bpmn").read_text()
+
+
+@pytest.fixture
+def cli(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", f"sqlite:///{tmp_path / 'cli.sqlite3'}")
+    monkeypatch.setenv("REINTEGRATE_ENV", "test")
+    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    assert run("init-db")[0] == 0
+    return run
+
+
+def _write(tmp_path, name: str, text: str) -> str:
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+def _versions(cli) -> list:
+    code, out, _ = cli("process", "list", "--json")
+    assert code == 0
+    return json.loads(out)
+
+
+def test_bad_bpmn_is_reported_by_file_and_line_and_not_deployed(cli, tmp_path):
+    before = _versions(cli)
+    cases = {
+        "not_xml.bpmn": ("<definitions><process>", "not well-formed XML"),
+        "not_bpmn.bpmn": ("<?xml version='1.0'?>\n<html><body/></html>", "not a BPMN 2.0 document"),
+        "unknown_handler.bpmn": (MINI.replace('camunda:topic="echo"', 'camunda:topic="no_such_handler"'),
+                                 "no handler is registered for topic 'no_such_handler'"),
+        "bad_timer.bpmn": (MINI.replace('>"P3D"<', ">P3D<"), 'quote literal durations'),
+        "broken_timer.bpmn": (MINI.replace('>"P3D"<', ">due_date +<"), "timer expression does not evaluate"),
+        "call_in_timer.bpmn": (MINI.replace('>"P3D"<', ">__import__('os')<"), "Call is not allowed"),
+    }
+    for name, (text, message) in cases.items():
+        path = _write(tmp_path, name, text)
+        for command in ("validate", "deploy"):
+            code, out, err = cli("process", command, path)
+            assert code == 1, (name, command)
+            lines = (out + err).strip().splitlines()
+            assert any(line.startswith(f"{path}:") and message in line for line in lines), (name, lines)
+    assert _versions(cli) == before
+
+
+def test_all_problems_are_reported_at_once(cli, tmp_path):
+    text = MINI.replace('camunda:topic="echo"', 'camunda:topic="nope"').replace('>"P3D"<', ">P3D<")
+    text = text.replace('<bpmndi:BPMNShape id="end_di" bpmnElement="end">', '<bpmndi:BPMNShape id="end_di" bpmnElement="x">')
+    code, out, _ = cli("process", "validate", _write(tmp_path, "many.bpmn", text))
+    assert code == 1
+    assert len(out.strip().splitlines()) == 3
+    assert "end: endEvent has no diagram shape" in out
+
+
+def test_the_shipped_processes_are_valid_and_deploy_once(cli):
+    code, out, _ = cli("process", "validate", str(REINTEGRATION))
+    assert code == 0, out
+    code, out, _ = cli("process", "deploy", str(REINTEGRATION), "--json")
+    assert code == 0 and json.loads(out)[0]["created"] is False  # init-db deployed it already
+    assert [v["process"] for v in _versions(cli)] == ["reintegration"]
+
+
+def test_unknown_ids_and_bad_json_fail_with_one_line(cli):
+    code, _, err = cli("case", "show", "RI-NOPE")
+    assert code != 0 and err.strip() == "reintegrate: no case 'RI-NOPE'"
+    code, _, err = cli("task", "complete", "not-a-task", "--data", "{}", "--as", "x")
+    assert code != 0 and len(err.strip().splitlines()) == 1 and "no ready task" in err
+    code, _, err = cli("case", "start", "reintegration", "--data", "{pupil_name: Sam}")
+    assert code == 2 and "--data is not valid JSON" in err
+    code, _, err = cli("case", "start", "reintegration", "--data", '{"pupil_name": "Sam"}')
+    assert code == 2 and "Date of birth" in err or "pupil_dob" in err
+    code, out, _ = cli("task", "list", "--json")
+    assert json.loads(out) == []
+
+
+def test_fake_now_is_refused_outside_test_and_dev(cli, monkeypatch):
+    monkeypatch.setenv("REINTEGRATE_ENV", "production")
+    code, _, err = cli("timers", "fire")
+    assert code == 2 and "REINTEGRATE_FAKE_NOW is refused" in err
+
+
+def test_console_script_runs(tmp_path):
+    env = {"REINTEGRATE_DATABASE_URL": f"sqlite:///{tmp_path / 'sub.sqlite3'}", "PATH": "/usr/bin:/bin"}
+    result = subprocess.run([sys.executable, "-m", "cli.main", "case", "show", "X-1"], env=env,
+                            capture_output=True, text=True, cwd=str(REINTEGRATION.parent.parent))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith("reintegrate: database error")
