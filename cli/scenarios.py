@@ -102,7 +102,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "uniform_arrangements": "Kingsmead to provide blazer and tie from the uniform bank.",
         "review_1_date": "2027-03-15",
         "review_2_date": "2027-03-26",
-        "review_3_date": "2027-04-16",
+        "review_3_date": "2027-04-12",
     },
     "confirm_dual_registration": {
         "joiner_form_completed": True,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from cli import scenarios
 from engine.access import add_user
 from engine.clock import FixedClock
 from engine.db import make_engine, session_factory, upgrade
@@ -22,10 +23,10 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 REINTEGRATION = ROOT / "processes" / "reintegration.bpmn"
 
 PEOPLE = {
-    "ava.ap": ("ap_setting", "Bridge AP Centre"),
-    "lee.la": ("la_admissions", None),
-    "hana.host": ("host_school", "Hillside High School"),
-    "omar.home": ("home_school", "Oakfield Academy"),
+    "ava.ap": ("ap_setting", scenarios.START_DATA["ap_setting"]),
+    "lee.la": ("la_admissions", scenarios.START_DATA["local_authority"]),
+    "hana.host": ("host_school", scenarios.HAPPY_PATH["record_fair_access_decision"]["host_school"]),
+    "omar.home": ("home_school", scenarios.START_DATA["home_school"]),
     "ada.admin": ("admin", None),
     "aud.auditor": ("auditor", None),
     "wes.wrong": ("host_school", "Westfield School"),

@@ -109,7 +109,7 @@ def test_bad_start_data_unknown_ids_and_wrong_users(mini):
         mini.call("show_case", "RI-NOPE")
     with pytest.raises(NotFound):
         mini.call("complete_task", "00000000-0000-0000-0000-000000000000", {}, "ava.ap")
-    case = mini.call("start_case", "mini", {"pupil_name": "Sam", "ap_setting": "Bridge AP Centre"}, "ava.ap")
+    case = mini.call("start_case", "mini", {"pupil_name": "Sam", "ap_setting": "Severn Vale Learning Centre"}, "ava.ap")
     task_id = case["ready_tasks"][0]["task_id"]
     with pytest.raises(Forbidden, match="unknown user"):
         mini.call("complete_task", task_id, {"answer": 1, "sure": True}, "nobody")
