@@ -114,11 +114,16 @@ def read_topics(bpmn_path: str) -> dict[str, str]:
     return {node.get("id"): node.get(f"{{{CAMUNDA_NS}}}topic") for node in tree.iter(f"{{{BPMN_NS}}}serviceTask")}
 
 
-def load_workflow(bpmn_path: str) -> BpmnWorkflow:
+def parse(bpmn_path: str) -> tuple[Any, dict]:
+    """The process spec and its subprocess specs, parsed once per diagram."""
     parser = CamundaParser()
     parser.add_bpmn_file(bpmn_path)
-    spec = parser.get_spec(PROCESS_ID)
-    return BpmnWorkflow(spec, parser.get_subprocess_specs(PROCESS_ID))
+    return parser.get_spec(PROCESS_ID), parser.get_subprocess_specs(PROCESS_ID)
+
+
+def load_workflow(bpmn_path: str, parsed: tuple[Any, dict] | None = None) -> BpmnWorkflow:
+    spec, subprocess_specs = parsed or parse(bpmn_path)
+    return BpmnWorkflow(spec, subprocess_specs)
 
 
 def start_workflow(workflow: BpmnWorkflow, start_data: Mapping[str, Any]) -> None:
@@ -167,13 +172,18 @@ def run_case(
     before_task: Callable[[BpmnWorkflow, str], None] | None = None,
     far_future_timers: bool = True,
     max_steps: int = 200,
+    parsed: tuple[Any, dict] | None = None,
+    topics: Mapping[str, str] | None = None,
+    after_step: Callable[[BpmnWorkflow], BpmnWorkflow] | None = None,
 ) -> BpmnWorkflow:
     """Complete ready user tasks from ``scenario`` (in order of readiness) until the workflow ends.
 
     ``before_task(workflow, task_id)`` may interfere (send a message, say) before a task is completed.
+    ``parsed`` and ``topics`` skip parsing the diagram again; ``after_step(workflow)`` may replace the
+    workflow after each completed task (to save and restore it, say).
     """
-    topics = read_topics(bpmn_path)
-    workflow = load_workflow(bpmn_path)
+    topics = topics or read_topics(bpmn_path)
+    workflow = load_workflow(bpmn_path, parsed)
     start_workflow(workflow, start_data)
     advance(workflow, topics, far_future_timers=far_future_timers)
     for _ in range(max_steps):
@@ -191,6 +201,8 @@ def run_case(
                 continue
         complete_user_task(workflow, task_id, scenario[task_id])
         advance(workflow, topics, far_future_timers=far_future_timers)
+        if after_step is not None:
+            workflow = after_step(workflow)
     raise RuntimeError(f"workflow not complete after {max_steps} user tasks")
 
 
@@ -204,9 +216,9 @@ def last_end_event(workflow: BpmnWorkflow) -> str | None:
     return max(ends, key=lambda t: t.last_state_change).task_spec.bpmn_id if ends else None
 
 
-def run_reintegration_case(bpmn_path: str) -> dict:
+def run_reintegration_case(bpmn_path: str, **kwargs: Any) -> dict:
     """Run the happy path of ``reintegration.bpmn`` to completion and return the final workflow data."""
-    workflow = run_case(bpmn_path, START_DATA, HAPPY_PATH)
+    workflow = run_case(bpmn_path, START_DATA, HAPPY_PATH, **kwargs)
     if not workflow.completed:
         raise RuntimeError("workflow did not complete")
     return dict(workflow.data)

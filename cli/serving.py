@@ -11,12 +11,17 @@ from .demo_data import load_demo
 log = logging.getLogger("reintegrate")
 
 
+def _quiet_logs() -> None:
+    logging.getLogger().setLevel(logging.INFO)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+
+
 def serve(rt: Runtime, args) -> int:
     from werkzeug.serving import run_simple
 
     from web import create_app
 
-    logging.getLogger().setLevel(logging.INFO)
+    _quiet_logs()
     if not args.no_scheduler:
         make_scheduler(rt, blocking=False).start()
         log.info("embedded scheduler polling the timer table every 30 s")
@@ -26,7 +31,7 @@ def serve(rt: Runtime, args) -> int:
 
 
 def scheduler(rt: Runtime, args) -> int:
-    logging.getLogger().setLevel(logging.INFO)
+    _quiet_logs()
     log.info("scheduler polling the timer table every %s s", args.interval)
     make_scheduler(rt, blocking=True, interval_seconds=args.interval).start()
     return 0
