@@ -94,35 +94,41 @@ class Engine:
     # -- cases --------------------------------------------------------------------------------
     def start_case(self, process_key: str, data: Any, actor: str) -> dict[str, Any]:
         """Validate the start form, create the case and run it to its first waits."""
-        version = self._latest(process_key)
-        parsed = self.specs.get(version)
+        deployment = self.specs.get(self.session, self._latest(process_key).id)
+        parsed = deployment.parsed
         values, errors = forms.clean(parsed.info.start_form, data)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         authorise(self.session, actor, None, values)
         now = self.clock.now()
-        case = Case(id=_new_case_id(process_key), process_version_id=version.id, process_key=process_key,
+        case = Case(id=_new_case_id(process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
                     started_by=actor, created_at=now, updated_at=now)
         self.session.add(case)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
-        run = CaseRun(self.session, case, parsed, now, self.registry, self.policy, self.serializer, actor,
+        run = CaseRun(self.session, case, deployment, now, self.registry, self.policy, self.serializer, actor,
                       workflow=workflow)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(values)
         run.history.append(now, actor, "case_started", None,
-                           {"process": process_key, "version": version.version, "data": values})
+                           {"process": process_key, "version": deployment.version, "data": values})
         self._step(run)
-        return self.show_case(case.id)
+        return self._view(run)
 
     def show_case(self, case_id: str) -> dict[str, Any]:
         case = self._case(case_id)
-        version = self.session.get(ProcessVersion, case.process_version_id)
+        deployment = self.specs.get(self.session, case.process_version_id)
         tasks = self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id)
                                      .order_by(ReadyTask.created_at, ReadyTask.id)).all()
         timers = self.session.scalars(select(Timer).where(Timer.case_id == case_id).order_by(Timer.due_at)).all()
-        info = self.specs.get(version).info
-        return case_json(case, version, [task_json(t, info) for t in tasks], timers)
+        info = deployment.parsed.info
+        return case_json(case, deployment.version, [task_json(t, info, case.pupil_initials) for t in tasks], timers)
+
+    def _view(self, run: CaseRun) -> dict[str, Any]:
+        """The case as this run left it, without reading it back."""
+        info, case = run.parsed.info, run.case
+        return case_json(case, run.deployment.version, [task_json(t, info, case.pupil_initials) for t in run.ready],
+                         run.timers)
 
     def _case(self, case_id: str) -> Case:
         case = self.session.get(Case, case_id)
@@ -131,9 +137,8 @@ class Engine:
         return case
 
     def _run(self, case: Case, actor: str) -> CaseRun:
-        version = self.session.get(ProcessVersion, case.process_version_id)
-        return CaseRun(self.session, case, self.specs.get(version), self.clock.now(), self.registry,
-                       self.policy, self.serializer, actor)
+        return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
+                       self.registry, self.policy, self.serializer, actor)
 
     def _step(self, run: CaseRun) -> None:
         run.workflow.do_engine_steps()
@@ -157,8 +162,7 @@ class Engine:
         rows = self.session.execute(query.order_by(ReadyTask.due.is_(None), ReadyTask.due, ReadyTask.created_at))
         out = []
         for task, version_id, initials in rows:
-            info = self.specs.get(self.session.get(ProcessVersion, version_id)).info
-            out.append(task_json(task, info, initials))
+            out.append(task_json(task, self.specs.get(self.session, version_id).parsed.info, initials))
         return out
 
     def show_task(self, task_id: str) -> dict[str, Any]:
@@ -166,8 +170,7 @@ class Engine:
         if task is None:
             raise NotFound(self._gone_message(task_id))
         case = self._case(task.case_id)
-        version = self.session.get(ProcessVersion, case.process_version_id)
-        return task_json(task, self.specs.get(version).info)
+        return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
     def _gone_message(self, task_id: str) -> str:
         done = self.session.scalar(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")
@@ -201,7 +204,7 @@ class Engine:
         run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
         task.run()
         self._step(run)
-        return self.show_case(case.id)
+        return self._view(run)
 
     # -- messages and timers --------------------------------------------------------------------
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
@@ -221,7 +224,7 @@ class Engine:
         run.merge_data({name: data})
         run.history.append(run.now, actor, "message_received", None, {"message": name, "data": data})
         self._step(run)
-        return self.show_case(case_id)
+        return self._view(run)
 
     def fire_due_timers(self, limit: int = 1000) -> list[dict[str, Any]]:
         """Fire every timer due now, once. Returns what fired (case and element)."""

@@ -6,10 +6,9 @@ import json
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import HistoryEvent
+from .models import Case, HistoryEvent
 
 GENESIS = "0" * 64
 
@@ -26,18 +25,17 @@ def event_hash(prev_hash: str, case_id: str, seq: int, at: datetime, actor: str,
 
 
 class HistoryWriter:
-    """Appends events for one case within the caller's transaction."""
+    """Appends events for one case within the caller's transaction.
 
-    def __init__(self, session: Session, case_id: str):
+    The chain's head (last seq and hash) is kept on the case row, which the optimistic revision
+    check already guards, so two writers can never both extend the same head.
+    """
+
+    def __init__(self, session: Session, case: Case):
         self._session = session
-        self._case_id = case_id
-        last = session.execute(
-            select(HistoryEvent.seq, HistoryEvent.hash)
-            .where(HistoryEvent.case_id == case_id)
-            .order_by(HistoryEvent.seq.desc())
-            .limit(1)
-        ).first()
-        self._seq, self._hash = (last.seq, last.hash) if last else (0, GENESIS)
+        self._case = case
+        self._case_id = case.id
+        self._seq, self._hash = case.history_seq or 0, case.history_hash or GENESIS
 
     def append(self, at: datetime, actor: str, kind: str, element: str | None = None,
                data: dict[str, Any] | None = None) -> HistoryEvent:
@@ -48,6 +46,7 @@ class HistoryWriter:
                              element=element, data=data, prev_hash=self._hash, hash=digest)
         self._session.add(event)
         self._hash = digest
+        self._case.history_seq, self._case.history_hash = self._seq, digest
         return event
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 from uuid import UUID
@@ -31,36 +32,54 @@ from .serialization import StateSerializer
 log = logging.getLogger(__name__)
 
 
+@dataclass(frozen=True)
+class Deployment:
+    """A deployed version, parsed: versions are immutable, so this is safe to keep."""
+
+    id: int
+    key: str
+    version: int
+    parsed: ParsedProcess
+
+
 class SpecCache:
-    """Parsed process versions by content hash; parsing is the slow part of loading a case."""
+    """Parsed process versions by id; parsing is the slow part of loading a case."""
 
     def __init__(self, size: int = 32):
         self._size = size
-        self._items: OrderedDict[str, ParsedProcess] = OrderedDict()
+        self._items: OrderedDict[tuple[str, int], Deployment] = OrderedDict()
 
-    def get(self, version: ProcessVersion) -> ParsedProcess:
-        parsed = self._items.get(version.content_hash)
-        if parsed is None:
-            parsed = parse_document(version.bpmn_xml.encode(), version.filename)
-            self._items[version.content_hash] = parsed
-            if len(self._items) > self._size:
-                self._items.popitem(last=False)
-        else:
-            self._items.move_to_end(version.content_hash)
-        return parsed
+    def get(self, session: Session, version_id: int) -> Deployment:
+        key = (str(session.get_bind().url), version_id)
+        found = self._items.get(key)
+        if found is not None:
+            self._items.move_to_end(key)
+            return found
+        row = session.get(ProcessVersion, version_id)
+        if row is None:
+            raise LookupError(f"process version {version_id} is not deployed")
+        found = Deployment(row.id, row.process_key, row.version,
+                           parse_document(row.bpmn_xml.encode(), row.filename))
+        self._items[key] = found
+        if len(self._items) > self._size:
+            self._items.popitem(last=False)
+        return found
 
 
 class CaseRun:
     """A case loaded for one change, with the services its handlers need."""
 
-    def __init__(self, session: Session, case: Case, parsed: ParsedProcess, now: datetime,
+    def __init__(self, session: Session, case: Case, deployment: Deployment, now: datetime,
                  registry: HandlerRegistry, policy: Any, serializer: StateSerializer, actor: str,
                  workflow: BpmnWorkflow | None = None):
-        self.session, self.case, self.parsed = session, case, parsed
+        self.session, self.case, self.deployment = session, case, deployment
+        self.parsed = parsed = deployment.parsed
         self.now, self.registry, self.policy, self.actor = now, registry, policy, actor
         self._serializer = serializer
         self.effects: list[Any] = []
-        self.history = HistoryWriter(session, case.id)
+        self.history = HistoryWriter(session, case)
+        self.ready: list[ReadyTask] = []
+        self.timers: list[Timer] = []
         self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
@@ -108,23 +127,27 @@ class CaseRun:
 
     def _project_tasks(self) -> None:
         self.session.execute(delete(ReadyTask).where(ReadyTask.case_id == self.case.id))
+        self.ready = []
         for task in self.ready_user_tasks():
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
-            self.session.add(ReadyTask(
+            self.ready.append(ReadyTask(
                 id=str(task.id), case_id=self.case.id, element=element,
                 title=info.title if info else element, lane=info.lane if info else None,
                 due=_due(info.due if info else None, task.data), created_at=self.now,
             ))
+        self.session.add_all(self.ready)
 
     def _project_timers(self) -> None:
         self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
-        for element, due in waiting_timers(self.workflow):
-            self.session.add(Timer(case_id=self.case.id, element=element, due_at=due))
+        self.timers = [Timer(case_id=self.case.id, element=element, due_at=due)
+                       for element, due in sorted(waiting_timers(self.workflow), key=lambda t: t[1])]
+        self.session.add_all(self.timers)
 
     def _write_effects(self) -> None:
         for effect in self.effects:
             if isinstance(effect, Mail):
+                # The unique key makes a repeated effect (a retried run, say) a no-op.
                 exists = self.session.scalar(
                     select(OutboxMessage.id).where(OutboxMessage.idempotency_key == effect.key))
                 if exists is None:

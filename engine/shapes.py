@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from .models import Case, ProcessVersion, ReadyTask, Timer
+from .models import Case, ReadyTask, Timer
 from .process_info import ProcessInfo
 
 
@@ -21,12 +21,12 @@ def task_json(task: ReadyTask, info: ProcessInfo, pupil: str | None = None) -> d
     }
 
 
-def case_json(case: Case, version: ProcessVersion, tasks: list[dict[str, Any]],
+def case_json(case: Case, version: int, tasks: list[dict[str, Any]],
               timers: list[Timer]) -> dict[str, Any]:
     return {
         "case_id": case.id,
         "process": case.process_key,
-        "version": version.version,
+        "version": version,
         "status": case.status,
         "data": case.data or {},
         "ready_tasks": tasks,

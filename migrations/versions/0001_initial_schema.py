@@ -52,6 +52,8 @@ def upgrade() -> None:
     sa.Column('data', sa.JSON(), nullable=False),
     sa.Column('pupil_initials', sa.String(length=10), nullable=False),
     sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('history_seq', sa.Integer(), nullable=False),
+    sa.Column('history_hash', sa.String(length=64), nullable=False),
     sa.Column('started_by', sa.String(length=100), nullable=False),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
