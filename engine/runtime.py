@@ -102,8 +102,15 @@ class CaseRun:
         if values:
             self.case.data = {**(self.case.data or {}), **values}
 
-    def ready_user_tasks(self):
-        return [t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+    def _open_tasks(self):
+        """Ready user tasks and waiting tasks, in one walk of the task tree."""
+        ready, waiting = [], []
+        for task in self.workflow.get_tasks(state=TaskState.READY | TaskState.WAITING):
+            if task.state == TaskState.WAITING:
+                waiting.append(task)
+            elif task.task_spec.manual:
+                ready.append(task)
+        return ready, waiting
 
     def find_task(self, task_id: str):
         try:
@@ -121,14 +128,15 @@ class CaseRun:
             case.status = "completed" if wf.success else "cancelled"
             self.history.append(self.now, "system", "case_completed", None,
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
-        self._project_tasks()
-        self._project_timers()
+        ready, waiting = self._open_tasks()
+        self._project_tasks(ready)
+        self._project_timers(waiting)
         self._write_effects()
 
-    def _project_tasks(self) -> None:
+    def _project_tasks(self, ready) -> None:
         self.session.execute(delete(ReadyTask).where(ReadyTask.case_id == self.case.id))
         self.ready = []
-        for task in self.ready_user_tasks():
+        for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
             self.ready.append(ReadyTask(
@@ -138,10 +146,10 @@ class CaseRun:
             ))
         self.session.add_all(self.ready)
 
-    def _project_timers(self) -> None:
+    def _project_timers(self, waiting) -> None:
         self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
         self.timers = [Timer(case_id=self.case.id, element=element, due_at=due)
-                       for element, due in sorted(waiting_timers(self.workflow), key=lambda t: t[1])]
+                       for element, due in sorted(waiting_timers(waiting), key=lambda t: t[1])]
         self.session.add_all(self.timers)
 
     def _write_effects(self) -> None:
@@ -170,10 +178,10 @@ def _due(expression: str | None, data: dict[str, Any]) -> str | None:
     return str(value) if value is not None else None
 
 
-def waiting_timers(workflow: BpmnWorkflow) -> list[tuple[str, datetime]]:
-    """(element id, absolute due time) of every timer the workflow is waiting on."""
+def waiting_timers(waiting_tasks) -> list[tuple[str, datetime]]:
+    """(element id, absolute due time) of every timer among a workflow's waiting tasks."""
     out = []
-    for task in workflow.get_tasks(state=TaskState.WAITING):
+    for task in waiting_tasks:
         definition = getattr(task.task_spec, "event_definition", None)
         if not isinstance(definition, TimerEventDefinition):
             continue
