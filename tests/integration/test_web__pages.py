@@ -1,0 +1,50 @@
+"""The web pages over demo data: task list with due flags and filters, a case, the mail page."""
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from cli.demo_data import STAGES, load_demo
+from engine.clock import FixedClock
+from engine.policy import load_policy
+from engine.wiring import Runtime
+from handlers import default_registry
+from web import create_app
+
+
+@pytest.fixture
+def client(tmp_path):
+    rt = Runtime(url=f"sqlite:///{tmp_path / 'web.sqlite3'}", clock=FixedClock(datetime(2026, 11, 23, 9, tzinfo=UTC)),
+                 policy=load_policy(), registry=default_registry())
+    rt.upgrade()
+    with rt.engine() as eng:
+        from tests.conftest import REINTEGRATION
+
+        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
+    assert "5 cases loaded" in load_demo(rt)
+    assert "nothing loaded" in load_demo(rt)  # idempotent
+    return create_app(rt, {"TESTING": True}).test_client()
+
+
+def test_task_list_shows_every_case_with_due_dates_and_filters(client):
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    assert len(re.findall(r'href="/cases/', html)) == len(STAGES)
+    assert "Hold first interim review" in html and "2026-" in html
+    assert page.headers["X-Frame-Options"] == "DENY"
+    only_la = client.get("/?lane=la_admissions").get_data(as_text=True)
+    assert "Record Fair Access decision" in only_la
+    assert "Hold first interim review" not in only_la
+
+
+def test_case_page_and_mail_and_unknown_case(client):
+    html = client.get("/").get_data(as_text=True)
+    case_id = re.search(r'href="/cases/([A-Z]+-[0-9A-F]+)"', html).group(1)
+    page = client.get(f"/cases/{case_id}")
+    assert page.status_code == 200 and "History" in page.get_data(as_text=True)
+    assert client.get("/cases/NOPE-1").status_code == 404
+    mail = client.get("/mail").get_data(as_text=True)
+    assert "Reintegration referral for Fair Access" in mail
