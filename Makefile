@@ -2,8 +2,11 @@
 PY ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
+NPM ?= npm
+# npm ci writes this file; it is newer than the lock file once node_modules/ matches it.
+NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install demo test bench lint
+.PHONY: install assets system-deps demo test bench lint
 
 $(BIN)/reintegrate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -13,10 +16,21 @@ $(BIN)/reintegrate: pyproject.toml
 
 install: $(BIN)/reintegrate
 
+# bpmn-js for the browser tests (tests/browser), exactly as package-lock.json pins it.
+$(NODE_STAMP): package.json package-lock.json | system-deps
+	$(NPM) ci --no-audit --no-fund
+	touch $@
+
+assets: $(NODE_STAMP)
+
+# chromium, nodejs and npm from Debian, when missing (uses sudo unless root).
+system-deps:
+	./scripts/system-deps
+
 demo: install
 	REINTEGRATE_ENV=dev $(BIN)/reintegrate demo
 
-test: install
+test: system-deps install assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

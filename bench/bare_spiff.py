@@ -69,6 +69,11 @@ def add_school_days(start: dt.date, days: int) -> dt.date:
     return current
 
 
+def _watch(task: str, at: str) -> dict[str, str]:
+    """Reminder and escalation timer variables for a deadline task (set far ahead: they must not fire)."""
+    return {f"{task}_remind_at": at, f"{task}_escalation_cycle": f"R/{at}/P7D"}
+
+
 def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: bool = True) -> dict[str, Any]:
     """The variables the handler for ``topic`` would set, computed from the task data."""
     if topic == "record_not_agreed":
@@ -78,18 +83,21 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
     if topic == "fair_access_deadline":
         deadline = add_school_days(_date(data["agreed_to_consider_date"]), FAIR_ACCESS_SCHOOL_DAYS)
         escalate = dt.datetime.combine(deadline, dt.time(9, 0), dt.UTC).isoformat()
+        escalate = FAR_FUTURE_ESCALATION if far_future_timers else escalate
         return {
             "fair_access_deadline": deadline.isoformat(),
-            "fair_access_escalate_at": FAR_FUTURE_ESCALATION if far_future_timers else escalate,
+            **_watch("allocate_place", escalate),
         }
-    if topic == "escalate_deadline":
+    if topic in ("deadline_reminder", "deadline_escalation"):
         return {}
     if topic == "schedule_reviews":
         start = _date(data["start_date"])
         result = {}
-        for n, weeks in enumerate(DEFAULT_REVIEW_WEEKS, start=1):
+        tasks = ("interim_review_1", "interim_review_2", "final_review")
+        for n, (weeks, task) in enumerate(zip(DEFAULT_REVIEW_WEEKS, tasks, strict=True), start=1):
             key = f"review_{n}_date"
             result[key] = data.get(key) or (start + dt.timedelta(weeks=weeks)).isoformat()
+            result.update(_watch(task, FAR_FUTURE_ESCALATION))
         return result
     if topic == "adjust_weightings":
         return {"weightings_adjusted": True}

@@ -135,9 +135,17 @@ def task_complete(app: App, args) -> int:
 
 
 def timers_fire(app: App, args) -> int:
+    report = app.fire_due("cli")
+    lines = [f"fired {f['task']} on {f['case_id']}" for f in report.fired]
+    lines += [f"failed on {f['case_id']}: {f['error']}" for f in report.failed]
+    emit(report.to_json(), args.json, "\n".join(lines) or "no timer due")
+    return 1 if report.failed else 0
+
+
+def case_retry(app: App, args) -> int:
     with app.engine() as eng:
-        fired = eng.fire_due_timers()
-    emit(fired, args.json, "\n".join(f"fired {f['task']} on {f['case_id']}" for f in fired) or "no timer due")
+        case = eng.retry_case(args.case, args.actor or "system")
+    emit(case, args.json, case_text(case))
     return 0
 
 
@@ -151,12 +159,34 @@ def history(app: App, args) -> int:
 def user_add(app: App, args) -> int:
     with app.engine() as eng:
         try:
-            user = add_user(eng.session, args.name, args.role, args.org, app.clock.now())
+            user = add_user(eng.session, args.name, args.role, args.org, app.clock.now(), email=args.email)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
-        result = {"name": user.name, "role": user.role, "org": user.org}
+        result = {"name": user.name, "role": user.role, "org": user.org, "email": user.email}
     emit(result, args.json, f"added {user.name} ({user.role}{', ' + user.org if user.org else ''})")
     return 0
+
+
+def outbox_list(app: App, args) -> int:
+    with app.engine() as eng:
+        messages = eng.outbox()
+    if args.pending:
+        messages = [m for m in messages if not m["sent_at"]]
+    emit(messages, args.json, "\n".join(
+        f"{m['id']:>5}  {'sent ' + m['sent_at'] if m['sent_at'] else 'queued':<38} {m['to']:<40} {m['subject']}"
+        + (f"  [{m['attempts']} attempts: {m['last_error']}]" if m["last_error"] else "")
+        for m in messages) or "the outbox is empty")
+    return 0
+
+
+def outbox_send(app: App, args) -> int:
+    report = app.send_outbox()
+    if report is None:
+        emit({"sent": 0, "failed": 0, "errors": [], "smtp": None}, args.json,
+             "no SMTP server configured (REINTEGRATE_SMTP_URL): mail stays in the outbox")
+        return 0
+    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed}", *report.errors]))
+    return 1 if report.failed and not report.sent else 0
 
 
 def fail(message: str, code: int) -> int:

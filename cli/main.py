@@ -8,6 +8,7 @@ import sys
 from sqlalchemy.exc import OperationalError
 
 from engine.errors import EngineError, InvalidProcess
+from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
@@ -44,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name")
     p.add_argument("--data", help="JSON object, or @file")
     p.add_argument("--as", dest="actor")
+    p = _sub(case, "retry", c.case_retry, "put a case in error back to running")
+    p.add_argument("case")
+    p.add_argument("--as", dest="actor")
     task = top.add_parser("task", help="list, show and complete tasks").add_subparsers(dest="sub", required=True)
     p = _sub(task, "list", c.task_list, "ready tasks")
     p.add_argument("--case")
@@ -56,11 +60,16 @@ def build_parser() -> argparse.ArgumentParser:
     timers = top.add_parser("timers", help="timers").add_subparsers(dest="sub", required=True)
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
     _sub(top, "history", c.history, "a case's event log").add_argument("case")
+    outbox = top.add_parser("outbox", help="queued and sent mail").add_subparsers(dest="sub", required=True)
+    _sub(outbox, "list", c.outbox_list, "queued and sent messages").add_argument(
+        "--pending", action="store_true", help="only messages not yet sent")
+    _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
     user = top.add_parser("user", help="accounts").add_subparsers(dest="sub", required=True)
     p = _sub(user, "add", c.user_add, "create an account")
     p.add_argument("name")
     p.add_argument("--role", required=True)
     p.add_argument("--org")
+    p.add_argument("--email")
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
         p = _sub(top, name, fn, help_text)
@@ -89,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(f"database error: {exc.orig}; has `reintegrate init-db` been run?", 1)
     except ValueError as exc:  # configuration: FAKE_NOW refused, bad policy file
         return c.fail(str(exc), 2)
+    except SchedulerAlreadyRunning as exc:
+        return c.fail(str(exc), 3)
 
 
 if __name__ == "__main__":

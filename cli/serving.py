@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import logging
 
-from engine.scheduler import make_scheduler
+from engine.scheduler import fire_due, make_scheduler, single_scheduler_lock
 from engine.wiring import Runtime
 
 from .demo_data import load_demo
@@ -23,6 +23,7 @@ def serve(rt: Runtime, args) -> int:
 
     _quiet_logs()
     if not args.no_scheduler:
+        rt.scheduler_lock = single_scheduler_lock(rt)
         make_scheduler(rt, blocking=False).start()
         log.info("embedded scheduler polling the timer table every 30 s")
     print(f"Serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
@@ -32,6 +33,8 @@ def serve(rt: Runtime, args) -> int:
 
 def scheduler(rt: Runtime, args) -> int:
     _quiet_logs()
+    rt.scheduler_lock = single_scheduler_lock(rt)
+    fire_due(rt)  # timers that fell due while nothing ran fire now, in due order
     log.info("scheduler polling the timer table every %s s", args.interval)
     make_scheduler(rt, blocking=True, interval_seconds=args.interval).start()
     return 0

@@ -17,7 +17,7 @@ from .models import User
 LANE_ROLES = ("ap_setting", "la_admissions", "host_school", "home_school")
 ROLES = (*LANE_ROLES, "la_attendance", "outreach", "process_owner", "auditor", "admin")
 SYSTEM_ACTORS = ("system", "scheduler")
-_PARTY_FIELD = {
+PARTY_FIELD = {
     "ap_setting": "ap_setting",
     "host_school": "host_school",
     "home_school": "home_school",
@@ -40,17 +40,28 @@ def authorise(session: Session, actor: str, lane: str | None, case_data: dict[st
         raise Forbidden(f"{actor} ({user.role}) cannot do a task for {lane}")
     if lane is None and user.role not in LANE_ROLES:
         raise Forbidden(f"{actor} ({user.role}) takes no part in reintegration cases")
-    party = (case_data or {}).get(_PARTY_FIELD.get(user.role, ""))
+    party = (case_data or {}).get(PARTY_FIELD.get(user.role, ""))
     if user.org and party and party != user.org:
         raise Forbidden(f"{actor} acts for {user.org}, which is not this case's {user.role.replace('_', ' ')}")
     return user
 
 
-def add_user(session: Session, name: str, role: str, org: str | None, now) -> User:
+def authorise_admin(session: Session, actor: str) -> None:
+    """Operator actions: an admin account, or the command line's own `system` actor."""
+    if actor == "system":
+        return
+    user = session.scalar(select(User).where(User.name == actor))
+    if user is None or user.role != "admin":
+        raise Forbidden(f"{actor} is not an admin")
+
+
+def add_user(session: Session, name: str, role: str, org: str | None, now, email: str | None = None) -> User:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if session.scalar(select(User).where(User.name == name)) is not None:
         raise ValueError(f"user {name!r} already exists")
-    user = User(name=name, role=role, org=org, created_at=now)
+    if email is not None and "@" not in email:
+        raise ValueError(f"{email!r} is not an email address")
+    user = User(name=name, role=role, org=org, email=email, created_at=now)
     session.add(user)
     return user

@@ -13,11 +13,14 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Mail:
-    """An email for the outbox; `key` makes delivery idempotent."""
+    """An email for the outbox: a template `kind` and its context; `key` makes delivery idempotent.
+
+    `to` is an address or `role:<role>` (that role's people on the case, else the policy contact).
+    """
 
     to: str
-    subject: str
-    body: str
+    kind: str
+    context: dict[str, Any]
     key: str
 
 
@@ -39,15 +42,16 @@ class HandlerContext:
     data: Mapping[str, Any]
     now: datetime
     policy: Any
+    params: Mapping[str, str] = field(default_factory=dict)  # the service task's camunda:properties
     effects: list[Any] = field(default_factory=list)
 
     @property
     def calendar(self):
         return self.policy.school_calendar()
 
-    def send_mail(self, to: str, subject: str, body: str, purpose: str) -> None:
-        """Queue an email; `purpose` names it uniquely within the case (idempotency key)."""
-        self.effects.append(Mail(to=to, subject=subject, body=body, key=f"{self.case_id}:{purpose}"))
+    def send_mail(self, kind: str, to: str, purpose: str, **context: Any) -> None:
+        """Queue an email from template `kind`; `purpose` names it uniquely within the case."""
+        self.effects.append(Mail(to=to, kind=kind, context=context, key=f"{self.case_id}:{purpose}"))
 
     def adjust_weighting(self, school: str, points: int, reason: str) -> None:
         self.effects.append(WeightingAdjustment(school=school, points=points, reason=reason))

@@ -16,10 +16,11 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms
-from .access import ROLES, authorise
+from .access import ROLES, authorise, authorise_admin
 from .clock import Clock
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
+from .mail import MailRenderer
 from .models import Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .registry import HandlerRegistry
 from .runtime import CaseRun, SpecCache
@@ -42,10 +43,12 @@ class Engine:
     """Deploy processes, run cases, complete tasks, deliver messages, fire timers."""
 
     def __init__(self, session: Session, clock: Clock, registry: HandlerRegistry, policy: Any,
-                 specs: SpecCache | None = None, serializer: StateSerializer | None = None):
+                 specs: SpecCache | None = None, serializer: StateSerializer | None = None,
+                 mail: MailRenderer | None = None):
         self.session, self.clock, self.registry, self.policy = session, clock, registry, policy
         self.specs = specs or SpecCache()
         self.serializer = serializer or StateSerializer()
+        self.mail = mail or MailRenderer()
 
     # -- process versions ---------------------------------------------------------------------
     def validate(self, content: bytes, filename: str) -> list:
@@ -107,7 +110,7 @@ class Engine:
         self.session.add(case)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
         run = CaseRun(self.session, case, deployment, now, self.registry, self.policy, self.serializer, actor,
-                      workflow=workflow)
+                      self.mail, workflow=workflow)
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(values)
         run.history.append(now, actor, "case_started", None,
@@ -138,7 +141,7 @@ class Engine:
 
     def _run(self, case: Case, actor: str) -> CaseRun:
         return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
-                       self.registry, self.policy, self.serializer, actor)
+                       self.registry, self.policy, self.serializer, actor, self.mail)
 
     def _step(self, run: CaseRun) -> None:
         run.workflow.do_engine_steps()
@@ -226,25 +229,38 @@ class Engine:
         self._step(run)
         return self._view(run)
 
-    def fire_due_timers(self, limit: int = 1000) -> list[dict[str, Any]]:
-        """Fire every timer due now, once. Returns what fired (case and element)."""
+    def fire_case(self, case_id: str) -> list[str]:
+        """Fire the case's timers that are due now (refresh_timers, then engine steps); [] if none are."""
+        case = self._case(case_id)
         now = self.clock.now()
-        due = self.session.execute(select(Timer.case_id, Timer.element).where(Timer.due_at <= now)
-                                   .order_by(Timer.due_at).limit(limit)).all()
-        fired = []
-        for case_id in dict.fromkeys(c for c, _ in due):
-            run = self._run(self._case(case_id), "scheduler")
-            run.history.append(now, "scheduler", "timer_fired", None,
-                               {"elements": [e for c, e in due if c == case_id]})
-            run.workflow.refresh_timers()
-            self._step(run)
-            fired += [{"case_id": c, "task": e} for c, e in due if c == case_id]
-        return fired
+        due = self.session.scalars(select(Timer.element).where(Timer.case_id == case_id, Timer.due_at <= now)).all()
+        if case.status != "running" or not due:
+            return []
+        run = self._run(case, "scheduler")
+        run.history.append(now, "scheduler", "timer_fired", None, {"elements": list(due)})
+        run.workflow.refresh_timers()
+        self._step(run)
+        return list(due)
+
+    def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
+        """An operator puts a case in error back to running; its timers are tried again at once."""
+        case = self._case(case_id)
+        authorise_admin(self.session, actor)
+        if case.status != "error":
+            raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
+        run = self._run(case, actor)
+        case.status, previous, case.error = "running", case.error, None
+        for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
+            timer.attempts, timer.not_before, timer.last_error = 0, None, None
+        run.history.append(run.now, actor, "retried", None, {"error": previous})
+        self.session.flush()
+        return self.show_case(case_id)
 
     def outbox(self, limit: int = 200) -> list[dict[str, Any]]:
         """Queued and sent messages, newest first."""
         rows = self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
-        return [{"id": m.id, "case_id": m.case_id, "to": m.recipient, "subject": m.subject, "body": m.body,
+        return [{"id": m.id, "case_id": m.case_id, "kind": m.kind, "to": m.recipient, "subject": m.subject,
+                 "body": m.body,
                  "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
                  "attempts": m.attempts, "last_error": m.last_error} for m in rows]
 

@@ -7,6 +7,7 @@ from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import full_tag
 from SpiffWorkflow.bpmn.specs.defaults import BoundaryEvent, IntermediateCatchEvent, StartEvent
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
 )
@@ -19,7 +20,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 
 from .process_info import NS, ProcessInfo, describe
-from .specs import ClockedDuration, ClockedTimeDate, TopicServiceTask
+from .specs import ClockedCycle, ClockedDuration, ClockedTimeDate, TopicServiceTask
 
 
 class TopicServiceTaskParser(CamundaTaskParser):
@@ -33,7 +34,8 @@ class _ClockedTimers:
 
     def parse_timer_event(self, event):
         parsed = super().parse_timer_event(event)
-        kind = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration}
+        kind = {TimeDateEventDefinition: ClockedTimeDate, DurationTimerEventDefinition: ClockedDuration,
+                CycleTimerEventDefinition: ClockedCycle}
         cls = kind.get(type(parsed))
         if cls is None:
             return parsed

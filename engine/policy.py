@@ -44,6 +44,12 @@ class Policy:
     core_places_per_school_per_term: int = 2
     #: Local hour on the morning after a missed deadline at which it is escalated.
     escalation_hour: int = 9
+    #: School days before a deadline at which the task's assignees are reminded.
+    reminder_school_days: int = 2
+    #: Days between repeated escalations of a deadline that is still missed.
+    escalation_repeat_days: int = 7
+    #: Addresses for roles that have no accounts of their own (escalation targets, team inboxes).
+    contacts: dict[str, str] = field(default_factory=dict)
     timezone: str = "Europe/London"
     #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
     calendar: dict[str, Any] = field(default_factory=dict)
@@ -79,6 +85,9 @@ _FIELD_TYPES: dict[str, type] = {
     "placement_max_weeks": int,
     "core_places_per_school_per_term": int,
     "escalation_hour": int,
+    "reminder_school_days": int,
+    "escalation_repeat_days": int,
+    "contacts": dict,
     "timezone": str,
     "calendar": dict,
 }
@@ -119,6 +128,11 @@ def _check_value(key: str, value: Any) -> Any:
         return tuple(value)
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table, got {value!r}")
+    if key == "contacts":
+        bad = [k for k, v in value.items() if not isinstance(v, str) or "@" not in v]
+        if bad:
+            raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
+        return value
     try:
         SchoolCalendar.from_config(value)
     except ValueError as error:

@@ -23,11 +23,13 @@ from sqlalchemy.orm import Session
 from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
+from .mail import MailRenderer, resolve_recipients
 from .models import Case, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
+from .specs import timer_due
 
 log = logging.getLogger(__name__)
 
@@ -71,11 +73,12 @@ class CaseRun:
 
     def __init__(self, session: Session, case: Case, deployment: Deployment, now: datetime,
                  registry: HandlerRegistry, policy: Any, serializer: StateSerializer, actor: str,
-                 workflow: BpmnWorkflow | None = None):
+                 mail: MailRenderer, workflow: BpmnWorkflow | None = None):
         self.session, self.case, self.deployment = session, case, deployment
         self.parsed = parsed = deployment.parsed
         self.now, self.registry, self.policy, self.actor = now, registry, policy, actor
         self._serializer = serializer
+        self.mail = mail
         self.effects: list[Any] = []
         self.history = HistoryWriter(session, case)
         self.ready: list[ReadyTask] = []
@@ -86,7 +89,7 @@ class CaseRun:
     def _call_service(self, task, topic: str) -> None:
         element = task.task_spec.bpmn_id
         ctx = HandlerContext(case_id=self.case.id, element=element, data=dict(task.data), now=self.now,
-                             policy=self.policy)
+                             policy=self.policy, params=getattr(task.task_spec, "extensions", None) or {})
         try:
             updates = self.registry.handler(topic)(ctx) or {}
         except Exception as exc:
@@ -155,17 +158,31 @@ class CaseRun:
     def _write_effects(self) -> None:
         for effect in self.effects:
             if isinstance(effect, Mail):
-                # The unique key makes a repeated effect (a retried run, say) a no-op.
-                exists = self.session.scalar(
-                    select(OutboxMessage.id).where(OutboxMessage.idempotency_key == effect.key))
-                if exists is None:
-                    self.session.add(OutboxMessage(
-                        case_id=self.case.id, idempotency_key=effect.key, recipient=effect.to,
-                        subject=effect.subject, body=effect.body, created_at=self.now))
+                self._queue_mail(effect)
             elif isinstance(effect, WeightingAdjustment):
                 self.session.add(WeightingEntry(case_id=self.case.id, school=effect.school,
                                                 points=effect.points, reason=effect.reason, at=self.now))
         self.effects.clear()
+
+    def _queue_mail(self, effect: Mail) -> None:
+        """Render and address an email; one outbox row per recipient, keyed so a repeat is a no-op."""
+        rendered = self.mail.render(effect.kind, _mail_context(self, effect))
+        recipients = resolve_recipients(self.session, effect.to, self.case.data or {}, self.policy)
+        for address in recipients or [effect.to]:
+            key = f"{effect.key}:{address}"
+            if self.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
+                continue
+            self.session.add(OutboxMessage(
+                case_id=self.case.id, idempotency_key=key, kind=effect.kind, recipient=address,
+                subject=rendered.subject, body=rendered.text, html=rendered.html, created_at=self.now,
+                next_attempt_at=self.now if recipients else None,
+                last_error=None if recipients else f"no address for {effect.to}: add a contact to the policy"))
+
+
+def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
+    case = run.case
+    return {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+            "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
 
 
 def _due(expression: str | None, data: dict[str, Any]) -> str | None:
@@ -182,13 +199,9 @@ def waiting_timers(waiting_tasks) -> list[tuple[str, datetime]]:
     """(element id, absolute due time) of every timer among a workflow's waiting tasks."""
     out = []
     for task in waiting_tasks:
-        definition = getattr(task.task_spec, "event_definition", None)
-        if not isinstance(definition, TimerEventDefinition):
+        if not isinstance(getattr(task.task_spec, "event_definition", None), TimerEventDefinition):
             continue
-        value = task._get_internal_data("event_value")
-        if value is None:
-            definition.has_fired(task)
-            value = task._get_internal_data("event_value")
-        if isinstance(value, str):
-            out.append((task.task_spec.bpmn_id, TimerEventDefinition.get_datetime(value)))
+        due = timer_due(task)
+        if due is not None:
+            out.append((task.task_spec.bpmn_id, due))
     return out

@@ -15,22 +15,71 @@ from .wiring import Runtime
 log = logging.getLogger(__name__)
 
 
-def fire_due(runtime: Runtime) -> int:
-    """Fire every timer due now; log and carry on if a run fails (the next tick retries)."""
+def fire_due(runtime: Runtime, worker: str = "scheduler") -> int:
+    """Fire every timer due now; log and carry on if a pass fails (the next tick retries)."""
     try:
-        with runtime.engine() as eng:
-            fired = eng.fire_due_timers()
+        report = runtime.fire_due(worker)
     except Exception:
         log.exception("firing due timers failed; will retry on the next tick")
         return 0
-    for f in fired:
+    for f in report.fired:
         log.info("fired timer %s on case %s", f["task"], f["case_id"])
-    return len(fired)
+    for f in report.failed:
+        log.warning("case %s: timer failed: %s%s", f["case_id"], f["error"],
+                    " (case now in error)" if f["case_in_error"] else "")
+    return len(report.fired)
+
+
+class SchedulerAlreadyRunning(RuntimeError):
+    """A second scheduler on one SQLite database."""
+
+
+def single_scheduler_lock(runtime: Runtime):
+    """On SQLite, one scheduler at a time: an exclusive lock file beside the database.
+
+    Returns the open lock file (keep it for the process's life), or None on PostgreSQL, where any
+    number of schedulers share the work through row leases.
+    """
+    url = runtime.db.url
+    if url.get_backend_name() != "sqlite" or not url.database or url.database == ":memory:":
+        return None
+    import fcntl
+    import os
+
+    handle = open(f"{url.database}.scheduler.lock", "a+")  # noqa: SIM115  (held for the process's life)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        handle.seek(0)
+        holder = handle.read().strip() or "another process"
+        handle.close()
+        raise SchedulerAlreadyRunning(
+            f"a scheduler (pid {holder}) already runs on {url.database}; on SQLite only one may run at a "
+            "time (start `serve --no-scheduler`, or use PostgreSQL to run several)") from None
+    handle.truncate(0)
+    handle.write(str(os.getpid()))
+    handle.flush()
+    return handle
+
+
+def send_outbox(runtime: Runtime) -> int:
+    """Deliver due mail; failures are recorded on each message and retried with back-off."""
+    try:
+        report = runtime.send_outbox()
+    except Exception:
+        log.exception("delivering the outbox failed; will retry on the next tick")
+        return 0
+    if report and (report.sent or report.failed):
+        log.info("outbox: %d sent, %d failed", report.sent, report.failed)
+        for error in report.errors or []:
+            log.warning("outbox: %s", error)
+    return report.sent if report else 0
 
 
 def make_scheduler(runtime: Runtime, *, blocking: bool, interval_seconds: int = 30):
     """A scheduler whose one job polls the timer table every `interval_seconds`."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
-    scheduler.add_job(fire_due, "interval", seconds=interval_seconds, args=[runtime], id="fire_due_timers",
-                      max_instances=1, coalesce=True)
+    for job in (fire_due, send_outbox):
+        scheduler.add_job(job, "interval", seconds=interval_seconds, args=[runtime], id=job.__name__,
+                          max_instances=1, coalesce=True)
     return scheduler

@@ -7,11 +7,12 @@
 """
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
+    CycleTimerEventDefinition,
     DurationTimerEventDefinition,
     TimeDateEventDefinition,
     TimerEventDefinition,
@@ -74,9 +75,51 @@ class ClockedDuration(DurationTimerEventDefinition):
         return my_task._get_internal_data("event_fired", False)
 
 
+class ClockedCycle(CycleTimerEventDefinition):
+    """A timeCycle timer ("R/start/P7D"): fires at start, then every interval, on the engine clock.
+
+    Cycles missed while nothing ran are not replayed one by one: a late firing fires once and the
+    next one is set after now, so downtime does not turn into a burst of repeated escalations.
+    """
+
+    def cycle_complete(self, my_task):
+        event_value = my_task._get_internal_data("event_value")
+        if event_value is None:
+            expression = my_task.workflow.script_engine.evaluate(my_task, self.expression)
+            cycles, start, duration = TimerEventDefinition.parse_iso_recurring_interval(expression)
+            event_value = {"cycles": cycles, "next": start.isoformat(), "duration": duration.total_seconds()}
+        ready = False
+        if event_value["cycles"] != 0:
+            now = _engine_now(my_task)
+            next_event = datetime.fromisoformat(event_value["next"])
+            if next_event <= now:
+                step = timedelta(seconds=event_value["duration"])
+                while next_event <= now:
+                    next_event += step
+                event_value["next"] = next_event.isoformat()
+                event_value["cycles"] -= 1
+                ready = True
+        else:
+            my_task.internal_data.pop("event_value", None)
+            my_task.internal_data["event_fired"] = True
+        my_task._set_internal_data(event_value=event_value)
+        return ready
+
+
+def timer_due(task) -> datetime | None:
+    """The absolute time a waiting timer task will next fire, if it has one."""
+    value = task._get_internal_data("event_value")
+    if isinstance(value, dict):
+        return datetime.fromisoformat(value["next"]) if value.get("cycles") != 0 else None
+    if isinstance(value, str):
+        return TimerEventDefinition.get_datetime(value)
+    return None
+
+
 #: Extra entries for the serializer configuration.
 SPEC_CONVERTERS = {
     TopicServiceTask: TopicServiceTaskConverter,
     ClockedTimeDate: TimerConditionalEventDefinitionConverter,
     ClockedDuration: TimerConditionalEventDefinitionConverter,
+    ClockedCycle: TimerConditionalEventDefinitionConverter,
 }

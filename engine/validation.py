@@ -32,11 +32,11 @@ def _local(el) -> str:
     return el.tag.split("}")[1] if isinstance(el.tag, str) and "}" in el.tag else ""
 
 
-def _timer_problem(expression: str) -> str | None:
+def _timer_problem(expression: str, cycle: bool = False) -> str | None:
     text = (expression or "").strip()
     if not text:
         return "timer has no expression"
-    if _ISO_DURATION.match(text):
+    if _ISO_DURATION.match(text) or text.upper().startswith("R/") or re.match(r"^R\d+/", text):
         return f"quote literal durations: write \"{text}\" (timer expressions are evaluated)"
     try:
         tree = ast.parse(text, mode="eval").body
@@ -47,6 +47,8 @@ def _timer_problem(expression: str) -> str | None:
         if not isinstance(tree.value, str):
             return f"timer expression {text} is not a date-time or a duration"
         value = tree.value
+        if cycle:
+            return _cycle_problem(value)
         if _ISO_DURATION.match(value):
             return None
         from datetime import datetime
@@ -55,6 +57,16 @@ def _timer_problem(expression: str) -> str | None:
             datetime.fromisoformat(value)
         except ValueError:
             return f"timer value {value!r} is neither an ISO 8601 duration nor a date-time"
+    return None
+
+
+def _cycle_problem(value: str) -> str | None:
+    from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+
+    try:
+        TimerEventDefinition.parse_iso_recurring_interval(value)
+    except Exception:
+        return f"timer cycle {value!r} is not an ISO 8601 repeating interval such as \"R/2026-06-04T09:00:00Z/P7D\""
     return None
 
 
@@ -110,10 +122,10 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                                                 flow.get("id")))
         elif kind == "timerEventDefinition":
             owner = el.getparent().get("id")
-            if el.find("bpmn:timeCycle", NS) is not None:
-                problems.append(Problem(filename, line, "cycle timers are not supported; use a date or a duration", owner))
-            for expr in list(el.iterfind("bpmn:timeDate", NS)) + list(el.iterfind("bpmn:timeDuration", NS)):
-                msg = _timer_problem(expr.text)
+            for expr in el:
+                if not isinstance(expr.tag, str) or _local(expr) not in ("timeDate", "timeDuration", "timeCycle"):
+                    continue
+                msg = _timer_problem(expr.text, cycle=_local(expr) == "timeCycle")
                 if msg:
                     problems.append(Problem(filename, expr.sourceline, msg, owner))
     return problems

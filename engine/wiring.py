@@ -4,6 +4,7 @@ The command line, the web app and the scheduler each build one `Runtime` and pas
 registry; the engine itself reaches for none of this."""
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -12,9 +13,12 @@ from functools import cached_property
 from .clock import Clock, clock_from_env
 from .db import database_url, make_engine, session_factory, upgrade
 from .facade import Engine
+from .mail import MailRenderer
+from .outbox import DeliveryReport, SmtpSettings, SmtpTransport, deliver_due
 from .policy import Policy, load_policy
 from .registry import HandlerRegistry
 from .runtime import SpecCache
+from .timers import FireReport, fire_due
 
 
 @dataclass
@@ -25,10 +29,33 @@ class Runtime:
     clock: Clock
     policy: Policy
     registry: HandlerRegistry
+    base_url: str = "http://127.0.0.1:5000"
+    smtp_url: str | None = None
 
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
-        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry)
+        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry,
+                   base_url=os.environ.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
+                   smtp_url=os.environ.get("REINTEGRATE_SMTP_URL") or None)
+
+    @cached_property
+    def transport(self) -> SmtpTransport | None:
+        """The SMTP transport, or None: without SMTP settings mail stays in the outbox."""
+        return SmtpTransport(SmtpSettings.from_url(self.smtp_url)) if self.smtp_url else None
+
+    def fire_due(self, worker: str = "scheduler") -> FireReport:
+        """Fire every timer due now, once, each case in its own transaction."""
+        return fire_due(self.engine, self.clock.now, worker)
+
+    def send_outbox(self) -> DeliveryReport | None:
+        """Deliver what is due now; None when no SMTP server is configured."""
+        if self.transport is None:
+            return None
+        return deliver_due(self.sessions, self.clock.now, self.transport)
+
+    @cached_property
+    def mail(self) -> MailRenderer:
+        return MailRenderer(base_url=self.base_url)
 
     @cached_property
     def db(self):
@@ -50,7 +77,7 @@ class Runtime:
         """An engine on a new session: committed if the block succeeds, rolled back if not."""
         with self.sessions() as session:
             try:
-                yield Engine(session, self.clock, self.registry, self.policy, self.specs)
+                yield Engine(session, self.clock, self.registry, self.policy, self.specs, mail=self.mail)
                 session.commit()
             except BaseException:
                 session.rollback()

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from engine.registry import HandlerRegistry
 
-from . import deadlines, letters, notifications, outcomes, registration, reviews, transport, weightings
+from . import deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings
 
-MODULES = (deadlines, letters, notifications, outcomes, registration, reviews, transport, weightings)
+MODULES = (deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings)
 
 
 def default_registry() -> HandlerRegistry:

@@ -15,6 +15,31 @@ def escalation_time(policy, deadline: date) -> str:
     return local.astimezone(ZoneInfo("UTC")).isoformat()
 
 
+def _local_morning(policy, day: date) -> str:
+    local = datetime.combine(day, time(policy.escalation_hour), ZoneInfo(policy.timezone))
+    return local.astimezone(ZoneInfo("UTC")).isoformat()
+
+
+def school_days_before(calendar, due: date, n: int) -> date:
+    """The n-th school day before `due`."""
+    day = due
+    while n > 0:
+        day -= timedelta(days=1)
+        if calendar.is_school_day(day):
+            n -= 1
+    return day
+
+
+def watch(ctx: HandlerContext, task: str, due: date) -> dict:
+    """The variables a deadline task's boundary timers read: when to remind, when and how often to escalate."""
+    policy = ctx.policy
+    remind_on = school_days_before(ctx.calendar, due, policy.reminder_school_days)
+    return {
+        f"{task}_remind_at": _local_morning(policy, remind_on),
+        f"{task}_escalation_cycle": f"R/{escalation_time(policy, due)}/P{policy.escalation_repeat_days}D",
+    }
+
+
 @topic("fair_access_deadline")
 def fair_access_deadline(ctx: HandlerContext) -> dict:
     """Seed 002: once referred under Fair Access, a place must be offered within 20 school days."""
@@ -22,7 +47,7 @@ def fair_access_deadline(ctx: HandlerContext) -> dict:
     deadline = ctx.calendar.add_school_days(agreed, ctx.policy.fair_access_school_days)
     return {
         "fair_access_deadline": deadline.isoformat(),
-        "fair_access_escalate_at": escalation_time(ctx.policy, deadline),
+        **watch(ctx, "allocate_place", deadline),
     }
 
 
@@ -31,24 +56,9 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     """Review dates default to 2, 4 and 6 weeks after the start date; the meeting may set them."""
     start = date.fromisoformat(ctx.data["start_date"])
     out = {}
-    for n, weeks in enumerate(ctx.policy.review_weeks[:3], start=1):
+    tasks = ("interim_review_1", "interim_review_2", "final_review")
+    for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"
-        given = ctx.data.get(key)
-        out[key] = given or (start + timedelta(weeks=weeks)).isoformat()
+        out[key] = ctx.data.get(key) or (start + timedelta(weeks=weeks)).isoformat()
+        out.update(watch(ctx, task, date.fromisoformat(out[key])))
     return out
-
-
-@topic("escalate_deadline")
-def escalate_deadline(ctx: HandlerContext) -> dict:
-    """A watched deadline passed with its task still open: tell LA admissions."""
-    pupil = ctx.data.get("pupil_name", "a pupil")
-    deadline = ctx.data.get("fair_access_deadline", "the deadline")
-    ctx.send_mail(
-        ctx.policy.la_admissions_email,
-        f"Overdue: school place for {pupil} (case {ctx.case_id})",
-        f"The Fair Access offer of a school place for {pupil} was due by {deadline} "
-        f"(20 school days after the panel agreed to consider the case). No place has been recorded "
-        f"as allocated. Please allocate a place now.\n\nCase: {ctx.case_id}",
-        purpose=f"escalation:{ctx.element}",
-    )
-    return {"escalated": [*ctx.data.get("escalated", []), ctx.element]}

@@ -26,12 +26,16 @@ def failure_letter_text(data: dict) -> str:
     )
 
 
+LETTER_FIELDS = ("parent_name", "home_school", "host_school", "meeting_date", "reasons_for_failure",
+                 "date_of_return", "support_put_in_place")
+
+
 @topic("failure_letter")
 def failure_letter(ctx: HandlerContext) -> dict:
-    text = failure_letter_text(dict(ctx.data))
-    subject = f"Ending of reintegration: {ctx.data.get('pupil_name')}"
+    """The full letter is kept with the case (for print); the emailed copies name the child by initials."""
+    fields = {k: ctx.data.get(k) for k in LETTER_FIELDS}
     if ctx.data.get("parent_email"):
-        ctx.send_mail(ctx.data["parent_email"], subject, text, purpose="failure_letter:parent")
-    ctx.send_mail(ctx.policy.la_admissions_email, f"Copy: {subject} (case {ctx.case_id})", text,
-                  purpose="failure_letter:admissions")
-    return {"failure_letter_sent": True, "failure_letter": text}
+        ctx.send_mail("failure_letter", ctx.data["parent_email"], "failure_letter:parent", **fields)
+    ctx.send_mail("failure_letter", "role:la_admissions", "failure_letter:admissions", **fields)
+    ctx.send_mail("failure_letter", "role:home_school_head", "failure_letter:home_school", **fields)
+    return {"failure_letter_sent": True, "failure_letter": failure_letter_text(dict(ctx.data))}

@@ -3,6 +3,7 @@ engine the way the CLI does: one session and one transaction per call, so every 
 saves the workflow and restores it from the database."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from engine.facade import Engine
 from engine.policy import load_policy
 from engine.registry import HandlerRegistry
 from engine.runtime import SpecCache
+from engine.timers import fire_due
 from handlers import default_registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,6 +55,22 @@ class Harness:
             except BaseException:
                 session.rollback()
                 raise
+
+    @contextmanager
+    def transaction(self):
+        with self.sessions() as session:
+            try:
+                yield Engine(session, self.clock, self.registry, self.policy, self.specs)
+                session.commit()
+            except BaseException:
+                session.rollback()
+                raise
+
+    def fire(self) -> list[dict]:
+        """One scheduler pass; returns what fired (failures are asserted absent)."""
+        report = fire_due(self.transaction, self.clock.now, "test")
+        assert report.failed == [], report.failed
+        return report.fired
 
     def query(self, fn):
         with self.sessions() as session:

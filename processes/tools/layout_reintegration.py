@@ -19,6 +19,12 @@ Layout rules (a simple grid, good enough to open laid out in Camunda Modeler / b
   own lanes' bands, and the subprocess box is their bounding box plus padding (so it may span lanes, as in
   bpmn-js, where a node belongs to the lane that holds its centre);
 * boundary events sit on the bottom edge of the activity they are attached to;
+* a non-interrupting boundary event's branch (a reminder or an escalation: it runs beside its task and
+  ends on its own) is a side branch: it is drawn below its task, one row per branch (the first boundary
+  event in the file on the row just below the task, the next one on the row below that), and the task's
+  ordinary successors are pushed to the columns after the side branches, so that no other node stands
+  in them and the task's outgoing flow bends only after them; the boundary events are ordered along the
+  task's bottom edge so that the branch to the lowest row leaves leftmost (no flows cross);
 * edges are orthogonal: straight when source and target are level, otherwise leaving a gateway through its
   top or bottom corner, entering a merging gateway through its top or bottom corner, or bending once
   halfway between the columns; loops go round underneath.
@@ -42,20 +48,20 @@ NS = {"bpmn": BPMN, "bpmndi": BPMNDI, "dc": DC, "di": DI}
 
 DEFAULT_PATH = Path(__file__).resolve().parents[1] / "reintegration.bpmn"
 
-# Node id -> row inside its lane (0 = top row). Everything else goes on row 0.
+# Node id -> row inside its lane (0 = top row). Everything else goes on row 0, except the nodes of side
+# branches (reminders and escalations below their deadline task: rows 1 and 2, see the module docstring).
 ROW_HINTS = {
     "record_not_agreed": 1,
     "end_not_agreed": 1,
-    "escalate_fair_access": 1,
-    "end_escalated": 1,
     "placement_start": 1,
     "placement_fork": 1,
     "confirm_dual_registration": 1,
-    "emergency_review_merge": 1,
-    "emergency_review_requested": 1,
-    "hold_emergency_review": 1,
-    "emergency_outcome": 1,
-    "end_placement_ended": 1,
+    # below the reviews' reminder (row 1) and escalation (row 2) branches
+    "emergency_review_merge": 3,
+    "emergency_review_requested": 3,
+    "hold_emergency_review": 3,
+    "emergency_outcome": 3,
+    "end_placement_ended": 3,
     "redesignate_transport": 1,
     "send_failure_letter": 1,
     "notify_la_failure": 1,
@@ -129,6 +135,7 @@ class Container:
         self.el = el
         self.nodes: dict[str, str] = {}  # id -> tag (excluding boundary events)
         self.boundary: dict[str, str] = {}  # boundary event id -> attachedToRef
+        self.non_interrupting: set[str] = set()  # boundary events with cancelActivity="false"
         self.flows: list[tuple[str, str, str]] = []  # (id, source, target)
         self.subprocesses: dict[str, Container] = {}
         for child in el:
@@ -139,6 +146,8 @@ class Container:
                 self.flows.append((child.get("id"), child.get("sourceRef"), child.get("targetRef")))
             elif tag == "boundaryEvent":
                 self.boundary[child.get("id")] = child.get("attachedToRef")
+                if child.get("cancelActivity") == "false":
+                    self.non_interrupting.add(child.get("id"))
             elif tag in TASK_TAGS | EVENT_TAGS | GATEWAY_TAGS | SUBPROCESS_TAGS:
                 self.nodes[child.get("id")] = tag
                 if tag in SUBPROCESS_TAGS:
@@ -152,9 +161,37 @@ class Container:
             succ[s].append(t)
         return succ
 
+    def side_branches(self) -> dict[str, list[tuple[str, list[str]]]]:
+        """Host -> [(boundary event, nodes of its branch)] for non-interrupting boundary events whose
+        branch ends on its own (it never joins the main flow), in the file's order."""
+        out_of = defaultdict(list)
+        for _, s, t in self.flows:
+            out_of[s].append(t)
+        branches = defaultdict(list)
+        for b, host in self.boundary.items():
+            if b not in self.non_interrupting:
+                continue
+            nodes, todo = [], list(out_of[b])
+            while todo:
+                n = todo.pop(0)
+                if n not in nodes:
+                    nodes.append(n)
+                    todo += out_of[n]
+            preds = {s for _, s, t in self.flows if t in nodes}
+            if nodes and preds <= set(nodes) | {b}:
+                branches[host].append((b, nodes))
+        return branches
+
     def layers(self) -> dict[str, int]:
         """Longest-path layering on the graph without its back edges (found by DFS from the sources)."""
         succ = self.graph()
+        # Keep a task's side branches clear: its ordinary successors come after their last node.
+        for host, branches in self.side_branches().items():
+            side = {n for _, nodes in branches for n in nodes}
+            for t in [t for _, s, t in self.flows if s == host]:
+                for n in side:
+                    if not succ[n]:
+                        succ[n].append(t)
         indeg = defaultdict(int)
         for ts in succ.values():
             for t in ts:
@@ -236,11 +273,19 @@ def lay_out(tree) -> None:
     taken = set()
 
     def place_rows(container: Container) -> None:
+        side_row = {}  # side-branch node -> (host, branch index)
+        for host, branches in container.side_branches().items():
+            for i, (_, nodes) in enumerate(branches):
+                side_row.update({n: (host, i) for n in nodes})
         for n in sorted(container.nodes, key=lambda n: columns[n]):
             if n in container.subprocesses:
                 place_rows(container.subprocesses[n])
                 continue
-            lane, row = lane_of[n], ROW_HINTS.get(n, 0)
+            default = 0
+            if n in side_row:
+                host, i = side_row[n]
+                default = (rows.get(host, 0) if lane_of.get(host) == lane_of[n] else 0) + 1 + i
+            lane, row = lane_of[n], ROW_HINTS.get(n, default)
             while (lane, columns[n], row) in taken:
                 row += 1
             taken.add((lane, columns[n], row))
@@ -347,11 +392,20 @@ def lay_out(tree) -> None:
 
     # boundary events on the bottom edge of their host
     containers = [top] + [find_container(top, s) for s in spans]
+    flow_targets = defaultdict(list)
+    for container in containers:
+        for _, s, t in container.flows:
+            flow_targets[s].append(t)
+    label_side: dict[str, str] = {}  # boundary event -> "left"/"right" when its host has several
     for container in containers:
         per_host = defaultdict(list)
         for b, host in container.boundary.items():
             per_host[host].append(b)
         for host, bs in per_host.items():
+            # the branch that runs to the lowest row leaves leftmost, so that the branches' flows do not cross
+            bs.sort(key=lambda b: -max((boxes[t].cy for t in flow_targets[b] if t in boxes), default=0))
+            if len(bs) > 1:
+                label_side.update({bs[0]: "left", bs[-1]: "right"})
             hb = boxes[host]
             for i, b in enumerate(bs):
                 if tags.get(host) in SUBPROCESS_TAGS:
@@ -364,15 +418,21 @@ def lay_out(tree) -> None:
     edges: dict[str, list[tuple[float, float]]] = {}
     for container in containers:
         container.layers()
+        hosts = container.side_branches()
         for fid, s, t in container.flows:
             edges[fid] = route(
-                boxes[s], boxes[t], (s, t) in container.back_edges or (container.boundary.get(s), t) in container.back_edges
+                boxes[s],
+                boxes[t],
+                (s, t) in container.back_edges or (container.boundary.get(s), t) in container.back_edges,
+                late_bend=s in hosts,
             )
 
-    write_di(tree, collaboration, participant, lanes, boxes, edges, lane_top, lane_h, pool_w, pool_h, containers)
+    write_di(tree, collaboration, participant, lanes, boxes, edges, lane_top, lane_h, pool_w, pool_h, containers, label_side)
 
 
-def route(a: Box, b: Box, back: bool) -> list[tuple[float, float]]:
+def route(a: Box, b: Box, back: bool, late_bend: bool = False) -> list[tuple[float, float]]:
+    """Waypoints from a to b; with late_bend, a flow to another row bends in the gutter just before b
+    (past the side branches below a) rather than halfway."""
     if back:
         y = max(a.bottom, b.bottom) + LOOP_GAP
         return [(a.cx, a.bottom), (a.cx, y), (b.cx, y), (b.cx, b.bottom)]
@@ -389,7 +449,7 @@ def route(a: Box, b: Box, back: bool) -> list[tuple[float, float]]:
     if b.tag in GATEWAY_TAGS and not big_a:
         vy = b.y if ay < b.cy else b.bottom
         return [(a.right, ay), (b.cx, ay), (b.cx, vy)]
-    mx = (a.right + b.x) / 2
+    mx = max((a.right + b.x) / 2, b.x - (COL_W - 100) / 2) if late_bend else (a.right + b.x) / 2
     return [(a.right, ay), (mx, ay), (mx, by), (b.x, by)]
 
 
@@ -397,7 +457,9 @@ def fmt(v: float) -> str:
     return str(int(round(v)))
 
 
-def write_di(tree, collaboration, participant, lanes, boxes, edges, lane_top, lane_h, pool_w, pool_h, containers) -> None:
+def write_di(
+    tree, collaboration, participant, lanes, boxes, edges, lane_top, lane_h, pool_w, pool_h, containers, label_side
+) -> None:
     root = tree.getroot()
     for old in root.findall("bpmndi:BPMNDiagram", NS):
         root.remove(old)
@@ -428,7 +490,11 @@ def write_di(tree, collaboration, participant, lanes, boxes, edges, lane_top, la
             attrs["isMarkerVisible"] = "true"
         sh = shape(b.id, b.x, b.y, b.w, b.h, **attrs)
         if names.get(b.id) and (b.tag in EVENT_TAGS | GATEWAY_TAGS or b.tag == "boundaryEvent"):
-            if b.tag == "boundaryEvent":
+            if b.tag == "boundaryEvent" and label_side.get(b.id) == "left":  # clear of its neighbour's flow
+                label(sh, b.x - 4 - 100, b.bottom - 10, 100, 27)
+            elif b.tag == "boundaryEvent" and label_side.get(b.id) == "right":
+                label(sh, b.right + 4, b.bottom - 10, 100, 27)
+            elif b.tag == "boundaryEvent":
                 label(sh, b.right + 4, b.bottom - 4, 110, 27)
             elif b.tag in GATEWAY_TAGS:
                 label(sh, b.cx - 55, b.y - 32, 110, 27)

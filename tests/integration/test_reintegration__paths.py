@@ -45,7 +45,8 @@ def run_until(h, case_id: str, stop_before: str) -> dict:
 
 def mail(h, case_id: str) -> dict[str, OutboxMessage]:
     rows = h.query(lambda ses: ses.scalars(select(OutboxMessage).where(OutboxMessage.case_id == case_id)).all())
-    return {m.idempotency_key.split(":", 1)[1]: m for m in rows}
+    # keys are "<case>:<purpose>:<address>"; index by purpose
+    return {m.idempotency_key.rsplit(":", 1)[0].split(":", 1)[1]: m for m in rows}
 
 
 def test_happy_path_from_consent_to_successful_outcome(h):

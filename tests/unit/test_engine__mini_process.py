@@ -89,13 +89,13 @@ def test_racing_completion_fails_cleanly(mini):
 
 def test_duration_timer_fires_on_the_fake_clock(mini):
     case = mini.call("start_case", "mini", {"pupil_name": "Sam Smith"}, "ava.ap")
-    assert mini.call("fire_due_timers") == []
+    assert mini.fire() == []
     mini.clock.advance(days=3, minutes=1)
-    fired = mini.call("fire_due_timers")
+    fired = mini.fire()
     assert fired == [{"case_id": case["case_id"], "task": "too_slow"}]
     shown = mini.call("show_case", case["case_id"])
     assert shown["status"] == "completed" and shown["ready_tasks"] == []
-    assert mini.call("fire_due_timers") == []
+    assert mini.fire() == []
 
 
 def test_bad_start_data_unknown_ids_and_wrong_users(mini):

@@ -1,0 +1,73 @@
+"""Email content and addressing: Jinja templates per message kind, recipients by role.
+
+Templates live in `processes/mail/` beside the diagrams, because their wording is the authority's
+to change: `<kind>.txt` starts with a `Subject:` line, then the plain-text body; `<kind>.html`, if
+present, is the HTML body (autoescaped). Emails leave the system, so templates name the child only
+by initials and case reference, with a link to the case.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .access import PARTY_FIELD
+from .models import User
+
+MAIL_TEMPLATES = Path(__file__).resolve().parent.parent / "processes" / "mail"
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str | None
+
+
+class MailRenderer:
+    """Renders a message kind with its context; a missing template or variable is an error."""
+
+    def __init__(self, template_dir: Path = MAIL_TEMPLATES, base_url: str = "http://127.0.0.1:5000"):
+        self.base_url = base_url.rstrip("/")
+        loader = FileSystemLoader(str(template_dir))
+        self._text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False,
+                                 keep_trailing_newline=True)
+        self._html = Environment(loader=loader, undefined=StrictUndefined, autoescape=select_autoescape(["html"]))
+
+    def render(self, kind: str, context: dict[str, Any]) -> RenderedMail:
+        text = self._text.get_template(f"{kind}.txt").render(context)
+        first, _, body = text.partition("\n")
+        if not first.startswith("Subject:"):
+            raise ValueError(f"mail template {kind}.txt must start with a 'Subject:' line")
+        try:
+            html = self._html.get_template(f"{kind}.html").render(context)
+        except TemplateNotFound:
+            html = None
+        return RenderedMail(first[len("Subject:"):].strip(), body.lstrip("\n"), html)
+
+    def case_link(self, case_id: str) -> str:
+        return f"{self.base_url}/cases/{case_id}"
+
+
+def resolve_recipients(session: Session, to: str, case_data: dict[str, Any], policy) -> list[str]:
+    """Addresses for `to`: an address as it is, or `role:<role>` as that role's people on this case.
+
+    A role's accounts with email addresses come first (only those of the case's party organisation,
+    for party roles); failing those, the policy's contact address for the role. None is an empty list.
+    """
+    if not to.startswith("role:"):
+        return [to]
+    role = to[len("role:"):]
+    query = select(User.email).where(User.role == role, User.email.is_not(None))
+    party = case_data.get(PARTY_FIELD.get(role, ""), None)
+    if party:
+        query = query.where((User.org == party) | (User.org.is_(None)))
+    emails = sorted(set(session.scalars(query)))
+    if emails:
+        return emails
+    contact = policy.contacts.get(role)
+    return [contact] if contact else []

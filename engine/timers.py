@@ -1,0 +1,93 @@
+"""Firing due timers from the timer table, with leases, back-off and an error state (rule 4).
+
+Each pass claims due timers (a lease: `claimed_until`), then fires each case in its own transaction,
+so one failing case never stops the others. A failure is recorded on the case's timers with a
+back-off (`not_before`); after `max_failures` the case shows `error` with the reason until an
+operator retries it. On PostgreSQL the claim uses `FOR UPDATE SKIP LOCKED`, so several schedulers
+share the work and a crashed one's claims are taken over when its lease expires.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import or_, select, update
+
+from .facade import Engine
+from .history import HistoryWriter
+from .models import Case, Timer
+
+log = logging.getLogger(__name__)
+
+Transaction = Callable[[], AbstractContextManager[Engine]]
+LEASE = timedelta(minutes=5)
+MAX_FAILURES = 5
+
+
+@dataclass
+class FireReport:
+    fired: list[dict[str, str]] = field(default_factory=list)
+    failed: list[dict[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return {"fired": self.fired, "failed": self.failed}
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """1, 2, 4, ... minutes between attempts, at most an hour."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
+
+
+def claim(eng: Engine, worker: str, now: datetime, limit: int, lease: timedelta = LEASE) -> list[str]:
+    """Lease the due timers of up to `limit` cases, earliest due first; returns those case ids."""
+    query = (select(Timer.id, Timer.case_id).join(Case, Case.id == Timer.case_id)
+             .where(Timer.due_at <= now, Case.status == "running",
+                    or_(Timer.not_before.is_(None), Timer.not_before <= now),
+                    or_(Timer.claimed_until.is_(None), Timer.claimed_until < now))
+             .order_by(Timer.due_at, Timer.id).limit(limit))
+    if eng.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update(of=Timer, skip_locked=True)
+    rows = eng.session.execute(query).all()
+    if rows:
+        eng.session.execute(update(Timer).where(Timer.id.in_([r.id for r in rows]))
+                            .values(claimed_until=now + lease, claimed_by=worker))
+    return list(dict.fromkeys(r.case_id for r in rows))
+
+
+def record_failure(eng: Engine, case_id: str, error: str, now: datetime, max_failures: int) -> bool:
+    """Back off the case's timers; after `max_failures`, put the case in error. True if it is now."""
+    timers = eng.session.scalars(select(Timer).where(Timer.case_id == case_id)).all()
+    attempts = max((t.attempts for t in timers), default=0) + 1
+    for t in timers:
+        t.attempts, t.last_error, t.claimed_until = attempts, error, None
+        t.not_before = now + retry_delay(attempts)
+    if attempts < max_failures:
+        return False
+    case = eng.session.get(Case, case_id)
+    case.status, case.error = "error", f"timer firing failed {attempts} times: {error}"
+    HistoryWriter(eng.session, case).append(now, "scheduler", "error", None, {"error": error, "attempts": attempts})
+    return True
+
+
+def fire_due(transaction: Transaction, now: Callable[[], datetime], worker: str = "scheduler",
+             limit: int = 500, max_failures: int = MAX_FAILURES) -> FireReport:
+    """One pass: claim, then fire each claimed case in its own transaction."""
+    report = FireReport()
+    with transaction() as eng:
+        case_ids = claim(eng, worker, now(), limit)
+    for case_id in case_ids:
+        try:
+            with transaction() as eng:
+                elements = eng.fire_case(case_id)
+        except Exception as exc:  # any failure of one case is recorded; the others go on
+            log.exception("firing timers of case %s failed", case_id)
+            reason = f"{type(exc).__name__}: {exc}"
+            with transaction() as eng:
+                in_error = record_failure(eng, case_id, reason, now(), max_failures)
+            report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error})
+            continue
+        report.fired += [{"case_id": case_id, "task": e} for e in elements]
+    return report
