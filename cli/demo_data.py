@@ -38,8 +38,13 @@ def _shift(value, days: int):
     return value
 
 
-def _shifted(data: dict, days: int) -> dict:
-    return {k: _shift(v, days) for k, v in data.items()}
+def _shifted(data: dict, days: int, calendar) -> dict:
+    """The scenario's form data moved to fall around today; meeting dates that must be school days
+    are moved to the next one, and review dates are left to their school-day-aware defaults."""
+    out = {k: _shift(v, days) for k, v in data.items() if not k.startswith("review_")}
+    if "start_date" in out:
+        out["start_date"] = calendar.next_school_day(date.fromisoformat(out["start_date"])).isoformat()
+    return out
 
 
 def load_demo(rt: Runtime) -> str:
@@ -51,15 +56,17 @@ def load_demo(rt: Runtime) -> str:
             if eng.session.scalar(select(User).where(User.name == name)) is None:
                 add_user(eng.session, name, role, org, rt.clock.now())
     days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    calendar = rt.policy.school_calendar()
     for pupil, steps in STAGES:
         with rt.engine() as eng:
-            case = eng.start_case("reintegration", {**_shifted(s.START_DATA, days), "pupil_name": pupil}, "ava.ap")
+            case = eng.start_case("reintegration", {**_shifted(s.START_DATA, days, calendar), "pupil_name": pupil},
+                                  "ava.ap")
         for task_id in list(s.HAPPY_PATH)[:steps]:
             with rt.engine() as eng:
                 ready = {t["task"]: t for t in eng.show_case(case["case_id"])["ready_tasks"]}
                 if task_id not in ready:
                     break
-                eng.complete_task(ready[task_id]["task_id"], _shifted(s.HAPPY_PATH[task_id], days),
+                eng.complete_task(ready[task_id]["task_id"], _shifted(s.HAPPY_PATH[task_id], days, calendar),
                                   ACTOR_BY_LANE[ready[task_id]["lane"]])
     users = ", ".join(f"{n} ({r})" for n, (r, _) in DEMO_USERS.items())
     return f"demo data: {len(STAGES)} cases loaded; users: {users}"

@@ -101,7 +101,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "transport_arrangements": "Bus pass for the 44 route; school transport to be redesignated if successful.",
         "uniform_arrangements": "Kingsmead to provide blazer and tie from the uniform bank.",
         "review_1_date": "2027-03-15",
-        "review_2_date": "2027-03-26",
+        "review_2_date": "2027-03-25",
         "review_3_date": "2027-04-12",
     },
     "confirm_dual_registration": {

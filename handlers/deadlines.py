@@ -53,12 +53,14 @@ def fair_access_deadline(ctx: HandlerContext) -> dict:
 
 @topic("schedule_reviews")
 def schedule_reviews(ctx: HandlerContext) -> dict:
-    """Review dates default to 2, 4 and 6 weeks after the start date; the meeting may set them."""
+    """Review dates default to 2, 4 and 6 weeks after the start date (moved back to the school day
+    before, should that fall in a holiday); the meeting may set them."""
     start = date.fromisoformat(ctx.data["start_date"])
     out = {}
     tasks = ("interim_review_1", "interim_review_2", "final_review")
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"
-        out[key] = ctx.data.get(key) or (start + timedelta(weeks=weeks)).isoformat()
+        default = school_days_before(ctx.calendar, start + timedelta(weeks=weeks, days=1), 1)
+        out[key] = ctx.data.get(key) or default.isoformat()
         out.update(watch(ctx, task, date.fromisoformat(out[key])))
     return out

@@ -11,6 +11,8 @@ def initial_meeting_dates(values: dict, case: dict, policy) -> dict[str, str]:
     """Review dates, where given, follow the start date in order; the final one within 6 weeks."""
     errors: dict[str, str] = {}
     start = date.fromisoformat(values["start_date"])
+    if not policy.school_calendar().is_school_day(start):
+        errors["start_date"] = f"The start date, {start:%A %-d %B %Y}, is not a school day"
     if "place_offered_date" in case and start < date.fromisoformat(case["place_offered_date"]):
         errors["start_date"] = "Start date cannot be before the place was offered"
     previous, previous_label = start, "the start date"
@@ -21,6 +23,8 @@ def initial_meeting_dates(values: dict, case: dict, policy) -> dict[str, str]:
         when = date.fromisoformat(values[key])
         if when <= previous:
             errors[key] = f"Review {n} must be after {previous_label}"
+        elif not policy.school_calendar().is_school_day(when):
+            errors[key] = f"Review {n} falls on {when:%A %-d %B %Y}, which is not a school day"
         previous, previous_label = when, f"review {n}"
     final = values.get("review_3_date")
     limit = start + timedelta(weeks=policy.final_review_max_weeks)

@@ -83,8 +83,9 @@ def test_review_dates_default_to_two_four_six_weeks_and_are_due_dates(h):
             break
         do(h, case_id, element, data)
     assert meeting["start_date"] == "2027-03-01"
+    # 4 weeks after the start falls in the Easter holidays (26 March - 9 April 2027): the school day before
     assert (case["data"]["review_1_date"], case["data"]["review_2_date"], case["data"]["review_3_date"]) == (
-        "2027-03-15", "2027-03-29", "2027-04-12")
+        "2027-03-15", "2027-03-25", "2027-04-12")
     do(h, case_id, "confirm_dual_registration", s.HAPPY_PATH["confirm_dual_registration"])
     assert h.task(case_id, "interim_review_1")["due"] == "2027-03-15"
 
@@ -92,10 +93,12 @@ def test_review_dates_default_to_two_four_six_weeks_and_are_due_dates(h):
 def test_initial_meeting_dates_are_checked(h):
     case_id = start(h)
     run_until(h, case_id, "hold_initial_meeting")
-    bad = {**s.HAPPY_PATH["hold_initial_meeting"], "review_1_date": "2027-02-20", "review_3_date": "2027-05-30"}
+    bad = {**s.HAPPY_PATH["hold_initial_meeting"], "review_1_date": "2027-02-20", "review_2_date": "2027-03-26",
+           "review_3_date": "2027-05-30"}
     with pytest.raises(InvalidData) as err:
         do(h, case_id, "hold_initial_meeting", bad)
     assert "review_1_date" in err.value.errors and "within 6 weeks" in err.value.errors["review_3_date"]
+    assert err.value.errors["review_2_date"] == "Review 2 falls on Friday 26 March 2027, which is not a school day"
     assert h.task(case_id, "hold_initial_meeting")  # still ready: nothing changed
 
 

@@ -1,0 +1,97 @@
+"""A whole reintegration case in which every deadline is missed once: each reminder and escalation
+reaches a real SMTP server (aiosmtpd) exactly once, on the right school day, addressed to the right role."""
+from __future__ import annotations
+
+import socket
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from cli import scenarios as s
+from engine.access import add_user
+from engine.outbox import SmtpSettings, SmtpTransport, deliver_due
+from tests.conftest import REINTEGRATION
+
+LONDON = ZoneInfo("Europe/London")
+DEADLINES = {  # task -> (due variable, reminder recipient, escalation recipient)
+    "allocate_place": ("fair_access_deadline", "admissions@authority.example", "admissions.manager@authority.example"),
+    "interim_review_1": ("review_1_date", "key.worker@kingsmead.example", "head.host-school@schools.example"),
+    "interim_review_2": ("review_2_date", "key.worker@kingsmead.example", "head.host-school@schools.example"),
+    "final_review": ("review_3_date", "key.worker@kingsmead.example", "head.host-school@schools.example"),
+}
+
+
+class Inbox:
+    def __init__(self):
+        self.received = []  # (local date, recipient, subject)
+        self.today = None
+
+    async def handle_DATA(self, server, session, envelope):
+        subject = next(line for line in envelope.content.decode().splitlines() if line.startswith("Subject:"))
+        self.received += [(self.today, to, subject[len("Subject: "):]) for to in envelope.rcpt_tos]
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()
+    yield inbox, SmtpTransport(SmtpSettings(host="127.0.0.1", port=port))
+    controller.stop()
+
+
+def test_every_deadline_missed_once(harness, smtp):
+    h, (inbox, transport) = harness, smtp
+    with h.sessions() as ses:  # the host school's staff have an address; the others are policy contacts
+        add_user(ses, "kim.keyworker", "host_school", "Kingsmead High School", h.clock.now(),
+                 email="key.worker@kingsmead.example")
+        ses.commit()
+    h.deploy(REINTEGRATION)
+    calendar = h.policy.school_calendar()
+
+    def at(moment: datetime) -> None:
+        h.clock.set(moment)
+        inbox.today = moment.astimezone(LONDON).date()
+        h.fire()
+        deliver_due(h.sessions, h.clock.now, transport)
+
+    h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    expected = []
+    for element, data in s.HAPPY_PATH.items():
+        task = h.task(case_id, element)
+        if element in DEADLINES:
+            due_var, remind_to, escalate_to = DEADLINES[element]
+            case = h.call("show_case", case_id)
+            due = date.fromisoformat(case["data"][due_var])
+            timers = {t["task"]: datetime.fromisoformat(t["due"]) for t in case["waiting_timers"]}
+            reminder = timers.get(f"{element}_reminder")
+            if reminder is None:  # the reminder day had passed when the task became ready: sent at once
+                reminder = h.clock.now()
+                assert calendar.school_days_between(reminder.astimezone(LONDON).date(), due) < 2
+            else:
+                assert calendar.is_school_day(reminder.astimezone(LONDON).date())
+                assert calendar.school_days_between(reminder.astimezone(LONDON).date(), due) == 2
+                at(reminder - timedelta(seconds=1))
+            at(reminder + timedelta(seconds=1))
+            at(datetime.combine(due + timedelta(days=1), datetime.min.time(), LONDON).replace(hour=9)
+               + timedelta(seconds=1))
+            expected += [(reminder.astimezone(LONDON).date(), remind_to, f"Due {due}"),
+                         (due + timedelta(days=1), escalate_to, f"Overdue since {due}")]
+        h.call("complete_task", task["task_id"], data, {"ap_setting": "ava.ap", "la_admissions": "lee.la",
+                                                        "host_school": "hana.host"}[task["lane"]])
+    assert h.call("show_case", case_id)["status"] == "completed"
+    at(h.clock.now() + timedelta(days=30))  # nothing more is sent once the tasks are done
+
+    watched = [(day, to, subject) for day, to, subject in inbox.received if "Due " in subject or "Overdue" in subject]
+    assert len(watched) == len(expected) == 8
+    for day, to, prefix in expected:
+        matches = [w for w in watched if w[0] == day and w[1] == to and w[2].startswith(prefix)]
+        assert len(matches) == 1, (day, to, prefix, watched)
+    assert all(s.START_DATA["pupil_name"] not in subject for _, _, subject in inbox.received)
