@@ -17,7 +17,7 @@ from uuid import UUID
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from .effects import HandlerContext, Mail, WeightingAdjustment
@@ -32,6 +32,8 @@ from .serialization import StateSerializer
 from .specs import timer_due
 
 log = logging.getLogger(__name__)
+# Projection rows are never loaded into the session before being replaced, so there is nothing to sync.
+_NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -136,24 +138,31 @@ class CaseRun:
         self._project_timers(waiting)
         self._write_effects()
 
+    def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:
+        """Replace this case's projection rows with plain Core statements (no unit-of-work cost)."""
+        for obj in [o for o in self.session.identity_map.values()
+                    if isinstance(o, model) and o.case_id == self.case.id]:
+            self.session.expunge(obj)
+        self.session.execute(delete(model).where(model.case_id == self.case.id), execution_options=_NO_SYNC)
+        if rows:
+            self.session.execute(insert(model), rows)
+
     def _project_tasks(self, ready) -> None:
-        self.session.execute(delete(ReadyTask).where(ReadyTask.case_id == self.case.id))
-        self.ready = []
+        rows = []
         for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
-            self.ready.append(ReadyTask(
-                id=str(task.id), case_id=self.case.id, element=element,
-                title=info.title if info else element, lane=info.lane if info else None,
-                due=_due(info.due if info else None, task.data), created_at=self.now,
-            ))
-        self.session.add_all(self.ready)
+            rows.append({"id": str(task.id), "case_id": self.case.id, "element": element,
+                         "title": info.title if info else element, "lane": info.lane if info else None,
+                         "due": _due(info.due if info else None, task.data), "created_at": self.now})
+        self._replace_rows(ReadyTask, rows)
+        self.ready = [ReadyTask(**row) for row in rows]
 
     def _project_timers(self, waiting) -> None:
-        self.session.execute(delete(Timer).where(Timer.case_id == self.case.id))
-        self.timers = [Timer(case_id=self.case.id, element=element, due_at=due)
-                       for element, due in sorted(waiting_timers(waiting), key=lambda t: t[1])]
-        self.session.add_all(self.timers)
+        rows = [{"case_id": self.case.id, "element": element, "due_at": due, "attempts": 0}
+                for element, due in sorted(waiting_timers(waiting), key=lambda t: t[1])]
+        self._replace_rows(Timer, rows)
+        self.timers = [Timer(**row) for row in rows]
 
     def _write_effects(self) -> None:
         for effect in self.effects:
