@@ -7,11 +7,13 @@ by initials and case reference, with a link to the case.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, TemplateNotFound, select_autoescape
+from markupsafe import escape
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -43,14 +45,28 @@ class MailRenderer:
         first, _, body = text.partition("\n")
         if not first.startswith("Subject:"):
             raise ValueError(f"mail template {kind}.txt must start with a 'Subject:' line")
+        body = body.lstrip("\n")
         try:
             html = self._html.get_template(f"{kind}.html").render(context)
         except TemplateNotFound:
-            html = None
-        return RenderedMail(first[len("Subject:"):].strip(), body.lstrip("\n"), html)
+            html = text_to_html(body)
+        return RenderedMail(first[len("Subject:"):].strip(), body, html)
 
     def case_link(self, case_id: str) -> str:
         return f"{self.base_url}/cases/{case_id}"
+
+
+_URL = re.compile(r"(https?://[^\s<]+)")
+
+
+def text_to_html(text: str) -> str:
+    """The plain-text body as simple HTML: escaped paragraphs, links made clickable."""
+    paragraphs = [p.strip() for p in text.split("\n\n") if p.strip()]
+    out = []
+    for p in paragraphs:
+        escaped = str(escape(p)).replace("\n", "<br>\n")
+        out.append("<p>" + _URL.sub(r'<a href="\1">\1</a>', escaped) + "</p>")
+    return "\n".join(out) + "\n"
 
 
 def resolve_recipients(session: Session, to: str, case_data: dict[str, Any], policy) -> list[str]:
