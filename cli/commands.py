@@ -156,6 +156,49 @@ def history(app: App, args) -> int:
     return 0
 
 
+def _iso(text: str):
+    from datetime import datetime
+
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--at is not an ISO date or date-time: {text!r}") from None
+    return moment if moment.tzinfo else moment.astimezone()
+
+
+def replay(app: App, args) -> int:
+    with app.engine() as eng:
+        result = eng.replay(args.case, until=args.until, at=_iso(args.at) if args.at else None, verify=args.verify)
+    state = result["state"]
+    lines = [f"{result['case_id']}: replayed {result['replayed']} of {result['events']} events"
+             + (", verified" if args.verify and result["ok"] else ""), *result["problems"],
+             "ready tasks: " + (", ".join(f"{t['task']}" + (f" (due {t['due']})" if t["due"] else "")
+                                         for t in state["ready_tasks"]) or "none"),
+             "waiting timers: " + (", ".join(f"{t['task']} at {t['due']}" for t in state["waiting_timers"]) or "none"),
+             "data: " + json.dumps(state["data"], sort_keys=True)]
+    emit(result, args.json, "\n".join(lines))
+    return 0 if result["ok"] else 1
+
+
+def audit_verify(app: App, args) -> int:
+    with app.engine() as eng:
+        case_ids = eng.case_ids() if args.all or not args.cases else args.cases
+    failures, total = {}, len(case_ids)
+    for n, case_id in enumerate(case_ids, 1):
+        with app.engine() as eng:
+            result = eng.replay(case_id, verify=True)
+        if not result["ok"]:
+            failures[case_id] = result["problems"]
+        if not args.json and (n % 50 == 0 or n == total):
+            print(f"\rchecked {n}/{total} cases, {len(failures)} failed", end="", file=sys.stderr, flush=True)
+    if not args.json and total:
+        print(file=sys.stderr)
+    summary = {"checked": total, "failed": len(failures), "failures": failures}
+    emit(summary, args.json, "\n".join([f"{total} cases checked, {len(failures)} failed",
+                                        *(f"{c}: {'; '.join(p)}" for c, p in failures.items())]))
+    return 1 if failures else 0
+
+
 def user_add(app: App, args) -> int:
     with app.engine() as eng:
         try:

@@ -16,6 +16,8 @@ from uuid import UUID
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
+from SpiffWorkflow.bpmn.util import BpmnEvent
+from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
@@ -89,19 +91,11 @@ class CaseRun:
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
-        element = task.task_spec.bpmn_id
-        ctx = HandlerContext(case_id=self.case.id, element=element, data=dict(task.data), now=self.now,
-                             policy=self.policy, params=getattr(task.task_spec, "extensions", None) or {})
-        try:
-            updates = self.registry.handler(topic)(ctx) or {}
-        except Exception as exc:
-            log.exception("handler %s failed on case %s at %s", topic, self.case.id, element)
-            raise HandlerFailed(f"case {self.case.id}: service task {element} (topic {topic}) failed: {exc}") from exc
-        task.data.update(updates)
+        updates, effects = call_handler(self.registry, topic, task, self.case.id, self.now, self.policy)
         self.merge_data(updates)
-        self.effects.extend(ctx.effects)
-        self.history.append(self.now, "system", "service_completed", element,
-                            {"topic": topic, "outputs": updates, "effects": [type(e).__name__ for e in ctx.effects]})
+        self.effects.extend(effects)
+        self.history.append(self.now, "system", "service_completed", task.task_spec.bpmn_id,
+                            {"topic": topic, "outputs": updates, "effects": [type(e).__name__ for e in effects]})
 
     def merge_data(self, values: dict[str, Any]) -> None:
         if values:
@@ -186,6 +180,35 @@ class CaseRun:
                 subject=rendered.subject, body=rendered.text, html=rendered.html, created_at=self.now,
                 next_attempt_at=self.now if recipients else None,
                 last_error=None if recipients else f"no address for {effect.to}: add a contact to the policy"))
+
+
+def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now: datetime,
+                 policy: Any) -> tuple[dict[str, Any], list[Any]]:
+    """Run a service task's handler; its outputs go into the task's data. Returns (outputs, effects)."""
+    element = task.task_spec.bpmn_id
+    ctx = HandlerContext(case_id=case_id, element=element, data=dict(task.data), now=now, policy=policy,
+                         params=getattr(task.task_spec, "extensions", None) or {})
+    try:
+        updates = registry.handler(topic)(ctx) or {}
+    except Exception as exc:
+        log.exception("handler %s failed on case %s at %s", topic, case_id, element)
+        raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}") from exc
+    task.data.update(updates)
+    return updates, ctx.effects
+
+
+def advance(workflow: BpmnWorkflow) -> None:
+    """Run engine steps, fire any timer already due, and run the steps that follows."""
+    workflow.do_engine_steps()
+    workflow.refresh_timers()
+    workflow.do_engine_steps()
+
+
+def deliver_message(workflow: BpmnWorkflow, name: str, data: dict[str, Any]) -> None:
+    """Deliver a named message; Camunda message catches store its payload in a variable of that name.
+
+    Raises SpiffWorkflow's WorkflowException when nothing waits for it."""
+    workflow.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
 
 
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:

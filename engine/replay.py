@@ -1,0 +1,159 @@
+"""Replaying a case from its history against its pinned process version (ARCHITECTURE rule 6).
+
+A fresh workflow is driven by the recorded events (case started, tasks completed with their data,
+messages, timers fired), on a clock set to each event's time. Service tasks run their handlers again;
+their outputs must equal the recorded ones, and their side effects are dropped. With `verify`, the
+hash chain is checked and the rebuilt state (task states, data, ready tasks, timers) is compared
+with the stored one; the first event where they part is named.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from SpiffWorkflow.bpmn import BpmnWorkflow
+from SpiffWorkflow.exceptions import WorkflowException
+from SpiffWorkflow.util.task import TaskState
+
+from .clock import FixedClock
+from .history import verify_chain
+from .models import Case, HistoryEvent
+from .runtime import Deployment, _due, advance, call_handler, deliver_message, timer_due
+from .scripting import CaseScriptEngine
+
+TRIGGERS = ("case_started", "task_completed", "message_received", "timer_fired")
+
+
+class Divergence(Exception):
+    """Replay and record disagree at event `seq`."""
+
+    def __init__(self, seq: int, message: str):
+        self.seq = seq
+        super().__init__(f"event {seq}: {message}")
+
+
+@dataclass
+class ReplayResult:
+    case_id: str
+    events: int
+    replayed: int
+    ok: bool = True
+    first_bad_event: int | None = None
+    problems: list[str] = field(default_factory=list)
+    state: dict[str, Any] = field(default_factory=dict)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"case_id": self.case_id, "events": self.events, "replayed": self.replayed, "ok": self.ok,
+                "first_bad_event": self.first_bad_event, "problems": self.problems, "state": self.state}
+
+
+class _Replayer:
+    def __init__(self, case: Case, deployment: Deployment, registry, policy):
+        self.case, self.deployment, self.registry, self.policy = case, deployment, registry, policy
+        self.clock = FixedClock(case.created_at)
+        self.workflow = BpmnWorkflow(deployment.parsed.spec, deployment.parsed.subprocess_specs)
+        self.workflow.script_engine = CaseScriptEngine(self.clock.now, self._call)
+        self.data: dict[str, Any] = {}
+        self.outputs: list[tuple[str, dict[str, Any]]] = []
+
+    def _call(self, task, topic: str) -> None:
+        updates, _effects = call_handler(self.registry, topic, task, self.case.id, self.clock.now(), self.policy)
+        self.data.update(updates)
+        self.outputs.append((task.task_spec.bpmn_id, updates))
+
+    def apply(self, event: HistoryEvent) -> None:
+        self.clock.set(event.at)
+        data = event.data or {}
+        if event.kind == "case_started":
+            for task in self.workflow.get_tasks(state=TaskState.READY):
+                task.data.update(data["data"])
+            self.data.update(data["data"])
+        elif event.kind == "task_completed":
+            ready = [t for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)
+                     if t.task_spec.bpmn_id == event.element]
+            if not ready:
+                raise Divergence(event.seq, f"{event.element} was not ready when replayed")
+            ready[0].data.update(data["data"])
+            self.data.update(data["data"])
+            ready[0].run()
+        elif event.kind == "message_received":
+            try:
+                deliver_message(self.workflow, data["message"], data["data"])
+            except WorkflowException:
+                raise Divergence(event.seq, f"nothing waited for message {data['message']!r}") from None
+            self.data[data["message"]] = data["data"]
+        elif event.kind == "timer_fired":
+            self.workflow.refresh_timers()
+        elif event.kind == "service_completed":
+            if not self.outputs:
+                raise Divergence(event.seq, f"service task {event.element} did not run on replay")
+            element, outputs = self.outputs.pop(0)
+            if (element, outputs) != (event.element, data.get("outputs")):
+                raise Divergence(event.seq, f"service task {event.element} gave different outputs on replay")
+            return
+        elif event.kind == "case_completed":
+            if not self.workflow.is_completed():
+                raise Divergence(event.seq, "the case was recorded as completed but is not on replay")
+            return
+        else:  # error, retried, and other records that change no workflow state
+            return
+        if self.outputs:
+            raise Divergence(event.seq, f"replay ran service task {self.outputs[0][0]} that was not recorded")
+        advance(self.workflow)
+
+    def state(self) -> dict[str, Any]:
+        info = self.deployment.parsed.info
+        ready = [{"task": t.task_spec.bpmn_id, "due": _due(getattr(info.user_tasks.get(t.task_spec.bpmn_id), "due", None),
+                                                           t.data)}
+                 for t in self.workflow.get_tasks(state=TaskState.READY, manual=True)]
+        timers = sorted((t.task_spec.bpmn_id, timer_due(t).isoformat())
+                        for t in self.workflow.get_tasks(state=TaskState.WAITING) if timer_due(t) is not None)
+        return {"completed": self.workflow.is_completed(), "data": self.data,
+                "ready_tasks": sorted(ready, key=lambda r: r["task"]),
+                "waiting_timers": [{"task": e, "due": d} for e, d in timers],
+                "task_states": task_states(self.workflow)}
+
+
+def task_states(workflow: BpmnWorkflow) -> dict[str, int]:
+    """How many tasks of each (element, state) the workflow holds: comparable across task ids."""
+    counts = Counter(f"{t.task_spec.name}:{TaskState.get_name(t.state)}" for t in workflow.get_tasks())
+    return dict(sorted(counts.items()))
+
+
+def replay_case(case: Case, events: list[HistoryEvent], deployment: Deployment, registry, policy,
+                stored: BpmnWorkflow | None, until: int | None = None, at: datetime | None = None) -> ReplayResult:
+    """Replay `events` (all, or up to seq `until` / time `at`); compare with `stored` when given."""
+    result = ReplayResult(case.id, len(events), 0)
+    broken = verify_chain(events) if stored is not None else None
+    if broken is not None:
+        result.ok, result.first_bad_event = False, broken
+        result.problems.append(f"event {broken}: the hash chain is broken (an event was edited, removed or moved)")
+    chosen = [e for e in events if (until is None or e.seq <= until) and (at is None or e.at <= at)]
+    replayer = _Replayer(case, deployment, registry, policy)
+    try:
+        for event in chosen:
+            replayer.apply(event)
+            result.replayed += 1
+    except Divergence as exc:
+        result.ok = False
+        result.first_bad_event = min(filter(None, (result.first_bad_event, exc.seq)))
+        result.problems.append(str(exc))
+    result.state = replayer.state()
+    if stored is not None and result.ok:
+        _compare(result, case, stored, events[-1].seq if events else 0)
+    return result
+
+
+def _compare(result: ReplayResult, case: Case, stored: BpmnWorkflow, last_seq: int) -> None:
+    mismatches = []
+    if result.state["data"] != (case.data or {}):
+        keys = sorted(k for k in {*result.state["data"], *(case.data or {})}
+                      if result.state["data"].get(k) != (case.data or {}).get(k))
+        mismatches.append(f"case data differs in {', '.join(keys)}")
+    if result.state["task_states"] != task_states(stored):
+        mismatches.append("the workflow's tasks differ from the stored state")
+    if mismatches:
+        result.ok, result.first_bad_event = False, last_seq
+        result.problems += [f"after event {last_seq}: {m}" for m in mismatches]
