@@ -8,7 +8,7 @@ from typing import Any
 
 from engine.access import add_user
 from engine.db import ROOT
-from engine.errors import InvalidProcess
+from engine.errors import EngineError, InvalidProcess
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
@@ -89,6 +89,33 @@ def process_list(app: App, args) -> int:
         f"{v['process']} v{v['version']}  {v['hash']}  {v['deployed_at']}  by {v['deployed_by']}  "
         f"{v['cases']} case(s)" for v in versions) or "no process deployed")
     return 0
+
+
+def process_diff(app: App, args) -> int:
+    with app.engine() as eng:
+        diff = eng.diff_versions(args.process, args.old, args.new)
+    lines = [f"{diff['process']}: v{diff['from']} -> v{diff['to']}"]
+    lines += [f"  + {e}" for e in diff["added"]] + [f"  - {e}" for e in diff["removed"]]
+    lines += [f"  ~ {e}: {', '.join(attrs)}" for e, attrs in sorted(diff["changed"].items())]
+    emit(diff, args.json, "\n".join(lines if len(lines) > 1 else [*lines, "  no differences"]))
+    return 0
+
+
+def process_migrate(app: App, args) -> int:
+    if args.revert == (args.to is not None):
+        raise UsageError("give either --to VERSION or --revert")
+    results, failures = [], []
+    for case_id in args.cases:  # one transaction per case: one refusal does not hold back the others
+        try:
+            with app.engine() as eng:
+                results.append(eng.migrate_case(case_id, args.to, args.actor or "system", dry_run=args.dry_run))
+        except EngineError as exc:
+            failures.append({"case_id": case_id, "error": str(exc)})
+    lines = [f"{r['case_id']}: v{r['from']} -> v{r['to']}{' (dry run)' if r['dry_run'] else ''}; "
+             f"re-predicted {', '.join(r['affected']) or 'nothing'}" for r in results]
+    lines += [f"{f['case_id']}: {f['error']}" for f in failures]
+    emit({"migrated": results, "refused": failures}, args.json, "\n".join(lines))
+    return 1 if failures else 0
 
 
 def case_start(app: App, args) -> int:

@@ -46,13 +46,13 @@ def authorise(session: Session, actor: str, lane: str | None, case_data: dict[st
     return user
 
 
-def authorise_admin(session: Session, actor: str) -> None:
-    """Operator actions: an admin account, or the command line's own `system` actor."""
+def authorise_admin(session: Session, actor: str, roles: tuple[str, ...] = ("admin",)) -> None:
+    """Operator actions: an account with one of `roles`, or the command line's own `system` actor."""
     if actor == "system":
         return
     user = session.scalar(select(User).where(User.name == actor))
-    if user is None or user.role != "admin":
-        raise Forbidden(f"{actor} is not an admin")
+    if user is None or user.role not in roles:
+        raise Forbidden(f"{actor} is not {' or '.join(r.replace('_', ' ') for r in roles)}")
 
 
 def add_user(session: Session, name: str, role: str, org: str | None, now, email: str | None = None) -> User:

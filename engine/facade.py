@@ -27,6 +27,7 @@ from .runtime import CaseRun, SpecCache, advance, deliver_message
 from .serialization import StateSerializer
 from .shapes import case_json, task_json
 from .validation import validate_document
+from .versions import describe_diff, migrate
 
 
 @dataclass
@@ -87,6 +88,49 @@ class Engine:
                  "file": v.filename, "deployed_at": v.deployed_at.isoformat(), "deployed_by": v.deployed_by,
                  "cases": counts.get(v.id, 0)} for v in rows]
 
+    def _version(self, process_key: str, number: int) -> ProcessVersion:
+        version = self.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key,
+                                                                   ProcessVersion.version == number))
+        if version is None:
+            raise NotFound(f"{process_key} has no version {number} (see `reintegrate process list`)")
+        return version
+
+    def diff_versions(self, process_key: str, old: int, new: int) -> dict[str, Any]:
+        """Elements added, removed and changed between two versions of a process."""
+        a = self.specs.get(self.session, self._version(process_key, old).id)
+        b = self.specs.get(self.session, self._version(process_key, new).id)
+        return {"process": process_key, "from": old, "to": new,
+                **describe_diff(self.serializer.registry, a.parsed, b.parsed)}
+
+    def migrate_case(self, case_id: str, to_version: int | None, actor: str, dry_run: bool = False) -> dict[str, Any]:
+        """Move a running case to another version of its process (None: back to where it came from)."""
+        authorise_admin(self.session, actor, ("admin", "process_owner"))
+        case = self._case(case_id)
+        if case.status != "running":
+            raise Conflict(f"case {case_id} is {case.status}; only running cases move between versions")
+        run = self._run(case, actor)
+        if to_version is None:
+            last = self.session.scalar(select(HistoryEvent).where(HistoryEvent.case_id == case_id,
+                                                                  HistoryEvent.kind == "version_migrated")
+                                       .order_by(HistoryEvent.seq.desc()).limit(1))
+            if last is None:
+                raise Conflict(f"case {case_id} was never migrated; there is nothing to revert")
+            to_version = last.data["from"]
+        target = self.specs.get(self.session, self._version(case.process_key, to_version).id)
+        if target.id == case.process_version_id:
+            raise Conflict(f"case {case_id} is already on version {to_version}")
+        affected = migrate(run.workflow, self.serializer.registry, target.parsed, dry_run=dry_run)
+        result = {"case_id": case_id, "from": run.deployment.version, "to": target.version,
+                  "affected": affected, "dry_run": dry_run}
+        if dry_run:
+            return result
+        run.history.append(run.now, actor, "version_migrated", None,
+                           {"from": run.deployment.version, "to": target.version, "affected": affected})
+        case.process_version_id, run.deployment, run.parsed = target.id, target, target.parsed
+        run.save()
+        self._flush(case_id)
+        return result
+
     def _latest(self, process_key: str) -> ProcessVersion:
         version = self.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
                                       .order_by(ProcessVersion.version.desc()).limit(1))
@@ -146,10 +190,13 @@ class Engine:
     def _step(self, run: CaseRun) -> None:
         advance(run.workflow)
         run.save()
+        self._flush(run.case.id)
+
+    def _flush(self, case_id: str) -> None:
         try:
             self.session.flush()
         except StaleDataError:
-            raise Conflict(f"case {run.case.id} was changed by someone else at the same time; "
+            raise Conflict(f"case {case_id} was changed by someone else at the same time; "
                            "nothing was saved, reload and try again") from None
 
     # -- tasks --------------------------------------------------------------------------------
@@ -272,7 +319,13 @@ class Engine:
             stored = self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs)
         elif verify:
             raise InvalidData({"verify": "verify the whole history: leave out --until and --at"})
-        return replay_case(case, events, deployment, self.registry, self.policy, stored, until, at).to_json()
+        def deployment_of(number: int | None):
+            if number is None:
+                return deployment
+            return self.specs.get(self.session, self._version(case.process_key, number).id)
+
+        return replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
+                           self.serializer.registry).to_json()
 
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))

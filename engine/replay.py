@@ -20,8 +20,9 @@ from SpiffWorkflow.util.task import TaskState
 from .clock import FixedClock
 from .history import verify_chain
 from .models import Case, HistoryEvent
-from .runtime import Deployment, _due, advance, call_handler, deliver_message, timer_due
+from .runtime import _due, advance, call_handler, deliver_message, timer_due
 from .scripting import CaseScriptEngine
+from .versions import migrate
 
 TRIGGERS = ("case_started", "task_completed", "message_received", "timer_fired")
 
@@ -50,8 +51,12 @@ class ReplayResult:
 
 
 class _Replayer:
-    def __init__(self, case: Case, deployment: Deployment, registry, policy):
-        self.case, self.deployment, self.registry, self.policy = case, deployment, registry, policy
+    def __init__(self, case: Case, deployment_of, registry, policy, spec_registry, first: HistoryEvent | None):
+        self.case, self.registry, self.policy = case, registry, policy
+        self.deployment_of, self.spec_registry = deployment_of, spec_registry
+        started_on = (first.data or {}).get("version") if first is not None else None
+        deployment = deployment_of(started_on) if started_on else deployment_of(None)
+        self.deployment = deployment
         self.clock = FixedClock(case.created_at)
         self.workflow = BpmnWorkflow(deployment.parsed.spec, deployment.parsed.subprocess_specs)
         self.workflow.script_engine = CaseScriptEngine(self.clock.now, self._call)
@@ -93,6 +98,10 @@ class _Replayer:
             if (element, outputs) != (event.element, data.get("outputs")):
                 raise Divergence(event.seq, f"service task {event.element} gave different outputs on replay")
             return
+        elif event.kind == "version_migrated":
+            self.deployment = self.deployment_of(data["to"])
+            migrate(self.workflow, self.spec_registry, self.deployment.parsed)
+            return
         elif event.kind == "case_completed":
             if not self.workflow.is_completed():
                 raise Divergence(event.seq, "the case was recorded as completed but is not on replay")
@@ -122,16 +131,21 @@ def task_states(workflow: BpmnWorkflow) -> dict[str, int]:
     return dict(sorted(counts.items()))
 
 
-def replay_case(case: Case, events: list[HistoryEvent], deployment: Deployment, registry, policy,
-                stored: BpmnWorkflow | None, until: int | None = None, at: datetime | None = None) -> ReplayResult:
-    """Replay `events` (all, or up to seq `until` / time `at`); compare with `stored` when given."""
+def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry, policy,
+                stored: BpmnWorkflow | None, until: int | None = None, at: datetime | None = None,
+                spec_registry=None) -> ReplayResult:
+    """Replay `events` (all, or up to seq `until` / time `at`); compare with `stored` when given.
+
+    `deployment_of(version number)` gives a parsed version (None: the case's current one): a case
+    replays on the version it started on and moves where its history says it was migrated.
+    """
     result = ReplayResult(case.id, len(events), 0)
     broken = verify_chain(events) if stored is not None else None
     if broken is not None:
         result.ok, result.first_bad_event = False, broken
         result.problems.append(f"event {broken}: the hash chain is broken (an event was edited, removed or moved)")
     chosen = [e for e in events if (until is None or e.seq <= until) and (at is None or e.at <= at)]
-    replayer = _Replayer(case, deployment, registry, policy)
+    replayer = _Replayer(case, deployment_of, registry, policy, spec_registry, events[0] if events else None)
     try:
         for event in chosen:
             replayer.apply(event)

@@ -49,6 +49,11 @@ class StateSerializer:
     def __init__(self) -> None:
         self._serializer = BpmnWorkflowSerializer(_registry())
 
+    @property
+    def registry(self):
+        """The converter registry (SpiffWorkflow's spec diff compares specs through it)."""
+        return self._serializer.registry
+
     def dumps(self, workflow: BpmnWorkflow) -> str:
         registry = self._serializer.registry
         registry._encoder_mode = True

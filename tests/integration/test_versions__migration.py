@@ -1,0 +1,106 @@
+"""New versions of a process while cases run: old cases stay, new ones start on the latest, and a
+case moved to a new version keeps its deadlines; moving work that was done is refused."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cli import scenarios as s
+from engine.errors import Conflict, Forbidden
+from engine.versions import MigrationRefused
+from tests.conftest import REINTEGRATION
+
+ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home"}
+NOTES_FIELD = ('<camunda:formField id="place_offered_date"',
+               '<camunda:formField id="offer_notes" label="Notes on the offer" type="string" />\n'
+               '          <camunda:formField id="place_offered_date"')
+CONSENT_FIELD = ('<camunda:formField id="consent_date"',
+                 '<camunda:formField id="consent_witness" label="Witness" type="string" />\n'
+                 '          <camunda:formField id="consent_date"')
+
+
+def version(tmp_path, name: str, *edits: tuple[str, str]):
+    text = REINTEGRATION.read_text()
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new, 1)
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def run(h, case_id: str, until: str) -> None:
+    for element, data in s.HAPPY_PATH.items():
+        if element == until:
+            return
+        task = h.task(case_id, element)
+        h.complete(case_id, element, data, ACTORS[task["lane"]])
+
+
+@pytest.fixture
+def h(harness):
+    harness.deploy(REINTEGRATION)
+    harness.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    return harness
+
+
+def test_old_cases_finish_on_v1_new_ones_start_on_v2(h, tmp_path):
+    old = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    assert h.deploy(version(tmp_path, "v2.bpmn", NOTES_FIELD)) == {"process": "reintegration", "version": 2,
+                                                                    "created": True}
+    assert h.deploy(version(tmp_path, "v2-again.bpmn", NOTES_FIELD))["created"] is False
+    new = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    assert h.call("show_case", old)["version"] == 1 and h.call("show_case", new)["version"] == 2
+    run(h, old, "never")
+    run(h, new, "allocate_place")
+    form = [f["id"] for f in h.task(new, "allocate_place")["form"]]
+    assert "offer_notes" in form
+    assert h.call("show_case", old)["status"] == "completed"
+    counts = {v["version"]: v["cases"] for v in h.call("versions")}
+    assert counts == {1: 1, 2: 1}
+    diff = h.call("diff_versions", "reintegration", 1, 2)
+    assert diff["added"] == [] and diff["removed"] == [] and list(diff["changed"]) == ["allocate_place"]
+
+
+def test_migration_keeps_the_twenty_school_day_deadline_and_can_be_reverted(h, tmp_path):
+    case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    run(h, case_id, "allocate_place")
+    before = h.call("show_case", case_id)
+    h.deploy(version(tmp_path, "v2.bpmn", NOTES_FIELD))
+    h.clock.set(datetime(2027, 2, 1, 9, tzinfo=UTC))  # a week later: a restarted timer would move
+    with pytest.raises(Forbidden):
+        h.call("migrate_case", case_id, 2, "ava.ap")
+    dry = h.call("migrate_case", case_id, 2, "ada.admin", dry_run=True)
+    assert dry["affected"] == ["allocate_place", "allocate_place_reminder", "fair_access_deadline_missed"]
+    assert h.call("show_case", case_id)["version"] == 1
+    moved = h.call("migrate_case", case_id, 2, "ada.admin")
+    assert (moved["from"], moved["to"]) == (1, 2)
+    after = h.call("show_case", case_id)
+    assert after["version"] == 2
+    assert after["waiting_timers"] == before["waiting_timers"]
+    assert h.task(case_id, "allocate_place")["due"] == before["data"]["fair_access_deadline"]
+    assert "offer_notes" in [f["id"] for f in h.task(case_id, "allocate_place")["form"]]
+    assert h.call("replay", case_id, verify=True)["ok"]
+
+    reverted = h.call("migrate_case", case_id, None, "ada.admin")
+    assert (reverted["from"], reverted["to"]) == (2, 1)
+    assert h.call("show_case", case_id)["waiting_timers"] == before["waiting_timers"]
+    with pytest.raises(Conflict, match="already on version 1"):
+        h.call("migrate_case", case_id, 1, "ada.admin")
+    h.complete(case_id, "allocate_place", s.HAPPY_PATH["allocate_place"], "lee.la")
+    assert h.call("replay", case_id, verify=True)["ok"]
+    kinds = [e["kind"] for e in h.call("history", case_id)]
+    assert kinds.count("version_migrated") == 2
+
+
+def test_migration_is_refused_where_done_work_changed(h, tmp_path):
+    case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    run(h, case_id, "gather_information")  # consent recorded
+    h.deploy(version(tmp_path, "v2.bpmn", CONSENT_FIELD))
+    before = h.call("show_case", case_id)
+    with pytest.raises(MigrationRefused, match="record_parental_consent was done in this case and is changed"):
+        h.call("migrate_case", case_id, 2, "ada.admin")
+    assert h.call("show_case", case_id) == before
+    fresh = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    assert h.call("show_case", fresh)["version"] == 2
