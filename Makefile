@@ -16,23 +16,25 @@ $(BIN)/reintegrate: pyproject.toml
 
 install: $(BIN)/reintegrate
 
-# bpmn-js for the browser tests (tests/browser), exactly as package-lock.json pins it.
+# Browser assets, exactly as package-lock.json pins them: govuk-frontend (the web app's styles and
+# scripts), bpmn-js (the case diagram, and the browser tests), axe-core (the accessibility tests).
 $(NODE_STAMP): package.json package-lock.json | system-deps
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
 assets: $(NODE_STAMP)
 
-# chromium, nodejs and npm from Debian, when missing (uses sudo unless root).
+# chromium, nodejs, npm and postgresql from Debian, when missing (uses sudo unless root).
 system-deps:
 	./scripts/system-deps
 
-demo: install
+demo: install assets
 	REINTEGRATE_ENV=dev $(BIN)/reintegrate demo
 
 test: system-deps install assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -rsx
+	$(BIN)/python -m pytest -rsx --db=postgresql --ignore=tests/browser
 
 bench: install
 	$(BIN)/python -m bench.run

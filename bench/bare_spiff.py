@@ -39,6 +39,8 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FAIR_ACCESS_SCHOOL_DAYS = 20
 # Reviews at 2, 4 and 6 weeks after the start date unless the initial meeting agreed other dates.
 DEFAULT_REVIEW_WEEKS = (2, 4, 6)
+# Seed 001: the advocacy for a reintegration at risk runs for 9 weeks.
+ADVOCACY_WEEKS = 9
 # The benchmark run must never fire the boundary timer on ``allocate_place``.
 FAR_FUTURE_ESCALATION = "2999-12-31T09:00:00+00:00"
 
@@ -108,6 +110,16 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
     if topic == "notify_la_outcome":
         successful = data.get("final_outcome") == "successful" and data.get("emergency_decision") != "end"
         return {"outcome": "successful" if successful else "unsuccessful", "la_notified_of_outcome": True}
+    if topic == "advocacy_plan":
+        end = dt.date.fromisoformat(data.get("student_engaged_on") or "2027-01-18") + dt.timedelta(weeks=ADVOCACY_WEEKS)
+        return {"advocacy_status": "engaged", "advocacy_end_date": end.isoformat(),
+                "advocacy_end_at": FAR_FUTURE_ESCALATION, "advocacy_contacts": [],
+                **_watch("close_advocacy", FAR_FUTURE_ESCALATION)}
+    if topic == "advocacy_contact":
+        contacts = [*data.get("advocacy_contacts", []), {"date": data.get("advocacy_contact_date")}]
+        return {"advocacy_contacts": contacts, "advocacy_contacts_count": len(contacts)}
+    if topic == "advocacy_closed":
+        return {"advocacy_status": "closed"}
     raise KeyError(f"no simulation for service topic {topic!r}")
 
 

@@ -8,7 +8,7 @@ import argparse
 import json
 from pathlib import Path
 
-from bench import engine_vs_bare, timers
+from bench import audit, engine_vs_bare, replay, timers
 
 RESULTS = Path(__file__).resolve().parent / "results"
 
@@ -16,14 +16,21 @@ RESULTS = Path(__file__).resolve().parent / "results"
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--timer-cases", type=int, default=2000, help="due cases for the timer benchmark")
+    parser.add_argument("--replay-events", type=int, nargs="+", default=[50, 500],
+                        help="case sizes for the replay benchmark (5000 takes most of an hour: see the note)")
+    parser.add_argument("--audit-cases", type=int, default=1000, help="cases for `audit verify --all`")
     args = parser.parse_args()
     print("whole case: engine against bare SpiffWorkflow ...", flush=True)
     rows = engine_vs_bare.measure()
     print(f"timers: {args.timer_cases} due cases ...", flush=True)
     rows += timers.measure(args.timer_cases)
+    print(f"replay: cases of {args.replay_events} events ...", flush=True)
+    rows += replay.measure(tuple(args.replay_events))
+    print(f"audit verify --all: {args.audit_cases} cases ...", flush=True)
+    rows += audit.measure(args.audit_cases)
     print(f"{'benchmark':<96} {'ours ms':>9} {'base ms':>9} {'ratio':>7}")
     for r in rows:
-        print(f"{r['name']:<96} {r['ours_ms']:>9} {r['base_ms']:>9} {r['ratio']:>7}")
+        print(f"{r['name']:<96} {r['ours_ms']:>9} {r['base_ms'] or '':>9} {r['ratio'] or '':>7}")
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "latest.json").write_text(json.dumps(rows, indent=2))
 

@@ -6,8 +6,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.access import add_user
 from engine.db import ROOT
+from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.wiring import Runtime as App
 
@@ -54,18 +54,27 @@ def _deployed_line(r: dict[str, Any]) -> str:
     return f"{r['file']}: {state} {r['process']} v{r['version']}"
 
 
+def _with_documents(paths: list[str]) -> list[tuple[str, bytes, dict[str, bytes]]]:
+    """Each BPMN file with the DMN files beside it that its business rule tasks reference."""
+    out = []
+    for path in paths:
+        content = _read(path)
+        out.append((path, content, documents_beside(path, content)))
+    return out
+
+
 def _deploy_files(app: App, paths: list[str], actor: str) -> list[dict[str, Any]]:
-    contents = [(p, _read(p)) for p in paths]
+    contents = _with_documents(paths)
     with app.engine() as eng:
-        problems = [prob for p, c in contents for prob in eng.validate(c, p)]
+        problems = [prob for p, c, docs in contents for prob in eng.validate(c, p, docs)]
         if problems:
             raise InvalidProcess(problems)
-        return [{"file": p, **eng.deploy(c, p, actor).to_json()} for p, c in contents]
+        return [{"file": p, **eng.deploy(c, p, actor, docs).to_json()} for p, c, docs in contents]
 
 
 def process_validate(app: App, args) -> int:
     with app.engine() as eng:
-        problems = [prob for path in args.files for prob in eng.validate(_read(path), path)]
+        problems = [prob for path, c, docs in _with_documents(args.files) for prob in eng.validate(c, path, docs)]
     if args.json:
         emit({"ok": not problems, "problems": [str(p) for p in problems]}, True)
     else:
@@ -127,7 +136,7 @@ def case_start(app: App, args) -> int:
 
 def case_show(app: App, args) -> int:
     with app.engine() as eng:
-        case = eng.show_case(args.case)
+        case = eng.show_case(args.case, viewer=args.actor)
     emit(case, args.json, case_text(case))
     return 0
 
@@ -178,7 +187,7 @@ def case_retry(app: App, args) -> int:
 
 def history(app: App, args) -> int:
     with app.engine() as eng:
-        events = eng.history(args.case)
+        events = eng.history(args.case, viewer=args.actor)
     emit(events, args.json, history_text(events))
     return 0
 
@@ -195,7 +204,8 @@ def _iso(text: str):
 
 def replay(app: App, args) -> int:
     with app.engine() as eng:
-        result = eng.replay(args.case, until=args.until, at=_iso(args.at) if args.at else None, verify=args.verify)
+        result = eng.replay(args.case, until=args.until, at=_iso(args.at) if args.at else None, verify=args.verify,
+                            viewer=args.actor)
     state = result["state"]
     lines = [f"{result['case_id']}: replayed {result['replayed']} of {result['events']} events"
              + (", verified" if args.verify and result["ok"] else ""), *result["problems"],
@@ -226,17 +236,6 @@ def audit_verify(app: App, args) -> int:
     return 1 if failures else 0
 
 
-def user_add(app: App, args) -> int:
-    with app.engine() as eng:
-        try:
-            user = add_user(eng.session, args.name, args.role, args.org, app.clock.now(), email=args.email)
-        except ValueError as exc:
-            raise UsageError(str(exc)) from None
-        result = {"name": user.name, "role": user.role, "org": user.org, "email": user.email}
-    emit(result, args.json, f"added {user.name} ({user.role}{', ' + user.org if user.org else ''})")
-    return 0
-
-
 def outbox_list(app: App, args) -> int:
     with app.engine() as eng:
         messages = eng.outbox()
@@ -262,3 +261,55 @@ def outbox_send(app: App, args) -> int:
 def fail(message: str, code: int) -> int:
     print(f"reintegrate: {message}", file=sys.stderr)
     return code
+
+
+def report_timetables(app: App, args) -> int:
+    """Seed 004: the half-termly list of pupils on a reintegration timetable, to the outbox."""
+    from engine.timetable_list import send_half_term_list
+
+    if not args.half_term:
+        raise UsageError("say which report: --half-term (the list for social care, youth justice and early help)")
+    with app.engine() as eng:
+        result = send_half_term_list(eng)
+    emit(result, args.json, f"{result['half_term']}: {len(result['pupils'])} pupil(s) on a timetable; queued for "
+                            f"{', '.join(result['queued']) or 'nobody new (already sent this half term)'}"
+                            + (f"; no address for {', '.join(result['no_address'])}" if result["no_address"] else ""))
+    return 0
+
+
+def _date(text: str, what: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"{what} is not a date like 2026-03-02: {text!r}") from None
+
+
+def semh_allocate(app: App, args) -> int:
+    from engine.core_places import allocate
+
+    with app.engine() as eng:
+        case = allocate(eng, args.case, args.offer, _date(args.meeting_date, "--meeting-date"), args.actor)
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def semh_exclusion(app: App, args) -> int:
+    from engine.core_places import withdraw_for_exclusion
+
+    with app.engine() as eng:
+        case = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
+    emit(case, args.json, case_text(case))
+    return 0
+
+
+def semh_places(app: App, args) -> int:
+    from engine.core_places import ledger
+
+    with app.engine() as eng:
+        rows = ledger(eng.session, eng.policy, args.term)
+    emit(rows, args.json, "\n".join(f"{school}: {r['allocated']} of {r['allowance']} allocated "
+                                    f"({r['withdrawn']} withdrawn), {r['left']} left" for school, r in
+                                    sorted(rows.items())) or f"no core places allocated in {args.term}")
+    return 0

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, select
 
-from engine.access import add_user
+from engine.accounts import create_account
 from engine.models import Case, User
 from engine.wiring import Runtime
 
@@ -23,6 +23,8 @@ DEMO_USERS = {
     "aud.auditor": ("auditor", None),
     "ada.admin": ("admin", None),
 }
+#: Every demo account's password (README, "Demo accounts"); `reintegrate demo` prints it. Demo only.
+DEMO_PASSWORD = "reintegrate-demo"
 ACTOR_BY_LANE = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host",
                  "home_school": "omar.home"}
 ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall three weeks ago
@@ -54,7 +56,7 @@ def load_demo(rt: Runtime) -> str:
             return "demo data: cases exist already, nothing loaded"
         for name, (role, org) in DEMO_USERS.items():
             if eng.session.scalar(select(User).where(User.name == name)) is None:
-                add_user(eng.session, name, role, org, rt.clock.now())
+                create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
     days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
     calendar = rt.policy.school_calendar()
     for pupil, steps in STAGES:

@@ -5,15 +5,15 @@ import argparse
 import logging
 import sys
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine.errors import EngineError, InvalidProcess
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
+from . import accounts, serving
 from . import commands as c
-from . import serving
 
 
 def _sub(parent, name: str, fn, help_text: str):
@@ -49,7 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("process")
     p.add_argument("--data", help="JSON object, or @file")
     p.add_argument("--as", dest="actor")
-    _sub(case, "show", c.case_show, "status, data, ready tasks, timers").add_argument("case")
+    p = _sub(case, "show", c.case_show, "status, data, ready tasks, timers")
+    p.add_argument("case")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
     p = _sub(case, "message", c.case_message, "deliver a message")
     p.add_argument("case")
     p.add_argument("name")
@@ -69,13 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True)
     timers = top.add_parser("timers", help="timers").add_subparsers(dest="sub", required=True)
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
-    _sub(top, "history", c.history, "a case's event log").add_argument("case")
+    p = _sub(top, "history", c.history, "a case's event log")
+    p.add_argument("case")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
     p = _sub(top, "replay", c.replay, "rebuild a case from its events; --verify checks it")
     p.add_argument("case")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--until", type=int, help="replay events up to this seq")
     when.add_argument("--at", help="the case as it stood at this ISO date-time")
     p.add_argument("--verify", action="store_true", help="check the hash chain and the stored state")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
     audit = top.add_parser("audit", help="check case histories").add_subparsers(dest="sub", required=True)
     p = _sub(audit, "verify", c.audit_verify, "replay and verify cases")
     p.add_argument("cases", nargs="*")
@@ -84,12 +89,21 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(outbox, "list", c.outbox_list, "queued and sent messages").add_argument(
         "--pending", action="store_true", help="only messages not yet sent")
     _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
-    user = top.add_parser("user", help="accounts").add_subparsers(dest="sub", required=True)
-    p = _sub(user, "add", c.user_add, "create an account")
-    p.add_argument("name")
-    p.add_argument("--role", required=True)
-    p.add_argument("--org")
-    p.add_argument("--email")
+    report = top.add_parser("report", help="scheduled reports").add_subparsers(dest="sub", required=True)
+    _sub(report, "timetables", c.report_timetables, "pupils on reintegration timetables, to the outbox").add_argument(
+        "--half-term", action="store_true", help="the half-termly list for social care, youth justice, early help")
+    semh = top.add_parser("semh", help="SEMH core offer places").add_subparsers(dest="sub", required=True)
+    p = _sub(semh, "allocate", c.semh_allocate, "allocate a nominated young person a place (inclusion meeting)")
+    p.add_argument("case")
+    p.add_argument("--offer", choices=("core", "additional"), required=True)
+    p.add_argument("--meeting-date", required=True)
+    p.add_argument("--as", dest="actor", required=True)
+    p = _sub(semh, "exclusion", c.semh_exclusion, "a permanent exclusion withdraws one of the school's core places")
+    p.add_argument("school")
+    p.add_argument("--date", required=True)
+    p.add_argument("--as", dest="actor", required=True)
+    _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
+    accounts.register(top, _sub)
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
         p = _sub(top, name, fn, help_text)
@@ -114,8 +128,10 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), exc.exit_code)
     except c.UsageError as exc:
         return c.fail(str(exc), 2)
-    except OperationalError as exc:
-        return c.fail(f"database error: {exc.orig}; has `reintegrate init-db` been run?", 1)
+    except (OperationalError, ProgrammingError) as exc:
+        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
+            raise  # a real SQL error, not PostgreSQL's "undefined table"
+        return c.fail(f"database error: {str(exc.orig).splitlines()[0]}; has `reintegrate init-db` been run?", 1)
     except ValueError as exc:  # configuration: FAKE_NOW refused, bad policy file
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:

@@ -64,6 +64,9 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "alternative_curriculum": "One day a week construction skills at the college, to stop at reintegration",
         "transport_plan": "Bus number 44 from Barbourne; mother will accompany him for the first week",
         "parent_involved_in_transport": True,
+        "advocacy_needed": False,
+        "identified_by": "ap_setting",
+        "risk_notes": "Jordan and his mother both want the move; no concerns from Kingsmead.",
     },
     "record_child_views": {
         "views_date": "2027-01-18",
@@ -197,4 +200,111 @@ EMERGENCY_REVIEW_END: dict[str, Any] = {
     "measures_to_avoid_failure": "All measures from the previous emergency review were in place.",
     "support_required": "",
     "emergency_decision": "end",
+}
+
+
+#: Seed 001: the pupil is judged ready but at risk of the reintegration failing, so an advocate is engaged
+#: for 9 weeks (like pilot student 2: Year 9 at Burton, GBP 19,500 a year, a 2:2 transition).
+ADVOCACY_RISK: dict[str, Any] = {
+    **HAPPY_PATH["gather_information"],
+    "advocacy_needed": True,
+    "identified_by": "challenging_behaviour_peer_group",
+    "risk_student_anxiety": True,
+    "risk_wish_to_stay_in_ap": True,
+    "risk_parental_anxiety": True,
+    "risk_lack_of_partner_support": False,
+    "risk_school_concerns": False,
+    "risk_notes": "Jordan fears being excluded again and wants to stay with his friends at the centre; his mother is anxious.",
+    "transition_type": "two_to_two",
+    "advocacy_funding": "high_needs_budget",
+    "current_setting_funding": 19500,
+    "year_group": 9,
+}
+ADVOCACY_PATH: dict[str, dict[str, Any]] = {
+    "engage_student_and_family": {
+        "student_engaged_on": "2027-01-19",
+        "family_engaged_on": "2027-01-20",
+        "transition_support_plan": "Weekly mentoring in school; visits to Kingsmead with a friend from the centre (2:2).",
+        "community_links": "Come Into Play family sessions",
+    },
+    "record_advocacy_contact": {
+        "advocacy_contact_date": "2027-01-27",
+        "advocacy_contact_with": "student_and_family",
+        "advocacy_contact_notes": "Visited Kingsmead together; Jordan met his key worker.",
+        "advocacy_next": "continue",
+    },
+    "close_advocacy": {
+        "advocacy_outcome": "reintegrated",
+        "community_links": "Come Into Play family sessions",
+        "advocacy_summary": "Jordan settled at Kingsmead; his mother keeps in touch with the key worker.",
+    },
+}
+
+#: Seed 000: a school asks the outreach team for reintegration support for a pupil back from the
+#: Reintegration Service's unit (3 free weeks, then chargeable).
+OUTREACH_REQUEST: dict[str, Any] = {
+    "pupil_name": "Casey Morgan",
+    "pupil_dob": "2013-02-03",
+    "home_school": "Hollybrook High School",
+    "requested_by": "school",
+    "request_type": "individual",
+    "support_type": "reintegration",
+    "phase": "secondary",
+    "year_group": 8,
+    "gender": "female",
+    "send_ehcp_or_k": True,
+    "pupil_premium": True,
+    "free_school_meals": False,
+    "looked_after": False,
+    "back_from_ap_unit": True,
+    "parent_name": "Dana Morgan",
+    "parent_email": "dana.morgan@example.org",
+    "local_authority": "Worcestershire County Council",
+    "reason_for_request": "Casey returns from the Reintegration Service unit after a 12-week placement; help her settle.",
+}
+#: The Success in Schools group variant: a Year 8 cohort, free to the school.
+OUTREACH_GROUP_REQUEST: dict[str, Any] = {
+    "pupil_name": "Success in Schools Year 8 group",
+    "home_school": "Hollybrook High School",
+    "requested_by": "school",
+    "request_type": "group",
+    "support_type": "success_in_schools",
+    "phase": "secondary",
+    "year_group": 8,
+    "cohort_size": 8,
+    "reason_for_request": "Early intervention for eight Year 8 pupils at risk of exclusion.",
+}
+OUTREACH_PATH: dict[str, dict[str, Any]] = {
+    "review_outreach_request": {
+        "decision": "accept",
+        "allocated_to": "outreach_worker",
+        "worker_name": "Kim Lowe",
+        "support_start_date": "2026-03-02",
+        "planned_weeks": 6,
+    },
+    "complete_assessments": {
+        "assessments_completed": "Boxall Profile, reading age, Strengths and Difficulties Questionnaire",
+        "assessment_findings": "Reading age 10.5; low scores for self-esteem and peer relationships.",
+        "recommended_interventions": "Small-group reading; a daily check-in with a key adult.",
+    },
+    "record_outreach_contact": {
+        "contact_date": "2026-03-03",
+        "contact_kind": "session",
+        "work_done": "1:1 session on managing break times.",
+        "information_for_school": "Casey found break times hard; she agreed to use the library at lunch.",
+        "next_step": "continue",
+    },
+    "plan_group": {
+        "cohort_size": 8,
+        "cohort_year_group": 8,
+        "cohort_initials": "AB, CD, EF, GH, IJ, KL, MN, OP",
+        "group_sessions_planned": 6,
+        "school_contact": "Head of Year 8",
+    },
+    "agree_chargeable_support": {"charge_agreed": True, "agreed_by": "SENCo", "purchase_order": "PO-1234"},
+    "record_outreach_outcome": {
+        "support_outcome": "completed",
+        "destination": "mainstream_same_school",
+        "outcome_summary": "Casey is settled in Year 8 with a key adult check-in.",
+    },
 }

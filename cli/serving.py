@@ -6,7 +6,7 @@ import logging
 from engine.scheduler import fire_due, make_scheduler, single_scheduler_lock
 from engine.wiring import Runtime
 
-from .demo_data import load_demo
+from .demo_data import DEMO_PASSWORD, load_demo
 
 log = logging.getLogger("reintegrate")
 
@@ -46,4 +46,5 @@ def demo(rt: Runtime, args) -> int:
     args.json = False
     init_db(rt, args)
     print(load_demo(rt))
+    print(f"demo accounts sign in with the password: {DEMO_PASSWORD}")
     return serve(rt, args)

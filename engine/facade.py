@@ -1,8 +1,8 @@
 """The engine's public operations. Callers pass the session and commit: one call, one transaction."""
 from __future__ import annotations
 
-import hashlib
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -17,10 +17,11 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import forms
 from .access import ROLES, authorise, authorise_admin
 from .clock import Clock
+from .dmn import content_hash
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
 from .mail import MailRenderer
-from .models import Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer
+from .models import AccessLog, Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .registry import HandlerRegistry
 from .replay import replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -52,32 +53,36 @@ class Engine:
         self.mail = mail or MailRenderer()
 
     # -- process versions ---------------------------------------------------------------------
-    def validate(self, content: bytes, filename: str) -> list:
-        return validate_document(content, filename, self.registry, ROLES)
+    def validate(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None = None) -> list:
+        """Every deploy check on a BPMN document and its DMN `documents` (file name -> XML)."""
+        return validate_document(content, filename, self.registry, ROLES, documents)
 
-    def deploy(self, content: bytes, filename: str, actor: str = "system") -> Deployed:
-        """Store a new immutable version; the same content twice is a no-op that says so."""
-        problems = self.validate(content, filename)
+    def deploy(self, content: bytes, filename: str, actor: str = "system",
+               documents: Mapping[str, bytes] | None = None) -> Deployed:
+        """Store a new immutable version: the BPMN and the DMN `documents` (file name -> XML) its
+        business rule tasks reference. The same content twice is a no-op that says so."""
+        documents = dict(documents or {})
+        problems = self.validate(content, filename, documents)
         if problems:
             raise InvalidProcess(problems)
-        digest = hashlib.sha256(content).hexdigest()
+        digest = content_hash(content, documents)
         existing = self.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
         if existing is not None:
             return Deployed(existing.process_key, existing.version, created=False)
-        parsed = self.specs_parse(content, filename)
+        parsed = self.specs_parse(content, filename, documents)
         last = self.session.scalar(select(func.max(ProcessVersion.version))
                                    .where(ProcessVersion.process_key == parsed.key)) or 0
         self.session.add(ProcessVersion(
             process_key=parsed.key, version=last + 1, content_hash=digest, filename=filename,
-            bpmn_xml=content.decode(), info=parsed.info.to_json(), deployed_at=self.clock.now(),
-            deployed_by=actor))
+            bpmn_xml=content.decode(), documents={n: d.decode() for n, d in documents.items()} or None,
+            info=parsed.info.to_json(), deployed_at=self.clock.now(), deployed_by=actor))
         self.session.flush()
         return Deployed(parsed.key, last + 1, created=True)
 
-    def specs_parse(self, content: bytes, filename: str):
+    def specs_parse(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None = None):
         from .parser import parse_document
 
-        return parse_document(content, filename)
+        return parse_document(content, filename, documents)
 
     def versions(self) -> list[dict[str, Any]]:
         counts = dict(self.session.execute(
@@ -162,8 +167,10 @@ class Engine:
         self._step(run)
         return self._view(run)
 
-    def show_case(self, case_id: str) -> dict[str, Any]:
+    def show_case(self, case_id: str, viewer: str | None = None) -> dict[str, Any]:
+        """The case as it stands; `viewer` (a person reading it) is written to the access log."""
         case = self._case(case_id)
+        self._log_access(case_id, viewer, "viewed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         tasks = self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id)
                                      .order_by(ReadyTask.created_at, ReadyTask.id)).all()
@@ -308,9 +315,10 @@ class Engine:
                  "attempts": m.attempts, "last_error": m.last_error} for m in rows]
 
     def replay(self, case_id: str, until: int | None = None, at: datetime | None = None,
-               verify: bool = False) -> dict[str, Any]:
+               verify: bool = False, viewer: str | None = None) -> dict[str, Any]:
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
+        self._log_access(case_id, viewer, "replayed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                            .order_by(HistoryEvent.seq)))
@@ -330,8 +338,20 @@ class Engine:
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
-    def history(self, case_id: str) -> list[dict[str, Any]]:
+    def _log_access(self, case_id: str, viewer: str | None, action: str) -> None:
+        if viewer is not None:
+            self.session.add(AccessLog(case_id=case_id, actor=viewer, at=self.clock.now(), action=action))
+
+    def access_log(self, case_id: str) -> list[dict[str, Any]]:
+        """Who read the case, when, newest first."""
         self._case(case_id)
+        rows = self.session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)
+                                    .order_by(AccessLog.at.desc(), AccessLog.id.desc()))
+        return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
+
+    def history(self, case_id: str, viewer: str | None = None) -> list[dict[str, Any]]:
+        self._case(case_id)
+        self._log_access(case_id, viewer, "read history")
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                       .order_by(HistoryEvent.seq))
         return [event_json(e) for e in events]

@@ -33,7 +33,7 @@ class UTCDateTime(TypeDecorator):
 
         if value is not None and value.tzinfo is None:
             return value.replace(tzinfo=UTC)
-        return value
+        return value.astimezone(UTC) if value is not None else None  # PostgreSQL: in the session's TimeZone
 
 
 class Base(DeclarativeBase):
@@ -52,6 +52,8 @@ class ProcessVersion(Base):
     content_hash: Mapped[str] = mapped_column(String(64), unique=True)
     filename: Mapped[str] = mapped_column(String(255))
     bpmn_xml: Mapped[str] = mapped_column(Text, deferred=True)
+    # Other documents deployed with the diagram, by file name: the DMN tables its rule tasks call.
+    documents: Mapped[dict | None] = mapped_column(JSON, nullable=True, deferred=True)
     info: Mapped[dict] = mapped_column(JSON, deferred=True)
     deployed_at: Mapped[datetime] = mapped_column(UTCDateTime)
     deployed_by: Mapped[str] = mapped_column(String(100))
@@ -85,7 +87,8 @@ class ReadyTask(Base):
     """Projection of a case's ready user tasks, rewritten after every engine run."""
 
     __tablename__ = "ready_tasks"
-    __table_args__ = (Index("ix_ready_tasks_lane_due", "lane", "due"),)
+    __table_args__ = (Index("ix_ready_tasks_lane_due", "lane", "due"), Index("ix_ready_tasks_due", "due"),
+                      Index("ix_ready_tasks_claimed_by", "claimed_by"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
@@ -94,6 +97,9 @@ class ReadyTask(Base):
     lane: Mapped[str | None] = mapped_column(String(50), nullable=True)
     due: Mapped[str | None] = mapped_column(String(32), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Who has said they are doing it; carried over when the engine rewrites the projection.
+    claimed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class Timer(Base):
@@ -174,3 +180,18 @@ class User(Base):
     org: Mapped[str | None] = mapped_column(String(255), nullable=True)
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # engine.accounts
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)  # sha256 of the API token
+
+
+class AccessLog(Base):
+    """Who read which case, when: children's special-category data must show who looked at it."""
+
+    __tablename__ = "access_log"
+    __table_args__ = (Index("ix_access_log_case_at", "case_id", "at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[str] = mapped_column(String(20))
+    actor: Mapped[str] = mapped_column(String(100), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime)
+    action: Mapped[str] = mapped_column(String(40))

@@ -1,6 +1,7 @@
 """The BPMN parser: SpiffWorkflow's CamundaParser, plus topics on service tasks and clocked timers."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -78,13 +79,19 @@ def executable_processes(root) -> list:
     return [p for p in root.iterfind("bpmn:process", NS) if p.get("isExecutable", "true") != "false"]
 
 
-def parse_document(content: bytes, filename: str = "<bpmn>") -> ParsedProcess:
-    """Parse a BPMN document with one executable process. Raises on any problem; validate first."""
-    root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+def parse_document(content: bytes, filename: str = "<bpmn>",
+                   documents: Mapping[str, bytes | str] | None = None) -> ParsedProcess:
+    """Parse a BPMN document with one executable process, and the DMN `documents` (file name -> XML)
+    its business rule tasks reference. Raises on any problem; validate first."""
+    xml_parser = etree.XMLParser(resolve_entities=False, no_network=True)
+    root = etree.fromstring(content, parser=xml_parser)
     processes = executable_processes(root)
     if len(processes) != 1:
         raise ValueError(f"{filename}: expected one executable process, found {len(processes)}")
     parser = ProcessParser()
+    for name, dmn in sorted((documents or {}).items()):
+        parser.add_dmn_xml(etree.fromstring(dmn.encode() if isinstance(dmn, str) else dmn, parser=xml_parser),
+                           filename=name)
     parser.add_bpmn_xml(etree.ElementTree(root), filename=filename)
     key = processes[0].get("id")
     info, _ = describe(root, processes[0])

@@ -8,6 +8,7 @@ overrides any of them in ``processes/policy.toml`` without touching code (archit
 from __future__ import annotations
 
 import functools
+import re
 import tomllib
 import zoneinfo
 from dataclasses import dataclass, field, fields
@@ -48,6 +49,25 @@ class Policy:
     reminder_school_days: int = 2
     #: Days between repeated escalations of a deadline that is still missed.
     escalation_repeat_days: int = 7
+    #: Seed 000 staffing of the outreach team: 6 outreach workers (level 4) equivalent to 3 FTE,
+    #: a counsellor 2 days a week and a primary teacher 3 days a week.
+    outreach_worker_fte: float = 3.0
+    counsellor_days_per_week: int = 2
+    primary_teacher_days_per_week: int = 3
+    #: Seed 000: free weeks of outreach reintegration support per pupil, by the financial year from
+    #: which the allowance applies ("6 weeks" in 2014/15, "3 weeks" from 2015/16).
+    outreach_free_reintegration_weeks: dict[str, int] = field(
+        default_factory=lambda: {"2014/15": 6, "2015/16": 3})
+    #: What a school is charged per week of chargeable outreach support, in pounds. Not in the seed:
+    #: set it to the authority's traded-services rate.
+    outreach_weekly_charge: int = 150
+    #: Seed 001: the advocacy pilot runs for 9 weeks per student.
+    advocacy_weeks: int = 9
+    #: Seed 001: the transition cost per student (1:1 or 2:2), and the mainstream funding that follows
+    #: a pupil back to school (years 4 and 6: primary; years 9 and 11: secondary), in pounds.
+    advocacy_transition_cost: int = 3645
+    mainstream_funding_primary: int = 3300
+    mainstream_funding_secondary: int = 4600
     #: Addresses for roles that have no accounts of their own (escalation targets, team inboxes).
     contacts: dict[str, str] = field(default_factory=dict)
     timezone: str = "Europe/London"
@@ -87,11 +107,25 @@ _FIELD_TYPES: dict[str, type] = {
     "escalation_hour": int,
     "reminder_school_days": int,
     "escalation_repeat_days": int,
+    "outreach_worker_fte": float,
+    "counsellor_days_per_week": int,
+    "primary_teacher_days_per_week": int,
+    "outreach_free_reintegration_weeks": dict,
+    "outreach_weekly_charge": int,
+    "advocacy_weeks": int,
+    "advocacy_transition_cost": int,
+    "mainstream_funding_primary": int,
+    "mainstream_funding_secondary": int,
     "contacts": dict,
     "timezone": str,
     "calendar": dict,
 }
 assert set(_FIELD_TYPES) == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
+
+
+_ZERO_ALLOWED = ("la_notice_days", "outreach_weekly_charge", "counsellor_days_per_week",
+                 "primary_teacher_days_per_week")
+_FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
 def _is_int(value: Any) -> bool:
@@ -108,9 +142,13 @@ def _check_value(key: str, value: Any) -> Any:
         if key == "escalation_hour":
             if not 0 <= value <= 23:
                 raise ValueError(f"{key} must be an hour from 0 to 23, got {value}")
-        elif value < 0 or (value == 0 and key != "la_notice_days"):
+        elif value < 0 or (value == 0 and key not in _ZERO_ALLOWED):
             raise ValueError(f"{key} must be a positive integer, got {value}")
         return value
+    if expected is float:
+        if not (_is_int(value) or isinstance(value, float)) or value < 0:
+            raise ValueError(f"{key} must be a number of 0 or more, got {value!r}")
+        return float(value)
     if expected is str:
         if not isinstance(value, str) or not value.strip():
             raise ValueError(f"{key} must be a non-empty string, got {value!r}")
@@ -133,11 +171,26 @@ def _check_value(key: str, value: Any) -> Any:
         if bad:
             raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
         return value
+    if key == "outreach_free_reintegration_weeks":
+        return _check_weeks_by_year(key, value)
     try:
         SchoolCalendar.from_config(value)
     except ValueError as error:
         raise ValueError(f"{key}: {error}") from error
     return value
+
+
+def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
+    """A table of financial years ("2015/16") to whole numbers of weeks (0 or more)."""
+    if not value:
+        raise ValueError(f"{key} must name at least one financial year")
+    for year, weeks in value.items():
+        m = _FINANCIAL_YEAR.match(year)
+        if not m or (int(m.group(1)) + 1) % 100 != int(m.group(2)):
+            raise ValueError(f"{key}: {year!r} is not a financial year such as \"2015/16\"")
+        if not _is_int(weeks) or weeks < 0:
+            raise ValueError(f"{key}: weeks for {year} must be a whole number of 0 or more, got {weeks!r}")
+    return dict(sorted(value.items()))
 
 
 def load_policy(path: str | Path | None = None) -> Policy:

@@ -62,9 +62,12 @@ class _Replayer:
         self.workflow.script_engine = CaseScriptEngine(self.clock.now, self._call)
         self.data: dict[str, Any] = {}
         self.outputs: list[tuple[str, dict[str, Any]]] = []
+        self.facts: list[dict[str, Any]] = []  # figures the live run looked up, in the order it did
 
     def _call(self, task, topic: str) -> None:
-        updates, _effects = call_handler(self.registry, topic, task, self.case.id, self.clock.now(), self.policy)
+        facts = self.facts.pop(0) if self.facts else {}
+        updates, _effects = call_handler(self.registry, topic, task, self.case.id, self.clock.now(), self.policy,
+                                         facts)
         self.data.update(updates)
         self.outputs.append((task.task_spec.bpmn_id, updates))
 
@@ -146,6 +149,7 @@ def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry,
         result.problems.append(f"event {broken}: the hash chain is broken (an event was edited, removed or moved)")
     chosen = [e for e in events if (until is None or e.seq <= until) and (at is None or e.at <= at)]
     replayer = _Replayer(case, deployment_of, registry, policy, spec_registry, events[0] if events else None)
+    replayer.facts = [(e.data or {}).get("facts", {}) for e in chosen if e.kind == "service_completed"]
     try:
         for event in chosen:
             replayer.apply(event)

@@ -22,6 +22,7 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
+from .capacity import facts_for
 from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -65,7 +66,7 @@ class SpecCache:
         if row is None:
             raise LookupError(f"process version {version_id} is not deployed")
         found = Deployment(row.id, row.process_key, row.version,
-                           parse_document(row.bpmn_xml.encode(), row.filename))
+                           parse_document(row.bpmn_xml.encode(), row.filename, row.documents))
         self._items[key] = found
         if len(self._items) > self._size:
             self._items.popitem(last=False)
@@ -91,11 +92,14 @@ class CaseRun:
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
-        updates, effects = call_handler(self.registry, topic, task, self.case.id, self.now, self.policy)
+        facts = facts_for(topic, self.session, self.case.id)
+        updates, effects = call_handler(self.registry, topic, task, self.case.id, self.now, self.policy, facts)
         self.merge_data(updates)
         self.effects.extend(effects)
-        self.history.append(self.now, "system", "service_completed", task.task_spec.bpmn_id,
-                            {"topic": topic, "outputs": updates, "effects": [type(e).__name__ for e in effects]})
+        record = {"topic": topic, "outputs": updates, "effects": [type(e).__name__ for e in effects]}
+        if facts:  # replay must see what this run saw, not what the database says later
+            record["facts"] = facts
+        self.history.append(self.now, "system", "service_completed", task.task_spec.bpmn_id, record)
 
     def merge_data(self, values: dict[str, Any]) -> None:
         if values:
@@ -142,13 +146,19 @@ class CaseRun:
             self.session.execute(insert(model), rows)
 
     def _project_tasks(self, ready) -> None:
+        # A claim belongs to the task, not to this projection: keep it for tasks that stay ready.
+        claims = {row.id: (row.claimed_by, row.claimed_at) for row in self.session.execute(
+            select(ReadyTask.id, ReadyTask.claimed_by, ReadyTask.claimed_at)
+            .where(ReadyTask.case_id == self.case.id, ReadyTask.claimed_by.is_not(None)))}
         rows = []
         for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
+            claimed_by, claimed_at = claims.get(str(task.id), (None, None))
             rows.append({"id": str(task.id), "case_id": self.case.id, "element": element,
                          "title": info.title if info else element, "lane": info.lane if info else None,
-                         "due": _due(info.due if info else None, task.data), "created_at": self.now})
+                         "due": _due(info.due if info else None, task.data), "created_at": self.now,
+                         "claimed_by": claimed_by, "claimed_at": claimed_at})
         self._replace_rows(ReadyTask, rows)
         self.ready = [ReadyTask(**row) for row in rows]
 
@@ -183,11 +193,11 @@ class CaseRun:
 
 
 def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now: datetime,
-                 policy: Any) -> tuple[dict[str, Any], list[Any]]:
+                 policy: Any, facts: dict[str, Any] | None = None) -> tuple[dict[str, Any], list[Any]]:
     """Run a service task's handler; its outputs go into the task's data. Returns (outputs, effects)."""
     element = task.task_spec.bpmn_id
     ctx = HandlerContext(case_id=case_id, element=element, data=dict(task.data), now=now, policy=policy,
-                         params=getattr(task.task_spec, "extensions", None) or {})
+                         params=getattr(task.task_spec, "extensions", None) or {}, facts=facts or {})
     try:
         updates = registry.handler(topic)(ctx) or {}
     except Exception as exc:

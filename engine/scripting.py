@@ -81,6 +81,8 @@ class CaseScriptEngine(PythonScriptEngine):
         return self._now()
 
     def validate(self, expression):
+        # SpiffWorkflow's DMN engine tells `value` from `op value` cells by catching SyntaxError.
+        ast.parse(expression.strip(), mode="eval")
         compile_expression(expression)
 
     def call_service(self, task, **kwargs):

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 import ast
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import lru_cache
 
 from lxml import etree
 from SpiffWorkflow.bpmn.parser.BpmnParser import XSD_PATH
 from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
+from .dmn import check_documents
 from .errors import Problem
 from .parser import executable_processes, parse_document
 from .process_info import BPMN_NS, NS, describe
@@ -132,8 +133,10 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
 
 
 def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
-                      roles: Iterable[str] | None = None) -> list[Problem]:
-    """Run every check on one BPMN document; an empty list means it can be deployed."""
+                      roles: Iterable[str] | None = None,
+                      documents: Mapping[str, bytes] | None = None) -> list[Problem]:
+    """Run every check on one BPMN document and the DMN `documents` (file name -> XML) deployed with
+    it; an empty list means it can be deployed."""
     roles = set(roles) if roles is not None else None
     try:
         root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
@@ -150,12 +153,13 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                                 f"expected exactly one executable process, found {len(processes)}"))
         return problems
     problems += _check_elements(root, processes[0], filename, registry, roles)
+    problems += check_documents(root, filename, documents or {})
     if not problems:
         try:
-            parse_document(content, filename)
+            parse_document(content, filename, documents)
         except ValidationException as exc:
             line = exc.line_number if isinstance(exc.line_number, int) else None
             problems.append(Problem(filename, line, str(exc).splitlines()[0], exc.id or None))
         except Exception as exc:  # SpiffWorkflow raises assorted errors on odd documents
             problems.append(Problem(filename, None, f"SpiffWorkflow cannot parse it: {exc}"))
-    return sorted(problems, key=lambda p: (p.line or 0, p.message))
+    return sorted(problems, key=lambda p: (p.file != filename, p.file, p.line or 0, p.message))

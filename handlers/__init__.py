@@ -7,9 +7,24 @@ from __future__ import annotations
 
 from engine.registry import HandlerRegistry
 
-from . import deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings
+from . import (
+    advocacy,
+    deadlines,
+    escalation,
+    letters,
+    notifications,
+    outcomes,
+    outreach,
+    registration,
+    reviews,
+    semh,
+    timetable,
+    transport,
+    weightings,
+)
 
-MODULES = (deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings)
+MODULES = (deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings,
+           advocacy, outreach, semh, timetable)
 
 
 def default_registry() -> HandlerRegistry:

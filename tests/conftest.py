@@ -1,8 +1,13 @@
-"""Shared fixtures: a real SQLite database per test, a fake clock, and a harness that drives the
-engine the way the CLI does: one session and one transaction per call, so every step of every test
-saves the workflow and restores it from the database."""
+"""Shared fixtures: a real database per test (SQLite, or with `--db=postgresql` a fresh database on a
+throwaway PostgreSQL cluster), a fake clock, and a harness that drives the engine the way the CLI does:
+one session and one transaction per call, so every step of every test saves the workflow and restores
+it from the database.
+
+Markers: `sqlite_only(reason)` / `postgresql_only(reason)` for the few tests that are about one
+database; they are skipped, with the reason, in the other database's pass."""
 from __future__ import annotations
 
+import uuid
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,6 +24,7 @@ from engine.registry import HandlerRegistry
 from engine.runtime import SpecCache
 from engine.timers import fire_due
 from handlers import default_registry
+from tests.postgres_server import PostgresServer
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -94,6 +100,51 @@ class Harness:
         return self.call("complete_task", self.task(case_id, element)["task_id"], data, actor)
 
 
+DATABASES = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser):
+    parser.addoption("--db", choices=DATABASES, default="sqlite",
+                     help="database every test runs against (default sqlite); postgresql starts a throwaway "
+                          "cluster and gives each test a fresh database")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "sqlite_only(reason): runs only in the SQLite pass (--db=sqlite)")
+    config.addinivalue_line("markers", "postgresql_only(reason): runs only in the PostgreSQL pass (--db=postgresql)")
+
+
+def pytest_collection_modifyitems(config, items):
+    db = config.getoption("--db")
+    for item in items:
+        for name in DATABASES:
+            marker = item.get_closest_marker(f"{name}_only")
+            if marker and name != db:
+                reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
+                item.add_marker(pytest.mark.skip(reason=f"{name} only, runs with --db={name}: {reason}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL cluster for the whole session, started on first use."""
+    server = PostgresServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def db_url(request, tmp_path) -> str:
+    """This test's database: one per test, shared by every fixture and subprocess in the test."""
+    if request.config.getoption("--db") == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    name = f"t_{uuid.uuid4().hex[:16]}"
+    url = server.create_database(name)
+    yield url
+    server.drop_database(name)
+
+
 @pytest.fixture
 def clock() -> FixedClock:
     return FixedClock(datetime(2026, 3, 2, 9, 0, tzinfo=UTC))
@@ -105,9 +156,9 @@ def policy():
 
 
 @pytest.fixture
-def make_harness(tmp_path, clock, policy):
+def make_harness(db_url, clock, policy):
     def make(registry: HandlerRegistry | None = None) -> Harness:
-        return Harness(f"sqlite:///{tmp_path / 'test.sqlite3'}", clock, registry or default_registry(), policy)
+        return Harness(db_url, clock, registry or default_registry(), policy)
 
     return make
 
@@ -117,3 +168,105 @@ def harness(make_harness) -> Harness:
     h = make_harness()
     h.add_people()
     return h
+
+
+# -- the web app and the API (issue 4) ----------------------------------------------------------
+WEB_NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
+#: Accounts beyond the demo's: another school's and another AP's staff, who must see none of the demo cases.
+OTHER_PEOPLE = {"wes.wrong": ("host_school", "Westfield School"), "una.ap": ("ap_setting", "Riverside Learning Centre")}
+OTHER_CASE = {**scenarios.START_DATA, "pupil_name": "Zoe Other", "ap_setting": "Riverside Learning Centre",
+              "home_school": "Westfield School"}
+
+
+class WebWorld:
+    """The demo data plus another AP's case, every account with the demo password and an API token."""
+
+    def __init__(self, runtime, tokens: dict[str, str], other_case: str, placement: str):
+        self.runtime, self.tokens, self.other_case, self.placement = runtime, tokens, other_case, placement
+
+    def case_with(self, element: str) -> str:
+        """The placement case if `element` is ready on it, else a demo case whose ready tasks include it."""
+        with self.runtime.engine() as eng:
+            if element in {t["task"] for t in eng.show_case(self.placement)["ready_tasks"]}:
+                return self.placement
+            for t in eng.list_tasks():
+                if t["task"] == element and t["case_id"] != self.other_case:
+                    return t["case_id"]
+        raise AssertionError(f"no demo case has {element} ready")
+
+    def task_id(self, case_id: str, element: str) -> str:
+        with self.runtime.engine() as eng:
+            return next(t["task_id"] for t in eng.show_case(case_id)["ready_tasks"] if t["task"] == element)
+
+
+@pytest.fixture
+def web_world(db_url) -> WebWorld:
+    from cli.demo_data import DEMO_PASSWORD, load_demo
+    from engine import accounts
+    from engine.models import User
+    from engine.wiring import Runtime
+
+    rt = Runtime(url=db_url, clock=FixedClock(WEB_NOW), policy=load_policy(), registry=default_registry())
+    rt.upgrade()
+    with rt.engine() as eng:
+        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
+    load_demo(rt)
+    tokens = {}
+    with rt.engine() as eng:
+        for name, (role, org) in OTHER_PEOPLE.items():
+            accounts.create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
+        for user in eng.session.query(User).all():
+            tokens[user.name] = accounts.issue_token(user)
+    with rt.engine() as eng:
+        other = eng.start_case("reintegration", OTHER_CASE, "una.ap")["case_id"]
+    return WebWorld(rt, tokens, other, _placement_case(rt, PLACEMENT_TASK))
+
+
+#: The web tests' own case, driven along the happy path until this task (host school, in the placement) is ready.
+PLACEMENT_TASK = "interim_review_1"
+
+
+def _placement_case(rt, target: str) -> str:
+    from datetime import timedelta
+
+    from cli.demo_data import ACTOR_BY_LANE, ANCHOR, _shifted
+
+    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    calendar = rt.policy.school_calendar()
+    with rt.engine() as eng:
+        case_id = eng.start_case("reintegration", {**_shifted(scenarios.START_DATA, days, calendar),
+                                                   "pupil_name": "Kim Placement"}, "ava.ap")["case_id"]
+    for _ in range(len(scenarios.HAPPY_PATH)):
+        with rt.engine() as eng:
+            ready = {t["task"]: t for t in eng.show_case(case_id)["ready_tasks"]}
+            if target in ready:
+                return case_id
+            element = next(e for e in scenarios.HAPPY_PATH if e in ready)
+            eng.complete_task(ready[element]["task_id"], _shifted(scenarios.HAPPY_PATH[element], days, calendar),
+                              ACTOR_BY_LANE[ready[element]["lane"]])
+    raise AssertionError(f"the happy path never reached {target}")
+
+
+@pytest.fixture
+def web_app(web_world):
+    from web import create_app
+
+    return create_app(web_world.runtime, {"TESTING": True})
+
+
+@pytest.fixture
+def signed_in(web_app):
+    """signed_in(name) -> a test client with that user signed in through the sign-in form."""
+    import re
+
+    from cli.demo_data import DEMO_PASSWORD
+
+    def sign_in(name: str):
+        client = web_app.test_client()
+        page = client.get("/sign-in").get_data(as_text=True)
+        token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        response = client.post("/sign-in", data={"name": name, "password": DEMO_PASSWORD, "csrf_token": token})
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return client
+
+    return sign_in

@@ -1,31 +1,73 @@
-"""The web app: `create_app(config)` builds it; views parse, call the engine facade and render."""
+"""The web app: `create_app(runtime, config)` builds it; views parse, call the engine and render.
+
+GOV.UK Design System: `govuk-frontend` (npm) assets served from node_modules, `govuk-frontend-jinja`
+macros in the templates. Every page but sign-in, the accessibility statement and the assets needs a
+signed-in user; the API under /api/v1 takes bearer tokens instead of the session cookie.
+"""
 from __future__ import annotations
 
+import os
+import secrets
+from datetime import datetime, timedelta
 from typing import Any
+from urllib.parse import urlparse
 
 from flask import Flask
+from flask_wtf.csrf import CSRFProtect
+from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 
 from engine.wiring import Runtime
+
+from . import security
+from .task_forms import error_anchor
+
+
+def due_date(value: str | None, time: bool = False) -> str:
+    """An ISO date or date-time as people read it: 23 November 2026 (14:05)."""
+    if not value:
+        return ""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    text = f"{moment.day} {moment.strftime('%B %Y')}"
+    return f"{text}, {moment.strftime('%H:%M')}" if time and len(value) > 10 else text
+
+
+def _default_config(runtime: Runtime) -> dict[str, Any]:
+    url = urlparse(runtime.base_url)
+    # Secure cookies everywhere but plain http on this machine (the demo on 127.0.0.1).
+    local_http = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")
+    return {
+        "SECRET_KEY": os.environ.get("REINTEGRATE_SECRET_KEY") or secrets.token_hex(32),
+        "SESSION_COOKIE_SECURE": not local_http,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
+        "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
+        "SIGN_IN_ATTEMPTS": 5,  # failed sign-ins per IP and user name ...
+        "SIGN_IN_WINDOW_SECONDS": 15 * 60,  # ... within this window, then 429 until it passes
+        "SERVICE_NAME": "Reintegration from alternative provision",
+    }
 
 
 def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     """An app on `runtime` (database, clock, policy, handlers), with optional Flask config."""
     app = Flask(__name__)
-    app.config.update(SECRET_KEY=None, **(config or {}))
+    app.config.update(_default_config(runtime))
+    app.config.update(config or {})
     app.extensions["runtime"] = runtime
+    app.jinja_loader = ChoiceLoader([PackageLoader("web"),
+                                     PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
+    app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.filters["due_date"] = due_date
+    app.jinja_env.globals["error_anchor"] = error_anchor
 
-    from . import cases, mail, tasks
+    from . import admin, api, assets, auth, cases, mail, pages, tasks
 
-    app.register_blueprint(tasks.bp)
-    app.register_blueprint(cases.bp)
-    app.register_blueprint(mail.bp)
-
-    @app.after_request
-    def _headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Security-Policy", "default-src 'self'")
-        return response
-
+    csrf = CSRFProtect(app)
+    csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
+    for blueprint in (assets.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
+        app.register_blueprint(blueprint)
+    security.install(app)
     return app

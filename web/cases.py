@@ -1,14 +1,53 @@
-"""A case's page: its status, data, ready tasks, deadlines and history."""
+"""A case's page: status, key facts, parties, deadlines, timeline, the diagram, emergency review."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
-from .engine_access import call
+from engine import queries
+from engine.errors import Conflict
+
+from .engine_access import run
 
 bp = Blueprint("cases", __name__)
+EMERGENCY_REVIEW = "emergency_review_requested"
+KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_name", "Parent or carer"),
+             ("outcome", "Outcome"))
+PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school"), ("host_school", "Host school"),
+           ("local_authority", "Local authority"))
+
+
+def _case_view(eng, user, case_id: str) -> dict:
+    queries.require_case(eng.session, user, case_id)
+    case = eng.show_case(case_id)
+    awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
+    return {"case": case, "history": eng.history(case_id),
+            "can_request_review": EMERGENCY_REVIEW in awaited and queries.can_write(user) and user.role != "process_owner"}
 
 
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str):
-    case = call("show_case", case_id)
-    return render_template("case.html", case=case, history=call("history", case_id))
+    view = run(lambda eng, user: _case_view(eng, user, case_id))
+    return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, **view)
+
+
+@bp.get("/cases/<case_id>/diagram.bpmn")
+def diagram(case_id: str):
+    def load(eng, user):
+        queries.require_case(eng.session, user, case_id)
+        return queries.process_xml(eng.session, case_id)
+
+    return Response(run(load), mimetype="application/xml")
+
+
+@bp.post("/cases/<case_id>/emergency-review")
+def request_emergency_review(case_id: str):
+    def send(eng, user):
+        queries.require_case(eng.session, user, case_id)
+        return eng.send_message(case_id, EMERGENCY_REVIEW, {}, user.name)
+
+    try:
+        run(send)
+    except Conflict as exc:
+        abort(409, description=str(exc))
+    flash("Emergency review requested: the host school has a task to hold it", "success")
+    return redirect(url_for("cases.case_page", case_id=case_id))

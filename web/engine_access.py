@@ -1,19 +1,37 @@
-"""The one way views reach the engine: a transaction per request, errors turned into responses."""
+"""The one way views reach the engine: a transaction per request, the signed-in user loaded in it, and
+engine errors turned into responses (NotFound 404, Forbidden 403)."""
 from __future__ import annotations
 
-from flask import abort, current_app
+from collections.abc import Callable
+from typing import Any, TypeVar
 
-from engine.errors import NotFound
+from flask import abort, current_app, g
+
+from engine.errors import Forbidden, NotFound
+from engine.facade import Engine
+from engine.models import User
+
+T = TypeVar("T")
 
 
 def runtime():
     return current_app.extensions["runtime"]
 
 
-def call(method: str, *args, **kwargs):
-    """Call an engine facade method in its own transaction; unknown ids become 404."""
+def run(fn: Callable[[Engine, User], T]) -> T:
+    """Call `fn(engine, user)` in one transaction; unknown or hidden ids are 404, refusals 403."""
     try:
         with runtime().engine() as eng:
-            return getattr(eng, method)(*args, **kwargs)
+            user = eng.session.get(User, g.user_id)
+            if user is None:
+                abort(403, description="your account no longer exists")
+            return fn(eng, user)
     except NotFound as exc:
         abort(404, description=str(exc))
+    except Forbidden as exc:
+        abort(403, description=str(exc))
+
+
+def call(method: str, *args: Any, **kwargs: Any):
+    """A facade method on its own, for pages whose access check is done by the caller."""
+    return run(lambda eng, _user: getattr(eng, method)(*args, **kwargs))

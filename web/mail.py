@@ -1,7 +1,8 @@
-"""The mail page: what the outbox holds when no SMTP server is configured."""
+"""The mail page: what the outbox holds when no SMTP server is configured. Admins and auditors only:
+it shows every case's mail."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, abort, g, render_template
 
 from .engine_access import call
 
@@ -10,4 +11,6 @@ bp = Blueprint("mail", __name__)
 
 @bp.get("/mail")
 def outbox():
+    if g.user.role not in ("admin", "auditor"):
+        abort(403, description="the mail page shows every case's mail: admins and auditors only")
     return render_template("mail.html", messages=call("outbox"))

@@ -1,28 +1,94 @@
-"""The task list."""
+"""The task list, claiming, and the task page with its form rendered from the BPMN."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from flask import Blueprint, render_template, request
+from engine import queries
+from engine.access import ROLES
+from engine.errors import Conflict, InvalidData
 
-from engine.access import LANE_ROLES
-
-from .engine_access import call, runtime
+from . import task_forms
+from .engine_access import run, runtime
 
 bp = Blueprint("tasks", __name__)
 
 
+def _int(value: str | None, default: int) -> int:
+    return int(value) if value and value.isdigit() else default
+
+
+def _filters(args) -> queries.TaskFilter:
+    return queries.TaskFilter(
+        scope="mine" if args.get("scope") == "mine" else "team", overdue=bool(args.get("overdue")),
+        due_soon=bool(args.get("due_soon")), process=args.get("process") or None,
+        lane=args.get("lane") if args.get("lane") in ROLES else None,
+        order="-due" if args.get("order") == "-due" else "due", page=_int(args.get("page"), 1))
+
+
 @bp.get("/")
 def task_list():
-    lane = request.args.get("lane") or None
-    if lane not in (None, *LANE_ROLES):
-        lane = None
+    filters = _filters(request.args)
     today = runtime().clock.now().date()
-    tasks = call("list_tasks", lane=lane)
-    for t in tasks:
-        due = date.fromisoformat(t["due"][:10]) if t.get("due") else None
-        t["overdue"] = bool(due and due < today)
-        t["due_soon"] = bool(due and today <= due <= today + timedelta(days=3))
-    if request.args.get("overdue"):
-        tasks = [t for t in tasks if t["overdue"]]
-    return render_template("tasks.html", tasks=tasks, lane=lane, lanes=LANE_ROLES, today=today)
+    page, processes = run(lambda eng, user: (queries.task_list(eng.session, user, filters, today),
+                                             queries.processes(eng.session)))
+    return render_template("tasks.html", page=page, filters=filters, processes=processes, lanes=ROLES,
+                           args=request.args)
+
+
+@bp.post("/tasks/<task_id>/claim")
+def claim(task_id: str):
+    return _claim_action(task_id, lambda eng, user: queries.claim(eng.session, user, task_id, eng.clock.now()),
+                         "You are now doing this task")
+
+
+@bp.post("/tasks/<task_id>/unclaim")
+def unclaim(task_id: str):
+    return _claim_action(task_id, lambda eng, user: queries.unclaim(eng.session, user, task_id),
+                         "You have released this task")
+
+
+def _claim_action(task_id: str, action, message: str):
+    try:
+        run(action)
+    except Conflict as exc:
+        abort(409, description=str(exc))
+    flash(message, "success")
+    back = request.form.get("back", "")
+    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("tasks.task_list"))
+
+
+def _load(eng, user, task_id: str):
+    """(task, case) for the page, or (None, done) for a task someone has completed."""
+    row = queries.require_task(eng.session, user, task_id)
+    if row is None:
+        done = queries.completed_task(eng.session, task_id)
+        if done is None:
+            abort(404, description=f"no task {task_id!r}")
+        queries.require_case(eng.session, user, done["case_id"])
+        return None, done
+    return {**eng.show_task(task_id), "claimed_by": row.claimed_by}, eng.show_case(row.case_id)
+
+
+@bp.get("/tasks/<task_id>")
+def task_page(task_id: str):
+    task, case = run(lambda eng, user: _load(eng, user, task_id))
+    if task is None:
+        return render_template("task_done.html", done=case, task_id=task_id)
+    return render_template("task.html", task=task, case=case, values=task_forms.defaults(task["form"]), errors={})
+
+
+@bp.post("/tasks/<task_id>")
+def complete(task_id: str):
+    task, case = run(lambda eng, user: _load(eng, user, task_id))
+    if task is None:
+        return render_template("task_done.html", done=case, task_id=task_id), 409
+    data, errors = task_forms.parse(task["form"], request.form)
+    try:
+        result = run(lambda eng, user: eng.complete_task(task_id, data, user.name))
+    except InvalidData as exc:  # the engine's messages, with this page's own for dates it could not read
+        return render_template("task.html", task=task, case=case, errors={**exc.errors, **errors},
+                               values=task_forms.values_for_display(task["form"], request.form)), 400
+    except Conflict as exc:
+        return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
+    flash(f"{task['title']}: done", "success")
+    return redirect(url_for("cases.case_page", case_id=result["case_id"]))

@@ -1,8 +1,11 @@
-"""Regenerate the BPMNDI (diagram layout) of processes/reintegration.bpmn.
+"""Regenerate the BPMNDI (diagram layout) of processes/reintegration.bpmn, or of any diagram given.
 
 Usage::
 
-    python processes/tools/layout_reintegration.py [path/to/reintegration.bpmn] [--check]
+    python processes/tools/layout_reintegration.py [path/to/diagram.bpmn ...] [--check]
+
+Each file's row hints are looked up by file name in ``ROW_HINTS_BY_FILE`` (none: every node on the
+rows the rules below give it).
 
 The semantic part of the file (process, lanes, forms, flows) is left untouched; any existing
 ``bpmndi:BPMNDiagram`` is replaced by a freshly computed one. With ``--check`` the file is not written:
@@ -66,6 +69,21 @@ ROW_HINTS = {
     "send_failure_letter": 1,
     "notify_la_failure": 1,
     "end_unsuccessful": 1,
+}
+
+# Per diagram, by file name.
+ROW_HINTS_BY_FILE = {
+    "reintegration.bpmn": ROW_HINTS,
+    "reintegration_timetable.bpmn": {
+        "record_not_agreed_timetable": 1,
+        "end_not_agreed": 1,
+    },
+    "semh_placement.bpmn": {
+        "semh_not_funded": 1,
+        "end_not_funded": 1,
+        "record_additional_funding": 1,
+        "challenge_home_school": 1,
+    },
 }
 
 POOL_X, POOL_Y = 160, 80
@@ -229,7 +247,8 @@ class Container:
         return layer
 
 
-def lay_out(tree) -> None:
+def lay_out(tree, row_hints: dict[str, int] | None = None) -> None:
+    hints = ROW_HINTS if row_hints is None else row_hints
     root = tree.getroot()
     collaboration = root.find("bpmn:collaboration", NS)
     participant = collaboration.find("bpmn:participant", NS)
@@ -285,7 +304,7 @@ def lay_out(tree) -> None:
             if n in side_row:
                 host, i = side_row[n]
                 default = (rows.get(host, 0) if lane_of.get(host) == lane_of[n] else 0) + 1 + i
-            lane, row = lane_of[n], ROW_HINTS.get(n, default)
+            lane, row = lane_of[n], hints.get(n, default)
             while (lane, columns[n], row) in taken:
                 row += 1
             taken.add((lane, columns[n], row))
@@ -465,8 +484,9 @@ def write_di(
         root.remove(old)
     names = {el.get("id"): el.get("name") for el in root.iter() if isinstance(el.tag, str) and el.get("id")}
 
-    diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id="BPMNDiagram_reintegration")
-    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id="BPMNPlane_reintegration", bpmnElement=collaboration.get("id"))
+    key = participant.get("processRef")
+    diagram = etree.SubElement(root, f"{{{BPMNDI}}}BPMNDiagram", id=f"BPMNDiagram_{key}")
+    plane = etree.SubElement(diagram, f"{{{BPMNDI}}}BPMNPlane", id=f"BPMNPlane_{key}", bpmnElement=collaboration.get("id"))
 
     def shape(element_id, x, y, w, h, **attrs):
         sh = etree.SubElement(plane, f"{{{BPMNDI}}}BPMNShape", id=f"{element_id}_di", bpmnElement=element_id, **attrs)
@@ -564,19 +584,21 @@ def check(tree) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    args = [a for a in argv if not a.startswith("--")]
-    path = Path(args[0]) if args else DEFAULT_PATH
-    parser = etree.XMLParser(remove_blank_text=True)
-    tree = etree.parse(str(path), parser)
-    if "--check" not in argv:
-        lay_out(tree)
-        etree.indent(tree, space="  ")
-        tree.write(str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        print(f"wrote layout to {path}")
-    problems = check(tree)
-    for p in problems:
-        print("problem:", p)
-    return 1 if problems else 0
+    paths = [Path(a) for a in argv if not a.startswith("--")] or [DEFAULT_PATH]
+    failed = False
+    for path in paths:
+        parser = etree.XMLParser(remove_blank_text=True)
+        tree = etree.parse(str(path), parser)
+        if "--check" not in argv:
+            lay_out(tree, ROW_HINTS_BY_FILE.get(path.name, {}))
+            etree.indent(tree, space="  ")
+            tree.write(str(path), xml_declaration=True, encoding="UTF-8", pretty_print=True)
+            print(f"wrote layout to {path}")
+        problems = check(tree)
+        for p in problems:
+            print(f"problem: {path.name}: {p}")
+        failed = failed or bool(problems)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

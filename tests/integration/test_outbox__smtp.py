@@ -53,8 +53,8 @@ def start_smtp(port):
 
 
 @pytest.fixture
-def rt(tmp_path, port):
-    runtime = Runtime(url=f"sqlite:///{tmp_path / 'mail.sqlite3'}", clock=FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)),
+def rt(db_url, port):
+    runtime = Runtime(url=db_url, clock=FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)),
                       policy=load_policy(), registry=default_registry(),
                       smtp_url=f"smtp://127.0.0.1:{port}?from=noreply@la.example")
     runtime.upgrade()

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select, text, update
+from sqlalchemy.exc import DBAPIError
 
 from cli import scenarios as s
 from engine.models import HistoryEvent
@@ -61,11 +62,32 @@ def test_replay_rebuilds_every_path_exactly(h):
         assert result["state"]["waiting_timers"] == sorted(shown["waiting_timers"], key=lambda t: t["task"])
 
 
+def drop_append_only_triggers(ses) -> None:
+    """What an attacker with the database owner's rights could do; the app's own role cannot."""
+    if ses.get_bind().dialect.name == "postgresql":
+        ses.execute(text("DROP TRIGGER IF EXISTS history_events_append_only ON history_events"))
+    else:
+        ses.execute(text("DROP TRIGGER IF EXISTS history_events_no_update"))
+        ses.execute(text("DROP TRIGGER IF EXISTS history_events_no_delete"))
+
+
+def test_the_database_refuses_to_change_or_delete_events(h):
+    case_id = happy_case(h, stop_before="gather_information")
+    before = h.call("history", case_id)
+    for statement in (update(HistoryEvent).where(HistoryEvent.case_id == case_id).values(actor="someone else"),
+                      delete(HistoryEvent).where(HistoryEvent.case_id == case_id)):
+        with h.sessions() as ses, pytest.raises(DBAPIError, match="append-only"):
+            ses.execute(statement)
+    assert h.call("history", case_id) == before
+    assert h.call("replay", case_id, verify=True)["ok"]
+
+
 def test_tampering_is_detected_and_located(h):
     def tamper(change) -> dict:
         case_id = happy_case(h, stop_before="hold_initial_meeting")
         events = h.call("history", case_id)
         with h.sessions() as ses:
+            drop_append_only_triggers(ses)
             change(ses, case_id, events)
             ses.commit()
         return h.call("replay", case_id, verify=True)
@@ -120,3 +142,15 @@ def test_the_case_as_it_stood_at_any_moment(h):
         assert then["waiting_timers"] == sorted(shown["waiting_timers"], key=lambda t: t["task"])
     until = h.call("replay", case_id, until=1)
     assert until["replayed"] == 1 and [t["task"] for t in until["state"]["ready_tasks"]] == ["record_parental_consent"]
+
+
+def test_reading_a_case_is_recorded(h):
+    case_id = happy_case(h, stop_before="gather_information")
+    h.call("show_case", case_id)  # the engine's own reads are not a person's
+    h.call("show_case", case_id, viewer="aud.auditor")
+    h.clock.advance(minutes=5)
+    h.call("history", case_id, viewer="lee.la")
+    h.call("replay", case_id, viewer="aud.auditor")
+    log = h.call("access_log", case_id)
+    assert [(e["actor"], e["action"]) for e in log] == [
+        ("aud.auditor", "replayed case"), ("lee.la", "read history"), ("aud.auditor", "viewed case")]

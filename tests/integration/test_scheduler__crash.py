@@ -34,8 +34,8 @@ def _count(rt: Runtime, query) -> int:
         return s.scalar(query)
 
 
-def test_kill_9_mid_firing_then_restart_fires_each_timer_once(tmp_path):
-    url = f"sqlite:///{tmp_path / 'crash.sqlite3'}"
+def test_kill_9_mid_firing_then_restart_fires_each_timer_once(db_url):
+    url = db_url
     rt = Runtime(url=url, clock=FixedClock(T0), policy=load_policy(), registry=default_registry())
     rt.upgrade()
     bpmn = FIXTURES / "timer_mail.bpmn"

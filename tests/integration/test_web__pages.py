@@ -1,4 +1,6 @@
-"""The web pages over demo data: task list with due flags and filters, a case, the mail page."""
+"""The web pages over demo data: task list with due flags and filters, a case, the mail page.
+
+Every page now needs a signed-in user (issue 4): these tests sign in as the demo admin, who sees every case."""
 from __future__ import annotations
 
 import re
@@ -6,7 +8,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from cli.demo_data import STAGES, load_demo
+from cli.demo_data import DEMO_PASSWORD, STAGES, load_demo
 from engine.clock import FixedClock
 from engine.policy import load_policy
 from engine.wiring import Runtime
@@ -15,8 +17,8 @@ from web import create_app
 
 
 @pytest.fixture
-def client(tmp_path):
-    rt = Runtime(url=f"sqlite:///{tmp_path / 'web.sqlite3'}", clock=FixedClock(datetime(2026, 11, 23, 9, tzinfo=UTC)),
+def client(db_url):
+    rt = Runtime(url=db_url, clock=FixedClock(datetime(2026, 11, 23, 9, tzinfo=UTC)),
                  policy=load_policy(), registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:
@@ -25,7 +27,10 @@ def client(tmp_path):
         eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
     assert "5 cases loaded" in load_demo(rt)
     assert "nothing loaded" in load_demo(rt)  # idempotent
-    return create_app(rt, {"TESTING": True}).test_client()
+    client = create_app(rt, {"TESTING": True}).test_client()
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/sign-in").get_data(as_text=True)).group(1)
+    assert client.post("/sign-in", data={"name": "ada.admin", "password": DEMO_PASSWORD, "csrf_token": token}).status_code == 302
+    return client
 
 
 def test_task_list_shows_every_case_with_due_dates_and_filters(client):

@@ -1,0 +1,77 @@
+"""Replay time against the original execution, for cases of 50, 500 and 5,000 events.
+
+A long case is a placement with many emergency reviews that each decide to continue (two events
+apiece: the request and the review). The original execution is timed as it happens, call by call,
+each in its own transaction as the CLI or the web app would run it.
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+
+from cli import scenarios as s
+from engine.access import add_user
+from engine.clock import FixedClock
+from engine.policy import load_policy
+from engine.wiring import Runtime
+from handlers import default_registry
+
+from .engine_vs_bare import ACTORS, BPMN
+
+
+def _timed(rt: Runtime, total: list[float], method: str, *args):
+    t0 = time.perf_counter()
+    with rt.engine() as eng:
+        result = getattr(eng, method)(*args)
+    total[0] += time.perf_counter() - t0
+    return result
+
+
+def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
+    """A case with about `events` events; returns (case id, seconds the original execution took, events)."""
+    spent = [0.0]
+    case = _timed(rt, spent, "start_case", "reintegration", s.START_DATA, "ava.ap")
+    for element, data in s.HAPPY_PATH.items():
+        if element == "interim_review_1":
+            break
+        task = next(t for t in case["ready_tasks"] if t["task"] == element)
+        case = _timed(rt, spent, "complete_task", task["task_id"], data, ACTORS[task["lane"]])
+    with rt.engine() as eng:
+        count = len(eng.history(case["case_id"]))
+    while count < events:
+        rt.clock.advance(hours=1)
+        case = _timed(rt, spent, "send_message", case["case_id"], "emergency_review_requested", {"n": count}, "hana.host")
+        task = next(t for t in case["ready_tasks"] if t["task"] == "hold_emergency_review")
+        case = _timed(rt, spent, "complete_task", task["task_id"], s.EMERGENCY_REVIEW_CONTINUE, "hana.host")
+        count += 2
+    return case["case_id"], spent[0], count
+
+
+def measure(sizes=(50, 500, 5000)) -> list[dict]:
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        rt = Runtime(url=f"sqlite:///{tmp}/replay.sqlite3", clock=FixedClock(datetime(2027, 1, 4, 9, tzinfo=UTC)),
+                     policy=load_policy(), registry=default_registry())
+        rt.upgrade()
+        with rt.engine() as eng:
+            eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+            for lane, name in ACTORS.items():
+                add_user(eng.session, name, lane, None, rt.clock.now())
+        for size in sizes:
+            rt.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC) + timedelta(days=1))
+            case_id, original, events = build_case(rt, size)
+            t0 = time.perf_counter()
+            with rt.engine() as eng:
+                result = eng.replay(case_id, verify=True)
+            replay = time.perf_counter() - t0
+            assert result["ok"], result["problems"]
+            rows.append({"name": f"replay --verify of a case with {events} events / its original execution",
+                         "ours_ms": round(replay * 1000), "base_ms": round(original * 1000),
+                         "ratio": round(replay / original, 2), "events": events, "goal_ratio": 2.0})
+    return rows
+
+
+if __name__ == "__main__":
+    for row in measure():
+        print(row)

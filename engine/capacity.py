@@ -1,0 +1,49 @@
+"""Read-only figures from other cases that a handler may need: the outreach team's allocations.
+
+Handlers never touch the database (ARCHITECTURE rule 5), so the engine looks these up and hands them
+to the handler in `HandlerContext.facts`. `FACTS` says which topic needs which figures; `facts_for`
+is what the engine calls before running a service task's handler.
+
+Replay must see the same figures the live run saw, so whatever `facts_for` returns has to be written
+into the `service_completed` event and fed back from there on replay, never queried again.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from .models import Case
+
+OUTREACH_PROCESS = "outreach_support"
+#: The worker kinds a request can be allocated to (the `allocated_to` options of the allocation form).
+WORKER_KINDS = ("outreach_worker", "counsellor", "primary_teacher")
+
+
+def outreach_allocations(session: Session, case_id: str | None = None) -> dict[str, int]:
+    """Running outreach cases allocated to each worker kind, leaving out `case_id` itself.
+
+    Reads `Case.data` in Python rather than with JSON operators, so that SQLite and PostgreSQL agree.
+    """
+    counts: Counter[str] = Counter({kind: 0 for kind in WORKER_KINDS})
+    rows = session.execute(select(Case.id, Case.data).where(Case.process_key == OUTREACH_PROCESS,
+                                                            Case.status == "running"))
+    for other_id, data in rows:
+        data = data or {}
+        if other_id != case_id and data.get("decision") == "accept" and data.get("allocated_to"):
+            counts[data["allocated_to"]] += 1
+    return dict(counts)
+
+
+FACTS: dict[str, Callable[[Session, str | None], dict[str, Any]]] = {
+    "outreach_capacity": lambda session, case_id: {"outreach_allocations": outreach_allocations(session, case_id)},
+}
+
+
+def facts_for(topic: str, session: Session, case_id: str | None) -> dict[str, Any]:
+    """The figures the handler of `topic` needs from other cases ({} for most topics)."""
+    fn = FACTS.get(topic)
+    return fn(session, case_id) if fn else {}

@@ -1,0 +1,84 @@
+"""Core Offer Inclusion Placements, counted across SEMH cases (seed 003).
+
+Each school has `policy.core_places_per_school_per_term` core places a term, at no cost. The termly
+inclusion planning meeting allocates them: `allocate` counts the school's places already allocated
+that term and delivers the message `inclusion_allocation` to the case, or refuses. A permanent
+exclusion by the school withdraws one of its core places: `withdraw_for_exclusion` delivers
+`core_place_withdrawn` to the school's latest core place that has not started; a withdrawn place stays
+counted, so the school cannot allocate it again that term. The decision travels as a message, so it is
+in the case's history and a replay does not depend on other cases.
+"""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from .errors import Conflict, InvalidData, NotFound
+from .models import Case, ReadyTask
+from .terms import term_of
+
+PROCESS = "semh_placement"
+OFFERS = ("core", "additional")
+# Elements a core place waits at before the placement starts (the withdrawal's boundary event is on them).
+_BEFORE_START = ("complete_sla", "plan_transition")
+
+
+def _cases(session) -> list[Case]:
+    return list(session.scalars(select(Case).where(Case.process_key == PROCESS).order_by(Case.created_at, Case.id)))
+
+
+def ledger(session, policy, term: str) -> dict[str, dict[str, Any]]:
+    """Per school, for `term`: the allowance, core places allocated (withdrawn ones included), left."""
+    out: dict[str, dict[str, Any]] = {}
+    for case in _cases(session):
+        data = case.data or {}
+        if data.get("placement_term") != term or data.get("offer") != "core":
+            continue
+        row = out.setdefault(data["home_school"], {"allowance": policy.core_places_per_school_per_term,
+                                                   "allocated": 0, "withdrawn": 0, "cases": []})
+        row["allocated"] += 1
+        row["withdrawn"] += data.get("outcome") == "core_place_withdrawn"
+        row["cases"].append(case.id)
+    for row in out.values():
+        row["left"] = max(row["allowance"] - row["allocated"], 0)
+    return out
+
+
+def allocate(engine, case_id: str, offer: str, meeting_date: date, actor: str) -> dict[str, Any]:
+    """Record the inclusion meeting's allocation for a nominated young person; a core place only
+    while the school has one left this term."""
+    if offer not in OFFERS:
+        raise InvalidData({"offer": f"must be one of {', '.join(OFFERS)}"})
+    case = engine.session.get(Case, case_id)
+    if case is None or case.process_key != PROCESS:
+        raise NotFound(f"no SEMH placement case {case_id!r}")
+    policy = engine.policy
+    term = term_of(policy.school_calendar(), meeting_date).id
+    school = (case.data or {}).get("home_school")
+    payload: dict[str, Any] = {"offer": offer, "term": term, "meeting_date": meeting_date.isoformat()}
+    if offer == "core":
+        row = ledger(engine.session, policy, term).get(school, {"allocated": 0, "withdrawn": 0})
+        allowance = policy.core_places_per_school_per_term
+        if row["allocated"] >= allowance:
+            withdrawn = f" ({row['withdrawn']} withdrawn after a permanent exclusion)" if row["withdrawn"] else ""
+            raise InvalidData({"offer": f"{school} has used its {allowance} Core Offer Inclusion Placements for "
+                                        f"{term}{withdrawn}: allocate an Additional Offer Engagement Placement, "
+                                        f"which needs funding"})
+        payload["place_number"] = row["allocated"] + 1
+    return engine.send_message(case_id, "inclusion_allocation", payload, actor)
+
+
+def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -> dict[str, Any]:
+    """A permanent exclusion by `school` withdraws its most recently allocated core place that has not
+    started, in the term of the exclusion."""
+    term = term_of(engine.policy.school_calendar(), excluded_on).id
+    waiting = set(engine.session.scalars(select(ReadyTask.case_id).where(ReadyTask.element.in_(_BEFORE_START))))
+    candidates = [c for c in _cases(engine.session) if c.status == "running" and c.id in waiting
+                  and (c.data or {}).get("home_school") == school and (c.data or {}).get("offer") == "core"
+                  and (c.data or {}).get("placement_term") == term]
+    if not candidates:
+        raise Conflict(f"{school} has no core place in {term} that has not started: nothing to withdraw")
+    case = candidates[-1]
+    return engine.send_message(case.id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)

@@ -1,0 +1,230 @@
+"""Read-side queries for the task list, the case page and the API, and task claims.
+
+Who sees what (the same rule for tasks and cases):
+- admins and auditors see every case; process owners read every case too;
+- a role that is a party of a case (`PARTY_FIELDS`) with an organisation sees the cases whose data
+  names that organisation in the role's party field; without an organisation, every case;
+- any other role sees the cases that have a ready task in its lane.
+Tasks shown to do are those in the user's lane (admins: every lane) on cases they can see.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, true
+from sqlalchemy.orm import Session, aliased
+
+from .errors import Conflict, Forbidden, NotFound
+from .models import Case, ReadyTask, User
+
+#: Role -> the case-data field naming the organisation that role acts for on a case.
+PARTY_FIELDS = {
+    "ap_setting": "ap_setting",
+    "host_school": "host_school",
+    "home_school": "home_school",
+    "la_admissions": "local_authority",
+    "la_attendance": "local_authority",
+}
+READ_ALL_ROLES = ("admin", "auditor", "process_owner")
+DUE_SOON_DAYS = 3
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def party_value(session: Session, name: str) -> ColumnElement:
+    """`cases.data[name]` as text, spelled exactly as migration 0002's expression index is."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Case.data.op("->>")(literal_column(f"'{name}'"))
+    return func.json_extract(Case.data, literal_column(f"'$.{name}'"))
+
+
+def case_filter(session: Session, user: User) -> ColumnElement[bool]:
+    """A WHERE clause on `cases` for the cases `user` may see."""
+    if user.role in READ_ALL_ROLES:
+        return true()
+    party = PARTY_FIELDS.get(user.role)
+    if party is not None:
+        return party_value(session, party) == user.org if user.org else true()
+    lane_task = aliased(ReadyTask)  # not correlated with the task list's own ready_tasks
+    return exists().where(lane_task.case_id == Case.id, lane_task.lane == user.role)
+
+
+def can_see_case(session: Session, user: User, case_id: str) -> bool:
+    return session.scalar(select(func.count()).select_from(Case)
+                          .where(Case.id == case_id, case_filter(session, user))) == 1
+
+
+def require_case(session: Session, user: User, case_id: str) -> None:
+    """NotFound for a case that does not exist or that `user` may not see: the two look the same."""
+    if not can_see_case(session, user, case_id):
+        raise NotFound(f"no case {case_id!r}")
+
+
+def require_task(session: Session, user: User, task_id: str) -> ReadyTask | None:
+    """The ready task if `user` may see its case; NotFound if not; None if it is no longer ready."""
+    task = session.get(ReadyTask, task_id)
+    if task is None:
+        return None
+    require_case(session, user, task.case_id)
+    return task
+
+
+def can_write(user: User) -> bool:
+    return user.role != "auditor"
+
+
+@dataclass
+class TaskFilter:
+    """What the task list asks for; `scope` is "team" (my lane's tasks) or "mine" (claimed by me)."""
+
+    scope: str = "team"
+    overdue: bool = False
+    due_soon: bool = False
+    process: str | None = None
+    lane: str | None = None
+    order: str = "due"  # or "-due"
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+
+@dataclass
+class TaskPage:
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    today: date
+    filters: TaskFilter = field(default_factory=TaskFilter)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+    def to_json(self) -> dict[str, Any]:
+        return {"items": self.items, "total": self.total, "page": self.page, "per_page": self.per_page,
+                "pages": self.pages}
+
+
+def _task_conditions(session: Session, user: User, f: TaskFilter, today: date) -> list[ColumnElement[bool]]:
+    conditions = [case_filter(session, user), Case.status == "running"]
+    if f.scope == "mine":
+        conditions.append(ReadyTask.claimed_by == user.name)
+    if user.role in READ_ALL_ROLES:  # no lane of their own: every lane, or the one asked for
+        if f.lane:
+            conditions.append(ReadyTask.lane == f.lane)
+    else:
+        conditions.append(ReadyTask.lane == user.role)
+    if f.overdue:
+        conditions.append(ReadyTask.due < today.isoformat())
+    if f.due_soon:
+        conditions.append(and_(ReadyTask.due >= today.isoformat(),
+                               ReadyTask.due <= (today + timedelta(days=DUE_SOON_DAYS)).isoformat() + "~"))
+    if f.process:
+        conditions.append(Case.process_key == f.process)
+    return conditions
+
+
+def task_list(session: Session, user: User, f: TaskFilter, today: date) -> TaskPage:
+    """One page of the tasks `user` may see, by due date (no due date last), with the total."""
+    f.per_page = min(max(f.per_page, 1), MAX_PAGE_SIZE)
+    f.page = max(f.page, 1)
+    where = _task_conditions(session, user, f, today)
+    total = session.scalar(select(func.count()).select_from(ReadyTask).join(Case).where(*where))
+    due_order = ReadyTask.due.desc() if f.order == "-due" else ReadyTask.due.asc()
+    rows = session.execute(
+        select(ReadyTask, Case.process_key, Case.pupil_initials).join(Case).where(*where)
+        .order_by(ReadyTask.due.is_(None), due_order, ReadyTask.created_at, ReadyTask.id)
+        .limit(f.per_page).offset((f.page - 1) * f.per_page)).all()
+    items = [task_row(task, process, initials, today) for task, process, initials in rows]
+    return TaskPage(items, total or 0, f.page, f.per_page, today, f)
+
+
+def task_row(task: ReadyTask, process: str, initials: str, today: date) -> dict[str, Any]:
+    due = _date(task.due)
+    return {"task_id": task.id, "case_id": task.case_id, "task": task.element, "title": task.title,
+            "lane": task.lane, "due": task.due, "process": process, "pupil": initials,
+            "claimed_by": task.claimed_by,
+            "claimed_at": task.claimed_at.isoformat() if task.claimed_at else None,
+            "overdue": bool(due and due < today),
+            "due_soon": bool(due and today <= due <= today + timedelta(days=DUE_SOON_DAYS))}
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def completed_task(session: Session, task_id: str) -> dict[str, Any] | None:
+    """Who completed a task that is no longer ready, and when: {"case_id", "actor", "at"}, or None."""
+    from .models import HistoryEvent
+
+    event = session.scalar(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")
+                           .where(HistoryEvent.data["task_id"].as_string() == task_id).limit(1))
+    if event is None:
+        return None
+    return {"case_id": event.case_id, "actor": event.actor, "at": event.at.isoformat(), "task": event.element}
+
+
+def processes(session: Session) -> list[str]:
+    return list(session.scalars(select(Case.process_key).distinct().order_by(Case.process_key)))
+
+
+# -- claims ------------------------------------------------------------------------------------
+def claim(session: Session, user: User, task_id: str, now: datetime) -> ReadyTask:
+    """Say `user` is doing the task. Someone else's claim is a Conflict; only the task's lane may claim."""
+    task = _claimable(session, user, task_id)
+    if task.claimed_by and task.claimed_by != user.name:
+        raise Conflict(f"{task.claimed_by} is already doing this task")
+    task.claimed_by, task.claimed_at = user.name, now
+    return task
+
+
+def unclaim(session: Session, user: User, task_id: str) -> ReadyTask:
+    """Release a claim: the claimant's own, or anyone's for an admin."""
+    task = _claimable(session, user, task_id)
+    if task.claimed_by and task.claimed_by != user.name and user.role != "admin":
+        raise Forbidden(f"only {task.claimed_by} or an admin can release this task")
+    task.claimed_by, task.claimed_at = None, None
+    return task
+
+
+def _claimable(session: Session, user: User, task_id: str) -> ReadyTask:
+    task = require_task(session, user, task_id)
+    if task is None:
+        raise Conflict(f"task {task_id} is no longer ready")
+    if not can_write(user) or (user.role != "admin" and task.lane != user.role):
+        raise Forbidden(f"{user.name} ({user.role}) cannot take a task for {task.lane}")
+    return task
+
+
+# -- the case page -------------------------------------------------------------------------------
+def awaited_messages(session: Session, specs, serializer, case_id: str) -> list[str]:
+    """Names of the messages the case is waiting for now (for example emergency_review_requested)."""
+    case = session.get(Case, case_id)
+    if case is None or case.status != "running":
+        return []
+    parsed = specs.get(session, case.process_version_id).parsed
+    workflow = serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+    names = []
+    for task in workflow.get_tasks(state=TaskState.WAITING):
+        definition = getattr(task.task_spec, "event_definition", None)
+        if isinstance(definition, MessageEventDefinition) and definition.name not in names:
+            names.append(definition.name)
+    return names
+
+
+def process_xml(session: Session, case_id: str) -> str:
+    """The BPMN document of the version the case is pinned to."""
+    from .models import ProcessVersion
+
+    xml = session.scalar(select(ProcessVersion.bpmn_xml).join(Case, Case.process_version_id == ProcessVersion.id)
+                         .where(Case.id == case_id))
+    if xml is None:
+        raise NotFound(f"no case {case_id!r}")
+    return xml

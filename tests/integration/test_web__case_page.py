@@ -1,0 +1,70 @@
+"""The case page (facts, parties, deadlines, timeline, diagram, emergency review), admin and the statement."""
+from __future__ import annotations
+
+from tests.web_helpers import post
+
+
+def test_case_page_shows_facts_parties_deadlines_and_timeline(web_world, signed_in):
+    case_id = web_world.case_with("interim_review_1")
+    html = signed_in("omar.home").get(f"/cases/{case_id}").get_data(as_text=True)
+    for text in ("Kim Placement", "Kingsmead High School", "Hollybrook High School", "Severn Vale Learning Centre",
+                 "Worcestershire County Council", "Hold first interim review", "Deadlines being watched",
+                 "Case started", "Task completed"):
+        assert text in html, text
+    assert 'data-current="[&#34;interim_review_1&#34;]"' in html
+    assert "Request emergency review" in html
+
+
+def test_emergency_review_button_only_while_the_placement_waits_for_it(web_world, signed_in):
+    in_placement = web_world.case_with("interim_review_1")
+    before = web_world.case_with("record_parental_consent")
+    client = signed_in("hana.host")
+    assert "Request emergency review" not in signed_in("ava.ap").get(f"/cases/{before}").get_data(as_text=True)
+    assert "Request emergency review" not in signed_in("aud.auditor").get(f"/cases/{in_placement}").get_data(as_text=True)
+    response = post(client, f"/cases/{in_placement}/emergency-review")
+    assert response.status_code == 302
+    html = client.get(response.location).get_data(as_text=True)
+    assert "Emergency review requested" in html and "Hold emergency review" in html
+    assert "Request emergency review" not in html  # it waits for the review now
+    refused = post(signed_in("ava.ap"), f"/cases/{before}/emergency-review")
+    assert refused.status_code == 409 and "not waiting for message" in refused.get_data(as_text=True)
+
+
+def test_diagram_is_the_pinned_bpmn(web_world, signed_in):
+    case_id = web_world.case_with("interim_review_1")
+    response = signed_in("lee.la").get(f"/cases/{case_id}/diagram.bpmn")
+    assert response.mimetype == "application/xml"
+    assert b'<bpmn:userTask id="interim_review_1"' in response.data
+
+
+def test_admin_adds_an_account_that_can_sign_in(web_app, signed_in):
+    admin = signed_in("ada.admin")
+    assert "hana.host" in admin.get("/admin/users").get_data(as_text=True)
+    short = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "host_school", "password": "short"})
+    assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)
+    assert 'value="kit.kingsmead"' in short.get_data(as_text=True)
+    bad_role = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "wizard", "password": "long enough pw"})
+    assert bad_role.status_code == 400 and "unknown role" in bad_role.get_data(as_text=True)
+    added = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "host_school",
+                                         "org": "Kingsmead High School", "password": "long enough pw"})
+    assert added.status_code == 302 and "kit.kingsmead" in admin.get("/admin/users").get_data(as_text=True)
+    again = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "host_school", "password": "long enough pw"})
+    assert again.status_code == 400 and "already exists" in again.get_data(as_text=True)
+    client = web_app.test_client()
+    from tests.web_helpers import csrf
+
+    signed = client.post("/sign-in", data={"name": "kit.kingsmead", "password": "long enough pw",
+                                           "csrf_token": csrf(client, "/sign-in")})
+    assert signed.status_code == 302
+    assert "Hold first interim review" in client.get("/").get_data(as_text=True)
+
+
+def test_accessibility_statement_and_assets_are_public(web_app):
+    client = web_app.test_client()
+    assert "Accessibility statement" in client.get("/accessibility").get_data(as_text=True)
+    css = client.get("/assets/govuk-frontend.min.css")
+    assert css.status_code == 200 and b".govuk-" in css.data
+    assert client.get("/assets/fonts/light-94a07e06a1-v2.woff2").status_code == 200
+    assert client.get("/vendor/bpmn-js/bpmn-viewer.production.min.js").status_code == 200
+    assert client.get("/vendor/left-pad/index.js").status_code == 404
+    assert client.get("/assets/../package.json").status_code == 404

@@ -1,0 +1,47 @@
+"""The admin page: every account, and a form to add one."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+
+from engine import accounts
+from engine.access import ROLES
+
+from .engine_access import run
+
+bp = Blueprint("admin", __name__)
+FIELDS = ("name", "role", "org", "email", "password")
+
+
+@bp.before_request
+def _admins_only():
+    if g.user is None or g.user.role != "admin":
+        abort(403, description="only admins manage accounts")
+
+
+@bp.get("/admin/users")
+def users():
+    return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session)),
+                           roles=ROLES, values={}, errors={})
+
+
+@bp.post("/admin/users")
+def add_user():
+    values = {k: request.form.get(k, "").strip() for k in FIELDS}
+    values["password"] = request.form.get("password", "")
+
+    def add(eng, _user):
+        try:
+            accounts.create_account(eng.session, values["name"], values["role"], eng.clock.now(),
+                                    org=values["org"] or None, email=values["email"] or None,
+                                    password=values["password"])
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    problem = run(add)
+    if problem:
+        field = next((f for f in ("role", "email", "password") if f in problem), "name")
+        return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session)),
+                               roles=ROLES, values={**values, "password": ""}, errors={field: problem}), 400
+    flash(f"Account {values['name']} added", "success")
+    return redirect(url_for("admin.users"))

@@ -1,0 +1,142 @@
+"""REST API under /api/v1, mirroring the command line; bearer tokens, the web app's access rules,
+JSON errors ({"error", "message", "status"}, plus "errors" by field for invalid data)."""
+from __future__ import annotations
+
+from flask import Blueprint, g, jsonify, request
+
+from engine import accounts, queries
+from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound
+from engine.models import User
+
+from .engine_access import runtime
+from .openapi import document
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422}
+
+
+def _error(status: int, error: str, message: str, **extra):
+    response = jsonify({"error": error, "message": message, "status": status, **extra})
+    response.status_code = status
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="reintegrate"'
+    return response
+
+
+@bp.before_request
+def _authenticate():
+    if request.endpoint == "api.openapi":
+        return None
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        return _error(401, "unauthorised", "send an API token: Authorization: Bearer <token>")
+    with runtime().sessions() as s:
+        user = accounts.user_for_token(s, token.strip())
+        g.api_user_id = user.id if user else None
+    if g.api_user_id is None:
+        return _error(401, "unauthorised", "this API token is not valid")
+    return None
+
+
+def _call(fn, status: int = 200):
+    """`fn(engine, user)` in one transaction; engine errors become JSON errors."""
+    try:
+        with runtime().engine() as eng:
+            result = fn(eng, eng.session.get(User, g.api_user_id))
+    except InvalidData as exc:
+        return _error(422, "invalid_data", str(exc), errors=exc.errors)
+    except EngineError as exc:
+        status_code = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
+        return _error(status_code, type(exc).__name__.lower(), str(exc))
+    return jsonify(result), status
+
+
+def _body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise InvalidData({"_": "the request body must be a JSON object"})
+    return body
+
+
+def _writer(user: User) -> None:
+    if not queries.can_write(user):
+        raise Forbidden(f"{user.name} is an auditor and reads cases only")
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(document())
+
+
+@bp.post("/cases")
+def start_case():
+    def start(eng, user):
+        body = _body()
+        _writer(user)
+        return eng.start_case(str(body.get("process", "")), body.get("data", {}), user.name)
+    return _call(start, 201)
+
+
+@bp.get("/cases/<case_id>")
+def show_case(case_id: str):
+    def show(eng, user):
+        queries.require_case(eng.session, user, case_id)
+        return eng.show_case(case_id)
+    return _call(show)
+
+
+@bp.post("/cases/<case_id>/messages/<name>")
+def send_message(case_id: str, name: str):
+    def send(eng, user):
+        queries.require_case(eng.session, user, case_id)
+        _writer(user)
+        body = request.get_json(silent=True)
+        return eng.send_message(case_id, name, (body or {}).get("data", {}) if isinstance(body, dict) else body,
+                                user.name)
+    return _call(send)
+
+
+@bp.get("/cases/<case_id>/history")
+def history(case_id: str):
+    def read(eng, user):
+        queries.require_case(eng.session, user, case_id)
+        return eng.history(case_id)
+    return _call(read)
+
+
+@bp.get("/tasks")
+def list_tasks():
+    args = request.args
+    page = int(args["page"]) if args.get("page", "").isdigit() else 1
+    per_page = int(args["per_page"]) if args.get("per_page", "").isdigit() else queries.PAGE_SIZE
+    filters = queries.TaskFilter(scope="mine" if args.get("scope") == "mine" else "team",
+                                 overdue=args.get("overdue") == "true", due_soon=args.get("due_soon") == "true",
+                                 process=args.get("process") or None, lane=args.get("lane") or None,
+                                 order="-due" if args.get("order") == "-due" else "due", page=page, per_page=per_page)
+    today = runtime().clock.now().date()
+    return _call(lambda eng, user: queries.task_list(eng.session, user, filters, today).to_json())
+
+
+@bp.get("/tasks/<task_id>")
+def show_task(task_id: str):
+    def show(eng, user):
+        if queries.require_task(eng.session, user, task_id) is None:
+            done = queries.completed_task(eng.session, task_id)
+            if done is not None:
+                queries.require_case(eng.session, user, done["case_id"])
+        return eng.show_task(task_id)
+    return _call(show)
+
+
+@bp.post("/tasks/<task_id>/complete")
+def complete_task(task_id: str):
+    def complete(eng, user):
+        data = _body().get("data", {})
+        if queries.require_task(eng.session, user, task_id) is None:
+            done = queries.completed_task(eng.session, task_id)
+            if done is None:
+                raise NotFound(f"no task {task_id!r}")
+            queries.require_case(eng.session, user, done["case_id"])
+        _writer(user)
+        return eng.complete_task(task_id, data, user.name)
+    return _call(complete)

@@ -1,0 +1,38 @@
+"""Browser assets from node_modules (npm ci installs them): GOV.UK Frontend at /assets, bpmn-js at /vendor."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Blueprint, abort, send_from_directory
+
+from engine.db import ROOT
+
+bp = Blueprint("assets", __name__)
+NODE = ROOT / "node_modules"
+GOVUK_DIST = NODE / "govuk-frontend" / "dist" / "govuk"
+# GOV.UK Frontend's CSS finds its fonts and images under /assets/ (its default asset path).
+GOVUK_FILES = {"govuk-frontend.min.css", "govuk-frontend.min.js"}
+VENDOR = {
+    "bpmn-js": NODE / "bpmn-js" / "dist",
+    "axe-core": NODE / "axe-core",
+}
+
+
+def _send(directory: Path, filename: str):
+    if not directory.is_dir():
+        abort(404, description=f"{directory} is missing: run `npm ci` (make demo and make test do)")
+    return send_from_directory(directory, filename, max_age=3600)
+
+
+@bp.get("/assets/<path:filename>")
+def govuk(filename: str):
+    if filename in GOVUK_FILES:
+        return _send(GOVUK_DIST, filename)
+    return _send(GOVUK_DIST / "assets", filename)
+
+
+@bp.get("/vendor/<package>/<path:filename>")
+def vendor(package: str, filename: str):
+    if package not in VENDOR:
+        abort(404)
+    return _send(VENDOR[package], filename)
