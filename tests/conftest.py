@@ -115,13 +115,16 @@ def pytest_configure(config):
 
 
 def pytest_collection_modifyitems(config, items):
+    """Tests about one database belong to that database's pass: the other pass deselects them
+    (reported as deselected, never as a skipped test)."""
     db = config.getoption("--db")
+    keep, other = [], []
     for item in items:
-        for name in DATABASES:
-            marker = item.get_closest_marker(f"{name}_only")
-            if marker and name != db:
-                reason = marker.kwargs.get("reason") or (marker.args[0] if marker.args else "")
-                item.add_marker(pytest.mark.skip(reason=f"{name} only, runs with --db={name}: {reason}"))
+        wrong = any(item.get_closest_marker(f"{name}_only") and name != db for name in DATABASES)
+        (other if wrong else keep).append(item)
+    if other:
+        config.hook.pytest_deselected(items=other)
+        items[:] = keep
 
 
 @pytest.fixture(scope="session")
