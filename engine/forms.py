@@ -5,6 +5,7 @@ A field is described by the public JSON shape `{"id", "label", "type", "required
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -97,6 +98,7 @@ def parse_form(element) -> tuple[list[FormField], list[tuple[int | None, str]]]:
 
 
 _TRUE = {"true", "yes", "on", "1"}
+_WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,18}$")
 _FALSE = {"false", "no", "off", "0"}
 
 
@@ -113,7 +115,7 @@ def _coerce(f: FormField, value: Any) -> Any:
             raise ValueError("must be a whole number")
         if isinstance(value, int):
             n = value
-        elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        elif isinstance(value, str) and _WHOLE_NUMBER.match(value.strip()):
             n = int(value.strip())
         else:
             raise ValueError("must be a whole number")

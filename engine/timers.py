@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import or_, select, update
 
+from .errors import Conflict
 from .facade import Engine
 from .history import HistoryWriter
 from .models import Case, Timer
@@ -41,13 +42,16 @@ def retry_delay(attempts: int) -> timedelta:
     return min(timedelta(minutes=2 ** max(attempts - 1, 0)), timedelta(hours=1))
 
 
-def claim(eng: Engine, worker: str, now: datetime, limit: int, lease: timedelta = LEASE) -> list[str]:
-    """Lease the due timers of up to `limit` cases, earliest due first; returns those case ids."""
+def claim(eng: Engine, worker: str, now: datetime, limit: int, lease: timedelta = LEASE,
+          exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
+    """Lease the due timers of up to `limit` cases (not those in `exclude`), earliest due first."""
     query = (select(Timer.id, Timer.case_id).join(Case, Case.id == Timer.case_id)
              .where(Timer.due_at <= now, Case.status == "running",
                     or_(Timer.not_before.is_(None), Timer.not_before <= now),
                     or_(Timer.claimed_until.is_(None), Timer.claimed_until < now))
              .order_by(Timer.due_at, Timer.id).limit(limit))
+    if exclude:
+        query = query.where(Timer.case_id.not_in(sorted(exclude)))
     if eng.session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(of=Timer, skip_locked=True)
     rows = eng.session.execute(query).all()
@@ -72,22 +76,39 @@ def record_failure(eng: Engine, case_id: str, error: str, now: datetime, max_fai
     return True
 
 
+def release(eng: Engine, case_id: str) -> None:
+    """Give a claimed case back at once (someone else changed it first: it is not a failure)."""
+    eng.session.execute(update(Timer).where(Timer.case_id == case_id).values(claimed_until=None, claimed_by=None))
+
+
 def fire_due(transaction: Transaction, now: Callable[[], datetime], worker: str = "scheduler",
-             limit: int = 500, max_failures: int = MAX_FAILURES) -> FireReport:
-    """One pass: claim, then fire each claimed case in its own transaction."""
-    report = FireReport()
-    with transaction() as eng:
-        case_ids = claim(eng, worker, now(), limit)
-    for case_id in case_ids:
-        try:
-            with transaction() as eng:
-                elements = eng.fire_case(case_id)
-        except Exception as exc:  # any failure of one case is recorded; the others go on
-            log.exception("firing timers of case %s failed", case_id)
-            reason = f"{type(exc).__name__}: {exc}"
-            with transaction() as eng:
-                in_error = record_failure(eng, case_id, reason, now(), max_failures)
-            report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error})
-            continue
-        report.fired += [{"case_id": case_id, "task": e} for e in elements]
-    return report
+             batch: int = 50, max_failures: int = MAX_FAILURES) -> FireReport:
+    """Fire every timer due now, once: claim a batch, fire each claimed case in its own transaction,
+    and claim again until nothing due is left (a case is fired at most once per call)."""
+    report, seen = FireReport(), set()
+    while True:
+        with transaction() as eng:
+            case_ids = claim(eng, worker, now(), batch, exclude=seen)
+        if not case_ids:
+            return report
+        seen.update(case_ids)
+        for case_id in case_ids:
+            _fire_one(transaction, now, case_id, max_failures, report)
+
+
+def _fire_one(transaction: Transaction, now, case_id: str, max_failures: int, report: FireReport) -> None:
+    try:
+        with transaction() as eng:
+            elements = eng.fire_case(case_id)
+    except Conflict:  # a person or another worker changed the case meanwhile: try it again next pass
+        with transaction() as eng:
+            release(eng, case_id)
+        return
+    except Exception as exc:  # any failure of one case is recorded; the others go on
+        log.exception("firing timers of case %s failed", case_id)
+        reason = f"{type(exc).__name__}: {exc}"
+        with transaction() as eng:
+            in_error = record_failure(eng, case_id, reason, now(), max_failures)
+        report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error})
+        return
+    report.fired += [{"case_id": case_id, "task": e} for e in elements]
