@@ -17,7 +17,8 @@ $(BIN)/reintegrate: pyproject.toml
 install: $(BIN)/reintegrate
 
 # Browser assets, exactly as package-lock.json pins them: govuk-frontend (the web app's styles and
-# scripts), bpmn-js (the case diagram, and the browser tests), axe-core (the accessibility tests).
+# scripts), bpmn-js (the case diagram, and the browser tests), axe-core (the accessibility tests),
+# bpmn-js-properties-panel + camunda-bpmn-moddle (the modeller: prebuilt dist files, no bundler step).
 $(NODE_STAMP): package.json package-lock.json | system-deps
 	$(NPM) ci --no-audit --no-fund
 	touch $@

@@ -12,7 +12,7 @@ from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, serving
+from . import accounts, reports, serving
 from . import commands as c
 
 
@@ -89,9 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(outbox, "list", c.outbox_list, "queued and sent messages").add_argument(
         "--pending", action="store_true", help="only messages not yet sent")
     _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
-    report = top.add_parser("report", help="scheduled reports").add_subparsers(dest="sub", required=True)
-    _sub(report, "timetables", c.report_timetables, "pupils on reintegration timetables, to the outbox").add_argument(
-        "--half-term", action="store_true", help="the half-termly list for social care, youth justice, early help")
+    report = top.add_parser("report", help="reports, and scheduled lists").add_subparsers(dest="sub", required=True)
+    reports.register(report, _sub)
     semh = top.add_parser("semh", help="SEMH core offer places").add_subparsers(dest="sub", required=True)
     p = _sub(semh, "allocate", c.semh_allocate, "allocate a nominated young person a place (inclusion meeting)")
     p.add_argument("case")
@@ -131,7 +130,9 @@ def main(argv: list[str] | None = None) -> int:
     except (OperationalError, ProgrammingError) as exc:
         if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
             raise  # a real SQL error, not PostgreSQL's "undefined table"
-        return c.fail(f"database error: {str(exc.orig).splitlines()[0]}; has `reintegrate init-db` been run?", 1)
+        reason = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
+        missing = "no such table" in reason or getattr(exc.orig, "sqlstate", None) == "42P01"
+        return c.fail(f"database error: {reason}" + ("; has `reintegrate init-db` been run?" if missing else ""), 1)
     except ValueError as exc:  # configuration: FAKE_NOW refused, bad policy file
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:

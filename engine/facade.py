@@ -21,7 +21,7 @@ from .dmn import content_hash
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
 from .mail import MailRenderer
-from .models import AccessLog, Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer
+from .models import AccessLog, Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer, set_case_status
 from .registry import HandlerRegistry
 from .replay import replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -195,6 +195,7 @@ class Engine:
                        self.registry, self.policy, self.serializer, actor, self.mail)
 
     def _step(self, run: CaseRun) -> None:
+        self._flush(run.case.id)  # the revision check first: save()'s queries autoflush, past _flush's guard
         advance(run.workflow)
         run.save()
         self._flush(run.case.id)
@@ -299,7 +300,8 @@ class Engine:
         if case.status != "error":
             raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
         run = self._run(case, actor)
-        case.status, previous, case.error = "running", case.error, None
+        previous = case.error
+        set_case_status(self.session, case, "running", None)
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})

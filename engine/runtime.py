@@ -27,9 +27,10 @@ from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
-from .models import Case, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
+from .models import Case, CaseFacts, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
+from .report_facts import facts_row
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
 from .specs import timer_due
@@ -134,6 +135,7 @@ class CaseRun:
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
         self._project_timers(waiting)
+        self._replace_rows(CaseFacts, [facts_row(case)])  # the reports' columns, in the same transaction
         self._write_effects()
 
     def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:

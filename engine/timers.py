@@ -19,7 +19,7 @@ from sqlalchemy import or_, select, update
 from .errors import Conflict
 from .facade import Engine
 from .history import HistoryWriter
-from .models import Case, Timer
+from .models import Case, Timer, set_case_status
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +71,7 @@ def record_failure(eng: Engine, case_id: str, error: str, now: datetime, max_fai
     if attempts < max_failures:
         return False
     case = eng.session.get(Case, case_id)
-    case.status, case.error = "error", f"timer firing failed {attempts} times: {error}"
+    set_case_status(eng.session, case, "error", f"timer firing failed {attempts} times: {error}")
     HistoryWriter(eng.session, case).append(now, "scheduler", "error", None, {"error": error, "attempts": attempts})
     return True
 

@@ -12,6 +12,7 @@ from SpiffWorkflow.bpmn.parser.ValidationException import ValidationException
 
 from .dmn import check_documents
 from .errors import Problem
+from .forms import CAMUNDA_NS, FIELD_TYPES
 from .parser import executable_processes, parse_document
 from .process_info import BPMN_NS, NS, describe
 from .registry import HandlerRegistry
@@ -22,6 +23,7 @@ _FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "b
                "sendTask", "receiveTask", "callActivity", "subProcess", "startEvent", "endEvent",
                "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
                "parallelGateway", "inclusiveGateway", "eventBasedGateway")
+_ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 
 
 @lru_cache(maxsize=1)
@@ -132,6 +134,77 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
     return problems
 
 
+def _owner_id(el) -> str | None:
+    """The id of the nearest BPMN element around `el` (a form field's task, say)."""
+    while el is not None and not (el.tag.startswith(f"{{{BPMN_NS}}}") and el.get("id")):
+        el = el.getparent()
+    return el.get("id") if el is not None else None
+
+
+def _has_definition(el, kind: str) -> bool:
+    return el.find(f"bpmn:{kind}", NS) is not None
+
+
+def _check_flows(process, filename) -> list[Problem]:
+    """Sequence flows join elements of this process, and every node is reached and left by one."""
+    problems: list[Problem] = []
+    nodes = {el.get("id"): el for el in process.iter() if _local(el) in _FLOW_NODES}
+    incoming, outgoing = set(), set()
+    for flow in process.iter(f"{{{BPMN_NS}}}sequenceFlow"):
+        for end, ref in (("comes from", flow.get("sourceRef")), ("leads to", flow.get("targetRef"))):
+            if ref not in nodes:
+                problems.append(Problem(filename, flow.sourceline,
+                                        f"sequence flow {end} {ref!r}, which is no element of this process", flow.get("id")))
+        outgoing.add(flow.get("sourceRef"))
+        incoming.add(flow.get("targetRef"))
+    for el_id, el in nodes.items():
+        kind, event_sub = _local(el), el.get("triggeredByEvent") == "true"
+        if kind == "boundaryEvent" and el.get("attachedToRef") not in nodes:
+            problems.append(Problem(filename, el.sourceline,
+                                    f"boundary event is attached to {el.get('attachedToRef')!r}, which is no task here", el_id))
+        # an end event nothing leads to is left over from an edit and harmless: not worth a refusal
+        starts = kind in ("startEvent", "boundaryEvent", "endEvent") or event_sub or (
+            kind == "intermediateCatchEvent" and _has_definition(el, "linkEventDefinition"))
+        if el_id not in incoming and not starts:
+            problems.append(Problem(filename, el.sourceline, f"no sequence flow leads to this {kind}: it can never run", el_id))
+        ends = kind == "endEvent" or event_sub or _has_definition(el, "compensateEventDefinition") or (
+            kind == "intermediateThrowEvent" and _has_definition(el, "linkEventDefinition"))
+        if el_id not in outgoing and not ends:
+            problems.append(Problem(filename, el.sourceline,
+                                    f"no sequence flow leaves this {kind}: connect it onward or to an end event", el_id))
+    if process.find("bpmn:startEvent", NS) is None:
+        problems.append(Problem(filename, process.sourceline, "process has no start event", process.get("id")))
+    return problems
+
+
+def _check_document_wide(root, process, filename) -> list[Problem]:
+    """Messages, form field types and the extension namespace: things SpiffWorkflow takes silently."""
+    problems: list[Problem] = []
+    messages = {m.get("id"): m for m in root.iterfind("bpmn:message", NS)}
+    for el_id, message in messages.items():
+        if not message.get("name"):
+            problems.append(Problem(filename, message.sourceline,
+                                    "message has no name: cases receive messages by name", el_id))
+    for definition in process.iter(f"{{{BPMN_NS}}}messageEventDefinition"):
+        ref = definition.get("messageRef")
+        if ref not in messages:
+            problems.append(Problem(filename, definition.sourceline,
+                                    f"messageRef {ref!r} names no bpmn:message of this document",
+                                    definition.getparent().get("id")))
+    for field in process.iter(f"{{{CAMUNDA_NS}}}formField"):
+        if field.get("type") is None:
+            problems.append(Problem(filename, field.sourceline,
+                                    f"form field {field.get('id')!r} has no type (use {', '.join(FIELD_TYPES)})",
+                                    _owner_id(field)))
+    zeebe = next((el for el in root.iter() if isinstance(el.tag, str) and (
+        el.tag.startswith(f"{{{_ZEEBE_NS}}}") or any(k.startswith(f"{{{_ZEEBE_NS}}}") for k in el.attrib))), None)
+    if zeebe is not None:
+        problems.append(Problem(filename, zeebe.sourceline,
+                                "Camunda 8 (Zeebe) extensions: this engine reads Camunda 7's (xmlns:camunda="
+                                f"\"{CAMUNDA_NS}\"); make it a Camunda 7 (Platform) diagram", _owner_id(zeebe)))
+    return problems
+
+
 def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                       roles: Iterable[str] | None = None,
                       documents: Mapping[str, bytes] | None = None) -> list[Problem]:
@@ -153,6 +226,8 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                                 f"expected exactly one executable process, found {len(processes)}"))
         return problems
     problems += _check_elements(root, processes[0], filename, registry, roles)
+    problems += _check_flows(processes[0], filename)
+    problems += _check_document_wide(root, processes[0], filename)
     problems += check_documents(root, filename, documents or {})
     if not problems:
         try:

@@ -43,7 +43,10 @@ def free_port() -> int:
 class PostgresServer:
     """One cluster; `url(name)` is the SQLAlchemy URL of database `name` on it."""
 
-    def __init__(self, base: Path | None = None):
+    def __init__(self, base: Path | None = None, durable: bool = False):
+        """`durable`: keep fsync and synchronous commit on, for tests where a crash must lose nothing
+        that was acknowledged (the default cluster trades that for speed)."""
+        self.durable = durable
         self.bindir = find_bindir()
         self.as_root = os.geteuid() == 0
         self.base = Path(tempfile.mkdtemp(prefix="reintegrate-pg-", dir=base))
@@ -71,14 +74,30 @@ class PostgresServer:
                 os.chown(path, user.pw_uid, user.pw_gid)
         self._run("initdb", "-D", str(self.data), "-U", SUPERUSER, "-A", "trust", "-E", "UTF8",
                   "--locale=C", "--no-sync")
-        options = " ".join([
+        self._pg_ctl_start()
+        return self
+
+    def _pg_ctl_start(self) -> None:
+        options = [
             "-c listen_addresses=127.0.0.1", f"-p {self.port}", f"-k {self.sockets}",
             f"-c TimeZone={SERVER_TIMEZONE}", "-c max_connections=300",
-            # a throwaway cluster: durability buys nothing, speed does
-            "-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off",
-        ])
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", options, "-w", "-t", "60", "start")
-        return self
+        ]
+        if not self.durable:  # a throwaway cluster: durability buys nothing, speed does
+            options += ["-c fsync=off", "-c synchronous_commit=off", "-c full_page_writes=off"]
+        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.log), "-o", " ".join(options), "-w", "-t", "60",
+                  "start")
+
+    def halt(self, mode: str = "immediate") -> None:
+        """Stop the server but keep its data: `immediate` is a crash (no shutdown checkpoint), `fast`
+        a clean shutdown that ends every session."""
+        if self._admin is not None:
+            self._admin.close()
+            self._admin = None
+        self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "stop")
+
+    def resume(self) -> None:
+        """Start the halted server again on the same port (crash recovery runs if it was `immediate`)."""
+        self._pg_ctl_start()
 
     def stop(self) -> None:
         if self._admin is not None:

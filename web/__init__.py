@@ -48,6 +48,7 @@ def _default_config(runtime: Runtime) -> dict[str, Any]:
         "SIGN_IN_ATTEMPTS": 5,  # failed sign-ins per IP and user name ...
         "SIGN_IN_WINDOW_SECONDS": 15 * 60,  # ... within this window, then 429 until it passes
         "SERVICE_NAME": "Reintegration from alternative provision",
+        "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bigger requests get 413: the largest BPMN upload is ~120 kB
     }
 
 
@@ -69,5 +70,12 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
     for blueprint in (assets.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
+    from . import audit, printables
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(printables.bp)
+    from . import processes
+    app.register_blueprint(processes.bp)
+    from .reports import bp as reports_bp  # the report pages (issue 8)
+    app.register_blueprint(reports_bp)
     security.install(app)
     return app

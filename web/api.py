@@ -3,6 +3,7 @@ JSON errors ({"error", "message", "status"}, plus "errors" by field for invalid 
 from __future__ import annotations
 
 from flask import Blueprint, g, jsonify, request
+from werkzeug.exceptions import HTTPException
 
 from engine import accounts, queries
 from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound
@@ -13,6 +14,7 @@ from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422}
+MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflowed SQLite's integer: a 500)
 
 
 def _error(status: int, error: str, message: str, **extra):
@@ -51,10 +53,19 @@ def _call(fn, status: int = 200):
     return jsonify(result), status
 
 
-def _body() -> dict:
+@bp.errorhandler(HTTPException)
+def _http_error(exc: HTTPException):
+    """Werkzeug's errors inside the API (413 too large, 400 ...) in the API's JSON shape, not as HTML."""
+    return _error(exc.code or 500, (exc.name or "error").lower().replace(" ", "_"), exc.description or "")
+
+
+def _body(optional: bool = False) -> dict:
+    """The request's JSON object; with `optional`, an empty body is {} (but a broken one is refused)."""
+    if optional and not request.get_data(cache=True):
+        return {}
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise InvalidData({"_": "the request body must be a JSON object"})
+        raise InvalidData({"_": "the request body must be a JSON object, sent as application/json"})
     return body
 
 
@@ -90,9 +101,7 @@ def send_message(case_id: str, name: str):
     def send(eng, user):
         queries.require_case(eng.session, user, case_id)
         _writer(user)
-        body = request.get_json(silent=True)
-        return eng.send_message(case_id, name, (body or {}).get("data", {}) if isinstance(body, dict) else body,
-                                user.name)
+        return eng.send_message(case_id, name, _body(optional=True).get("data", {}), user.name)
     return _call(send)
 
 
@@ -104,17 +113,39 @@ def history(case_id: str):
     return _call(read)
 
 
+def _task_filter(args) -> queries.TaskFilter:
+    """The task list's query parameters, as the OpenAPI document declares them; anything else is 422."""
+    errors: dict[str, str] = {}
+
+    def choice(name: str, options: tuple[str, ...], default: str) -> str:
+        value = args.get(name, default)
+        if value not in options:
+            errors[name] = f"must be one of {', '.join(options)}"
+        return value
+
+    def number(name: str, default: int, top: int | None = None) -> int:
+        value = args.get(name)
+        if value is None:
+            return default
+        if not (value.isascii() and value.isdigit()) or int(value) < 1 or (top is not None and int(value) > top):
+            errors[name] = f"must be a whole number from 1{f' to {top}' if top else ''}"
+            return default
+        return int(value)
+
+    filters = queries.TaskFilter(
+        scope=choice("scope", ("team", "mine"), "team"), overdue=choice("overdue", ("true", "false"), "false") == "true",
+        due_soon=choice("due_soon", ("true", "false"), "false") == "true",
+        process=args.get("process") or None, lane=args.get("lane") or None, order=choice("order", ("due", "-due"), "due"),
+        page=number("page", 1, MAX_PAGE), per_page=number("per_page", queries.PAGE_SIZE, queries.MAX_PAGE_SIZE))
+    if errors:
+        raise InvalidData(errors, "query parameters")
+    return filters
+
+
 @bp.get("/tasks")
 def list_tasks():
-    args = request.args
-    page = int(args["page"]) if args.get("page", "").isdigit() else 1
-    per_page = int(args["per_page"]) if args.get("per_page", "").isdigit() else queries.PAGE_SIZE
-    filters = queries.TaskFilter(scope="mine" if args.get("scope") == "mine" else "team",
-                                 overdue=args.get("overdue") == "true", due_soon=args.get("due_soon") == "true",
-                                 process=args.get("process") or None, lane=args.get("lane") or None,
-                                 order="-due" if args.get("order") == "-due" else "due", page=page, per_page=per_page)
     today = runtime().clock.now().date()
-    return _call(lambda eng, user: queries.task_list(eng.session, user, filters, today).to_json())
+    return _call(lambda eng, user: queries.task_list(eng.session, user, _task_filter(request.args), today).to_json())
 
 
 @bp.get("/tasks/<task_id>")

@@ -1,4 +1,5 @@
-"""Browser assets from node_modules (npm ci installs them): GOV.UK Frontend at /assets, bpmn-js at /vendor."""
+"""Browser assets from node_modules (npm ci installs them): GOV.UK Frontend at /assets; bpmn-js, the
+properties panel and the Camunda moddle descriptor at /vendor."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,6 +16,11 @@ GOVUK_FILES = {"govuk-frontend.min.css", "govuk-frontend.min.js"}
 VENDOR = {
     "bpmn-js": NODE / "bpmn-js" / "dist",
     "axe-core": NODE / "axe-core",
+    # The modeller: the properties panel's prebuilt UMD file (it bundles @bpmn-io/properties-panel and
+    # preact; nothing is built here), that package's CSS, and the Camunda 7 moddle descriptor.
+    "bpmn-js-properties-panel": NODE / "bpmn-js-properties-panel" / "dist",
+    "properties-panel": NODE / "@bpmn-io" / "properties-panel" / "dist" / "assets",
+    "camunda-bpmn-moddle": NODE / "camunda-bpmn-moddle" / "resources",
 }
 
 

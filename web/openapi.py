@@ -19,13 +19,13 @@ TASK_ID = {"name": "task_id", "in": "path", "required": True, "schema": {"type":
 
 
 def _op(summary: str, op_id: str, ok: dict[str, Any], params=(), body: dict | None = None,
-        extra: tuple[str, ...] = ()) -> dict[str, Any]:
+        extra: tuple[str, ...] = (), body_required: bool = True) -> dict[str, Any]:
     op: dict[str, Any] = {"summary": summary, "operationId": op_id, "parameters": list(params),
                           "responses": {**ok, **ERRORS}}
     for code in extra:
         op["responses"][code] = {"$ref": f"#/components/responses/{ {'409': 'Conflict', '422': 'Invalid'}[code] }"}
     if body is not None:
-        op["requestBody"] = {"required": True, "content": {"application/json": {"schema": body}}}
+        op["requestBody"] = {"required": body_required, "content": {"application/json": {"schema": body}}}
     return op
 
 
@@ -54,7 +54,7 @@ def document() -> dict[str, Any]:
                 "Deliver a message, such as emergency_review_requested", "sendMessage",
                 {"200": _json(_ref("Case"), "the case after the message")},
                 [CASE_ID, {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
-                body={"type": "object", "properties": {"data": data}}, extra=("409", "422"))},
+                body={"type": "object", "properties": {"data": data}}, extra=("409", "422"), body_required=False)},
             "/cases/{case_id}/history": {"get": _op(
                 "A case's event log", "caseHistory",
                 {"200": _json({"type": "array", "items": _ref("Event")}, "events, oldest first")}, [CASE_ID])},
@@ -66,8 +66,9 @@ def document() -> dict[str, Any]:
                                       _query("process", {"type": "string"}, "process key"),
                                       _query("lane", {"type": "string"}, "lane (admins and auditors)"),
                                       _query("order", {"type": "string", "enum": ["due", "-due"]}, "sort by due date"),
-                                      _query("page", {"type": "integer", "minimum": 1}, "page number"),
-                                      _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size")])},
+                                      _query("page", {"type": "integer", "minimum": 1, "maximum": 1000000}, "page number"),
+                                      _query("per_page", {"type": "integer", "minimum": 1, "maximum": 100}, "page size")],
+                                  extra=("422",))},
             "/tasks/{task_id}": {"get": _op("One task with its form", "showTask",
                                             {"200": _json(_ref("Task"), "the task")}, [TASK_ID])},
             "/tasks/{task_id}/complete": {"post": _op(

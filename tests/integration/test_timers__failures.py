@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import Conflict, Forbidden
-from engine.models import Timer
+from engine.models import CaseFacts, Timer
 from engine.registry import HandlerRegistry
 from tests.conftest import FIXTURES
 
@@ -56,6 +56,7 @@ def test_failures_back_off_and_end_in_error_then_an_operator_retries(flaky):
         assert report.failed[0]["case_in_error"] is (attempt == 5)
     case = h.call("show_case", bad)
     assert case["status"] == "error" and "failed 5 times" in case["error"]
+    assert h.query(lambda ses: ses.get(CaseFacts, bad).status) == "error"  # the reports see it too
     h.clock.advance(days=1)
     assert fire_due(h.transaction, h.clock.now, "test").failed == []  # an error case is left alone
 
@@ -63,6 +64,7 @@ def test_failures_back_off_and_end_in_error_then_an_operator_retries(flaky):
         h.call("retry_case", bad, "ava.ap")
     state["fail"] = False
     assert h.call("retry_case", bad, "ada.admin")["status"] == "running"
+    assert h.query(lambda ses: ses.get(CaseFacts, bad).status) == "running"
     with pytest.raises(Conflict):
         h.call("retry_case", bad, "ada.admin")
     assert h.fire() == [{"case_id": bad, "task": "too_slow"}]

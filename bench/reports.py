@@ -1,0 +1,129 @@
+"""Each report over 1,000 and over 100,000 cases (issue 8): the time is the query's, over `case_facts`.
+
+Running 100,000 workflows would take hours and measure the engine, not the reports, so the cases and
+their facts are written directly: ten academic years, four processes, 60 schools, values spread as a
+real authority's would be. Both sizes run in one process on the same kind of database.
+
+    python -m bench.reports [--sizes 1000 100000] [--url sqlite:///...]
+"""
+from __future__ import annotations
+
+import argparse
+import random
+import tempfile
+import time
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from engine.db import make_engine, session_factory, upgrade
+from engine.models import Case, CaseFacts, ProcessVersion, WeightingEntry
+from engine.policy import load_policy
+from engine.report_facts import academic_year, key_stage
+from engine.reports import REPORTS, make_filter, run_report
+
+PROCESSES = ("outreach_support", "reintegration", "semh_placement", "reintegration_timetable")
+SCHOOLS = [f"School {n:02d}" for n in range(60)]
+NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
+
+
+def _facts(n: int, rng: random.Random) -> tuple[dict, dict]:
+    process = PROCESSES[n % 4]
+    started = date(2016, 9, 1) + timedelta(days=rng.randrange(3650))
+    year_group = rng.randrange(1, 12)
+    returned = started + timedelta(weeks=rng.randrange(6, 14))
+    case_id = f"B-{n:08d}"
+    case = {"id": case_id, "process_version_id": 1, "process_key": process, "status": rng.choice(("running", "completed")),
+            "revision": 1, "state": "", "data": {}, "pupil_initials": "AB", "history_seq": 0, "history_hash": "0" * 64,
+            "started_by": "bench", "created_at": NOW, "updated_at": NOW}
+    facts = {c.name: None for c in CaseFacts.__table__.columns}
+    facts.update({
+        "case_id": case_id, "process": process, "status": case["status"], "opened_on": started, "started_on": started,
+        "academic_year": academic_year(started), "home_school": rng.choice(SCHOOLS), "host_school": rng.choice(SCHOOLS),
+        "ap_setting": f"AP {n % 7}", "gender": rng.choice(("female", "male")), "year_group": year_group,
+        "key_stage": key_stage(year_group), "phase": "primary" if year_group <= 6 else "secondary",
+        "send": rng.random() < 0.44, "pupil_premium": rng.random() < 0.44, "free_school_meals": rng.random() < 0.22,
+        "looked_after": rng.random() < 0.1, "pupils": 1, "updated_at": NOW})
+    if process == "outreach_support":
+        facts.update({"request_type": "individual", "support_type": rng.choice(("elsa", "counselling", "reintegration")),
+                      "decision": "accept", "destination": "mainstream_same_school", "destination_group": "mainstream",
+                      "income_total": rng.choice((0, 150, 300)), "chargeable_weeks": 1})
+    elif process == "reintegration":
+        facts.update({"advocacy": rng.random() < 0.3, "current_setting_funding": rng.choice((19500, 51000)),
+                      "transition_cost": 3645, "mainstream_funding": 4600, "net_saving": 11255,
+                      "outcome": rng.choice(("successful", "unsuccessful", None))})
+    elif process == "semh_placement":
+        facts.update({"offer": "core", "placement_term": f"{academic_year(started)} spring", "placement_start": started,
+                      "placement_end_by": started + timedelta(weeks=12), "returned_on": returned,
+                      "returned_home": True, "kpi_within_12_weeks": returned <= started + timedelta(weeks=12),
+                      "placement_attendance": rng.randrange(70, 100), "kpi_attendance": rng.random() < 0.8,
+                      "feedback_positive": 2, "feedback_given": 3})
+    else:
+        ended = started < date(2026, 1, 5)  # only this term's timetables are still running
+        facts.update({"status": "completed" if ended else "running", "full_time_on": returned if ended else None,
+                      "timetable_agreed": True, "timetable_start": started, "timetable_limit": started + timedelta(weeks=6),
+                      "full_week_hours": 28.75, "timetable_hours": [[started.isoformat(), 16.25]]})
+    return case, facts
+
+
+def populate(url: str, count: int) -> None:
+    db = make_engine(url)
+    upgrade(db)
+    rng = random.Random(count)
+    with session_factory(db)() as session:
+        session.execute(insert(ProcessVersion), [{"id": 1, "process_key": "bench", "version": 1, "content_hash": "b" * 64,
+                                                  "filename": "bench.bpmn", "bpmn_xml": "", "info": {},
+                                                  "deployed_at": NOW, "deployed_by": "bench"}])
+        for first in range(0, count, 5000):
+            pairs = [_facts(n, rng) for n in range(first, min(first + 5000, count))]
+            session.execute(insert(Case), [c for c, _ in pairs])
+            session.execute(insert(CaseFacts), [f for _, f in pairs])
+            moves = [f for _, f in pairs if f["outcome"] == "successful"]
+            session.execute(insert(WeightingEntry), [
+                {"case_id": f["case_id"], "school": school, "points": points, "reason": "bench",
+                 "at": datetime.combine(f["started_on"], datetime.min.time(), UTC)}
+                for f in moves for school, points in ((f["host_school"], 3), (f["ap_setting"], -3))] or [])
+        session.commit()
+    db.dispose()
+
+
+def measure(url: str, repeat: int = 3) -> dict[str, float]:
+    """Best of `repeat` runs of each report for 2025/26 (and with a term and a school), in ms."""
+    db, policy, today = make_engine(url), load_policy(), date(2026, 3, 2)
+    out = {}
+    with session_factory(db)() as session:
+        for name in REPORTS:
+            for label, f in ((name, make_filter("2025/26")), (f"{name} (spring, one school)",
+                                                                make_filter("2025/26", "spring", SCHOOLS[3]))):
+                best = float("inf")
+                for _ in range(repeat):
+                    start = time.perf_counter()
+                    run_report(session, policy, name, f, today)
+                    best = min(best, time.perf_counter() - start)
+                out[label] = round(best * 1000, 1)
+    db.dispose()
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
+    parser.add_argument("--url", help="a database URL template with {n} for the size (default: SQLite files)")
+    args = parser.parse_args()
+    results = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            url = args.url.format(n=n) if args.url else f"sqlite:///{Path(tmp) / f'reports_{n}.sqlite3'}"
+            started = time.perf_counter()
+            populate(url, n)
+            print(f"{n} cases written in {time.perf_counter() - started:.1f}s", flush=True)
+            results[n] = measure(url)
+    sizes = list(results)
+    print(f"{'report':<44}" + "".join(f"{f'{n:,} cases ms':>18}" for n in sizes))
+    for label in results[sizes[0]]:
+        print(f"{label:<44}" + "".join(f"{results[n][label]:>18}" for n in sizes))
+
+
+if __name__ == "__main__":
+    main()

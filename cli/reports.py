@@ -1,0 +1,51 @@
+"""`reintegrate report NAME --year 2025/26 [--term T] [--school S] [--process P] [--format table|csv|json]`:
+the reports the service is judged by (engine.reports), and `report rebuild-facts`."""
+from __future__ import annotations
+
+import sys
+from zoneinfo import ZoneInfo
+
+from engine import reports
+from engine.report_facts import rebuild_facts
+from engine.wiring import Runtime as App
+
+from . import commands as c
+from .output import emit
+
+
+def register(parent, sub) -> None:
+    """Add one subcommand per report under `report`; `timetables` keeps its `--half-term` list."""
+    for name, (title, about, _) in reports.REPORTS.items():
+        p = sub(parent, name, run, f"{title}: {about}")
+        p.add_argument("--year", help="academic year such as 2025/26 (default: this one)")
+        p.add_argument("--term", help="autumn, spring or summer")
+        p.add_argument("--school", help="a home, host or AP school's name, exactly as on the cases")
+        p.add_argument("--process", help="one process, such as outreach_support")
+        p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        p.set_defaults(report=name)
+        if name == "timetables":
+            p.add_argument("--half-term", action="store_true",
+                           help="instead, queue the half-termly list for social care, youth justice, early help")
+    sub(parent, "rebuild-facts", rebuild, "extract every case's report facts afresh from its data")
+
+
+def run(app: App, args) -> int:
+    if getattr(args, "half_term", False):
+        return c.report_timetables(app, args)
+    today = app.clock.now().astimezone(ZoneInfo(app.policy.timezone)).date()
+    with app.engine() as eng:
+        f = reports.make_filter(args.year, args.term, args.school, args.process, today)
+        result = reports.run_report(eng.session, eng.policy, args.report, f, today)
+    fmt = "json" if args.json else args.format
+    if fmt == "csv":
+        sys.stdout.write(reports.to_csv(result))
+    else:
+        emit(result.to_json(), fmt == "json", reports.to_text(result))
+    return 0
+
+
+def rebuild(app: App, args) -> int:
+    with app.engine() as eng:
+        count = rebuild_facts(eng.session)
+    emit({"cases": count}, args.json, f"report facts rebuilt for {count} case(s)")
+    return 0

@@ -1,0 +1,53 @@
+"""The reports the service is judged by (issue 8), each a pure query over `case_facts` (and the
+`weightings` table) through their indexes, never a load of workflows.
+
+`run_report(session, policy, name, filter, today)` runs one; `REPORTS` names them with their titles.
+Results are `shape.Report`s: JSON, CSV and text from `shape`.
+"""
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+
+from sqlalchemy import func, select, union
+from sqlalchemy.orm import Session
+
+from ..errors import NotFound
+from ..models import CaseFacts
+from . import costs, semh_kpis, service, timetables, weightings
+from .periods import ReportFilter, make_filter, term_ranges
+from .shape import Report, to_csv, to_text
+
+__all__ = ["REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
+
+#: name -> (title, what it shows, builder)
+REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
+    "service": ("Service figures", "Pupils supported, cohort breakdown, destinations, support and income (seed 000)",
+                service.build),
+    "semh-kpis": ("SEMH KPIs", "Each KPI of the SEMH service level agreement: met, not met or not yet known (seed 003)",
+                  semh_kpis.build),
+    "costs": ("Costs and savings", "Per pupil and cohort costs of advocacy and what the high-needs budget saves "
+              "(seed 001)", costs.build),
+    "weightings": ("Fair Access weightings grid", "Transfers in and out per school, by term (seed 002)",
+                   weightings.build),
+    "timetables": ("Part-time timetables", "Pupils on a reintegration timetable now, their hours and the 6-week "
+                   "limit (seed 004)", timetables.build),
+}
+
+
+def run_report(session: Session, policy, name: str, f: ReportFilter, today: date) -> Report:
+    """Compute report `name` for filter `f` as of `today` (reads only)."""
+    if name not in REPORTS:
+        raise NotFound(f"no report {name!r}: reports are {', '.join(REPORTS)}")
+    return REPORTS[name][2](session, policy, f, today)
+
+
+def filter_options(session: Session, policy, year: str) -> dict[str, list[str]]:
+    """What a filter can choose from: the years and processes with cases, the year's terms, the schools."""
+    years = list(session.scalars(select(CaseFacts.academic_year).distinct().order_by(CaseFacts.academic_year.desc())))
+    processes = list(session.scalars(select(CaseFacts.process).distinct().order_by(CaseFacts.process)))
+    names = union(*(select(column.label("school")).where(column.is_not(None)).distinct()
+                    for column in (CaseFacts.home_school, CaseFacts.host_school, CaseFacts.ap_setting))).subquery()
+    schools = list(session.scalars(select(names.c.school).order_by(func.lower(names.c.school))))
+    return {"years": years, "terms": [name for name, _, _ in term_ranges(policy.school_calendar(), year)],
+            "schools": schools, "processes": processes}

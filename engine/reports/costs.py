@@ -1,0 +1,79 @@
+"""Costs (seed 001, the Higher Needs Recovery Group pilot): per pupil given advocacy, the current
+setting's annual cost, the transition support's cost and the mainstream funding that follows the pupil
+back, with the cohort's totals and what the high-needs budget saves.
+
+Planned saving: current settings' costs less transition and mainstream costs, if every pupil
+reintegrates. Realised saving: the same over the pupils whose reintegration succeeded.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import and_, case, func, select
+from sqlalchemy.orm import Session
+
+from ..models import Case, CaseFacts
+from .periods import ReportFilter
+from .scope import conditions
+from .shape import Chart, Report, Section
+
+PROCESS = "reintegration"
+ROW_LIMIT = 500
+F = CaseFacts
+_MONEY = (F.current_setting_funding, F.transition_cost, F.mainstream_funding, F.net_saving)
+_SUCCESS = F.outcome == "successful"
+
+
+def _total(column, condition=None):
+    value = column if condition is None else case((condition, column), else_=0)
+    return func.coalesce(func.sum(value), 0)
+
+
+def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
+    """The year's advocacy cohort (by the advocacy's start), pupil by pupil, with totals and savings."""
+    where = [*conditions(policy.school_calendar(), f, PROCESS), F.advocacy.is_(True),
+             F.current_setting_funding.is_not(None)]
+    totals = session.execute(select(func.count(), *(_total(c) for c in _MONEY), _sum_success(),
+                                    _total(F.net_saving, _SUCCESS)).where(*where)).one()
+    pupils, current, transition, mainstream, planned, succeeded, realised = totals
+    people = session.execute(
+        select(F.case_id, Case.pupil_initials, F.ap_setting, F.gender, F.year_group, F.transition_type, *_MONEY,
+               F.outcome, F.advocacy_outcome).join(Case, Case.id == F.case_id).where(*where)
+        .order_by(F.started_on, F.case_id).limit(ROW_LIMIT)).all()
+    keys = ("case_id", "pupil", "setting", "gender", "year_group", "transition_type", "current_funding",
+            "transition_cost", "mainstream_funding", "net_saving", "outcome", "advocacy_outcome")
+    rows = [dict(zip(keys, r, strict=True)) for r in people]
+    for row in rows:
+        row["gender"] = {"female": "F", "male": "M"}.get(row["gender"], row["gender"])
+    rows.append({**dict.fromkeys(keys), "case_id": "Total", "current_funding": current, "transition_cost": transition,
+                 "mainstream_funding": mainstream, "net_saving": planned})
+    by_setting = session.execute(select(F.ap_setting, func.count(), *(_total(c) for c in _MONEY)).where(*where)
+                                 .group_by(F.ap_setting).order_by(F.ap_setting)).all()
+    report = Report("costs", "Costs and savings of advocacy for reintegration", f.to_json(),
+                    note=__doc__.split("\n\n", 1)[1].replace("\n", " "))
+    report.headline = [("Pupils", pupils), ("Current settings' costs (£)", current),
+                       ("Transition support (£)", transition), ("Mainstream funding (£)", mainstream),
+                       ("Planned saving if all reintegrate (£)", planned),
+                       ("Reintegrated so far", succeeded), ("Realised saving (£)", realised)]
+    money = [("current_funding", "Current setting cost £"), ("transition_cost", "Transition cost £"),
+             ("mainstream_funding", "Mainstream funding £"), ("net_saving", "Saving if reintegrated £")]
+    report.sections = [
+        Section("pupils", "Pupils", [("case_id", "Case"), ("pupil", "Pupil"), ("setting", "Current setting"),
+                                     ("gender", "M/F"), ("year_group", "Year"), ("transition_type", "Transition"),
+                                     *money, ("outcome", "Outcome")], rows,
+                note=f"The first {ROW_LIMIT} pupils are listed; the totals are over all." if pupils > ROW_LIMIT else ""),
+        Section("totals", "Totals", [("item", "Item"), ("amount", "£")],
+                [{"item": "Current settings' costs", "amount": current}, {"item": "Transition support", "amount": transition},
+                 {"item": "Mainstream funding", "amount": mainstream},
+                 {"item": "Planned saving", "amount": planned}, {"item": "Realised saving", "amount": realised}],
+                Chart("bar", "item", ["amount"], "£")),
+        Section("by_setting", "By current setting", [("setting", "Current setting"), ("pupils", "Pupils"), *money],
+                [dict(zip(("setting", "pupils", "current_funding", "transition_cost", "mainstream_funding",
+                           "net_saving"), r, strict=True)) for r in by_setting],
+                Chart("bar", "setting", ["current_funding", "transition_cost", "mainstream_funding"], "£")),
+    ]
+    return report
+
+
+def _sum_success():
+    return func.coalesce(func.sum(case((and_(_SUCCESS), 1), else_=0)), 0)

@@ -1,0 +1,110 @@
+"""Service figures per academic year (seed 000, The Reintegration Service): pupils supported, the
+cohort's breakdown, destinations, support types delivered and income from traded support.
+
+Pupils supported are the individual requests the team accepted (declined ones are counted apart);
+groups (Success in Schools) are counted by their cohort size beside them, without a breakdown, as the
+group form records no pupil's details. Breakdown percentages are of the pupils supported; destination
+percentages of the pupils whose destination is recorded.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from datetime import date
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import Session
+
+from ..models import CaseFacts
+from .periods import ReportFilter, term_ranges
+from .scope import conditions, school_condition
+from .shape import Chart, Report, Section, percent
+
+PROCESS = "outreach_support"
+_GROUPED = (CaseFacts.request_type, CaseFacts.gender, CaseFacts.phase, CaseFacts.key_stage, CaseFacts.send,
+            CaseFacts.pupil_premium, CaseFacts.free_school_meals, CaseFacts.looked_after,
+            CaseFacts.destination_group, CaseFacts.support_type)
+BREAKDOWN = (("Girls", "gender", "female"), ("Boys", "gender", "male"), ("Other gender", "gender", "other"),
+             ("Primary", "phase", "primary"), ("Secondary", "phase", "secondary"),
+             ("Key stage 1", "key_stage", "KS1"), ("Key stage 2", "key_stage", "KS2"),
+             ("Key stage 3", "key_stage", "KS3"), ("Key stage 4", "key_stage", "KS4"),
+             ("SEND (EHC plan or SEN support)", "send", True), ("Pupil premium", "pupil_premium", True),
+             ("Free school meals", "free_school_meals", True), ("Looked after", "looked_after", True))
+DESTINATIONS = (("mainstream", "Mainstream school"), ("special", "Special school"),
+                ("ap", "Alternative provision"), ("other", "Other (home education, post-16, not known)"))
+# Null-safe, so that NOT of them keeps the rows whose columns are null.
+_DECLINED = or_(func.coalesce(CaseFacts.decision, "") == "decline", func.coalesce(CaseFacts.outcome, "") == "declined")
+_INDIVIDUAL = func.coalesce(CaseFacts.request_type, "individual") != "group"
+NOTE = ("Pupils supported are the individual requests accepted; groups are counted by cohort size, without a "
+        "breakdown. Breakdown percentages are of the pupils supported; destination percentages of the pupils "
+        "whose destination is recorded.")
+
+
+def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
+    """The year's figures for the process (outreach support unless the filter names another)."""
+    calendar = policy.school_calendar()
+    where = conditions(calendar, f, PROCESS)
+    rows = session.execute(select(*_GROUPED, func.count(), func.coalesce(func.sum(CaseFacts.pupils), 0),
+                                  func.coalesce(func.sum(CaseFacts.income_total), 0),
+                                  func.coalesce(func.sum(CaseFacts.chargeable_weeks), 0))
+                           .where(*where, ~_DECLINED).group_by(*_GROUPED)).all()
+    declined = session.scalar(select(func.count()).select_from(CaseFacts).where(*where, _DECLINED)) or 0
+    pupils, groups, tallies, support = 0, 0, Counter(), Counter()
+    income = weeks = 0
+    for row in rows:
+        values = dict(zip(("request_type", *(c.key for c in _GROUPED[1:])), row[:len(_GROUPED)], strict=True))
+        count, members = row[-4], row[-3]
+        income, weeks = income + row[-2], weeks + row[-1]
+        support[values["support_type"] or "not recorded"] += count
+        if values["request_type"] == "group":
+            groups += members
+            continue
+        pupils += count
+        for key, value in values.items():
+            tallies[(key, value)] += count
+    recorded = sum(tallies[("destination_group", g)] for g, _ in DESTINATIONS)
+    report = Report("service", "Service figures", f.to_json(), note=NOTE)
+    report.headline = [("Pupils supported", pupils), ("Pupils in groups", groups), ("Requests declined", declined),
+                       ("Income from traded support (£)", income), ("Chargeable weeks", weeks)]
+    report.sections = [
+        Section("breakdown", "Breakdown of pupils supported", [("group", "Pupils"), ("count", "Number"),
+                                                                ("percent", "% of pupils supported")],
+                [{"group": label, "count": tallies[(key, value)], "percent": percent(tallies[(key, value)], pupils)}
+                 for label, key, value in BREAKDOWN], Chart("bar", "group", ["percent"], "%")),
+        Section("destinations", "Destinations", [("destination", "Destination"), ("count", "Pupils"),
+                                                 ("percent", "% of destinations recorded")],
+                [*({"destination": label, "count": tallies[("destination_group", g)],
+                    "percent": percent(tallies[("destination_group", g)], recorded)} for g, label in DESTINATIONS),
+                 {"destination": "Not yet recorded", "count": pupils - recorded, "percent": None}],
+                Chart("bar", "destination", ["percent"], "%")),
+        Section("support_types", "Support types delivered", [("support_type", "Support"), ("requests", "Requests")],
+                [{"support_type": k.replace("_", " "), "requests": v} for k, v in sorted(support.items())],
+                Chart("bar", "support_type", ["requests"])),
+        _by_term(session, calendar, f, where),
+        _by_year(session, f),
+    ]
+    return report
+
+
+def _by_term(session: Session, calendar, f: ReportFilter, where) -> Section:
+    ranges = term_ranges(calendar, f.year)
+    bucket = case(*((CaseFacts.started_on <= last, name) for name, _, last in ranges[:-1]), else_=ranges[-1][0])
+    found = {(t, phase): n for t, phase, n in session.execute(
+        select(bucket, CaseFacts.phase, func.count()).where(*where, ~_DECLINED, _INDIVIDUAL)
+        .group_by(bucket, CaseFacts.phase))}
+    rows = [{"term": f"{f.year} {name}", "primary": found.get((name, "primary"), 0),
+             "secondary": found.get((name, "secondary"), 0)} for name, _, _ in ranges if not f.term or name == f.term]
+    for row in rows:
+        row["pupils"] = row["primary"] + row["secondary"] + found.get((row["term"].split()[-1], None), 0)
+    return Section("by_term", "Pupils supported by term (when the support was asked for)",
+                   [("term", "Term"), ("pupils", "Pupils"), ("primary", "Primary"), ("secondary", "Secondary")],
+                   rows, Chart("bar", "term", ["primary", "secondary"]))
+
+
+def _by_year(session: Session, f: ReportFilter) -> Section:
+    where = [CaseFacts.process == (f.process or PROCESS), ~_DECLINED, _INDIVIDUAL]
+    if f.school:
+        where.append(school_condition(f.school))
+    rows = session.execute(select(CaseFacts.academic_year, func.count()).where(*where)
+                           .group_by(CaseFacts.academic_year).order_by(CaseFacts.academic_year)).all()
+    return Section("by_year", "Pupils supported by academic year", [("year", "Academic year"), ("pupils", "Pupils")],
+                   [{"year": y, "pupils": n} for y, n in rows], Chart("line", "year", ["pupils"]))

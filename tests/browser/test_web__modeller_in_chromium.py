@@ -1,0 +1,110 @@
+"""The modeller in Debian's Chromium (Playwright, never a downloaded browser): a process owner opens the
+deployed reintegration diagram in bpmn-js with the Camunda 7 properties panel, breaks a topic and sees the
+problem on the diagram and in the error summary, renames a task in the properties panel and adds a form
+field, validates, deploys, and version 2 is listed; what it stored is a Camunda 7 diagram the CLI validates
+and differs from version 1 in that task alone. axe-core finds no serious or critical violation on the
+versions, diff and migration pages."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from cli.main import main
+from tests.browser.test_web__caseworker_in_chromium import AXE, _page, _sign_in, browser, server  # noqa: F401
+from web import process_queries
+
+ADD_FIELD = """() => {
+  const modeler = window.processModeller.modeler
+  const element = modeler.get('elementRegistry').get('allocate_place')
+  const formData = element.businessObject.extensionElements.values.find(v => v.$type === 'camunda:FormData')
+  const field = modeler.get('moddle').create('camunda:FormField',
+    {id: 'offer_notes', label: 'Notes on the offer', type: 'string'})
+  modeler.get('modeling').updateModdleProperties(element, formData, {fields: [...formData.fields, field]})
+}"""
+SET_TOPIC = """(topic) => {
+  const modeler = window.processModeller.modeler
+  modeler.get('modeling').updateProperties(modeler.get('elementRegistry').get('record_not_agreed'), {'camunda:topic': topic})
+}"""
+
+
+def test_owner_edits_validates_and_deploys_a_new_version(browser, server, web_world, tmp_path, monkeypatch, capsys):  # noqa: F811
+    problems: list[str] = []
+    page = _page(browser, server, problems)
+    _sign_in(page, server, "pia.owner")
+    page.get_by_role("link", name="Processes").click()
+    page.get_by_role("link", name="Edit version 1 in the modeller").click()
+    canvas = page.locator("#modeller-canvas")
+    expect(canvas.locator('[data-element-id="allocate_place"]')).to_have_count(1)
+    assert page.evaluate("window.processModeller.ready") and page.evaluate("window.processModeller.warnings") == []
+
+    page.evaluate(SET_TOPIC, "no_such_handler")
+    page.get_by_role("button", name="Validate").click()
+    summary = page.locator("#problems")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_focused()
+    expect(summary).to_contain_text("record_not_agreed: no handler is registered for topic 'no_such_handler'")
+    expect(canvas.locator('.app-problem-badge[data-problem-for="record_not_agreed"]')).to_be_visible()
+    expect(canvas.locator('[data-element-id="record_not_agreed"].app-problem')).to_have_count(1)
+
+    page.evaluate(SET_TOPIC, "record_not_agreed")
+    canvas.locator('[data-element-id="allocate_place"]').first.click()
+    general = page.locator('#modeller-properties [data-group-id="group-general"]')
+    if not general.locator(".bio-properties-panel-group-entries.open").count():
+        general.locator(".bio-properties-panel-group-header").click()
+    name = general.locator("#bio-properties-panel-name")
+    expect(name).to_have_value("Allocate school place")
+    name.fill("Allocate a school place")
+    name.press("Tab")
+    page.evaluate(ADD_FIELD)
+    page.get_by_role("button", name="Validate").click()
+    expect(page.locator("#modeller-status")).to_have_text("No problems: the diagram can be deployed.")
+    expect(summary).to_be_hidden()
+    expect(canvas.locator(".app-problem-badge")).to_have_count(0)
+
+    page.get_by_role("button", name="Deploy as a new version").click()
+    expect(page.locator(".govuk-notification-banner--success")).to_contain_text("reintegration version 2 deployed")
+    expect(page.get_by_role("row").filter(has_text="pia.owner")).to_contain_text("2 Latest")
+    assert problems == [], problems
+
+    with web_world.runtime.engine() as eng:
+        stored = process_queries.version_document(eng.session, "reintegration", 2)
+        diff = eng.diff_versions("reintegration", 1, 2)
+        assert eng.validate(stored.bpmn_xml.encode(), stored.filename) == []
+    assert (diff["added"], diff["removed"], list(diff["changed"])) == ([], [], ["allocate_place"]), diff
+    assert stored.titles["allocate_place"] == "Allocate a school place"
+    assert 'xmlns:camunda="http://camunda.org/schema/1.0/bpmn"' in stored.bpmn_xml
+    assert '<camunda:formField id="offer_notes" label="Notes on the offer" type="string" />' in stored.bpmn_xml
+    # what the modeller saved is what Camunda Modeler and the command line read
+    path = tmp_path / stored.filename
+    path.write_text(stored.bpmn_xml)
+    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", web_world.runtime.url)
+    assert main(["process", "validate", str(path)]) == 0, capsys.readouterr()
+
+
+@pytest.mark.parametrize("who", ["pia.owner", "ada.admin"])
+def test_axe_on_the_versions_diff_and_migration_pages(browser, server, web_world, signed_in, who):  # noqa: F811
+    from tests.integration.test_web__processes import V2, _send
+
+    assert _send(signed_in("pia.owner"), "deploy", V2).get_json()["version"] == 2
+    problems: list[str] = []
+    page = _page(browser, server, problems, bypass_csp=True)  # axe is injected as an inline script
+    _sign_in(page, server, who)
+    axe = AXE.read_text()
+    found = {}
+    for url in ("/processes", "/processes/reintegration/diff", "/processes/reintegration/versions/1/migrate"):
+        page.goto(server + url)
+        page.add_script_tag(content=axe)
+        result = page.evaluate("async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+                               ".filter(v => ['serious', 'critical'].includes(v.impact))"
+                               ".map(v => v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))")
+        if result:
+            found[url] = result
+    # the dry run's results and the error state of the migration form
+    page.goto(server + "/processes/reintegration/versions/1/migrate")
+    page.get_by_label("All").check()
+    page.get_by_role("button", name="Check (dry run)").click()
+    expect(page.get_by_text("Dry run: nothing has moved yet")).to_be_visible()
+    page.add_script_tag(content=axe)
+    dry = page.evaluate("async () => (await axe.run()).violations.filter(v => ['serious', 'critical']"
+                        ".includes(v.impact)).map(v => v.id)")
+    assert found == {} and dry == [], (found, dry)

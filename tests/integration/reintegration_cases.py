@@ -1,0 +1,51 @@
+"""Driving a reintegration case through the web tests' runtime, one engine call per transaction, with
+what the case showed after each call (not a test module)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cli import scenarios as s
+from cli.demo_data import ACTOR_BY_LANE
+
+EMERGENCY = "emergency_review_requested"
+#: Through the placement to an emergency review that ends it, and the home school's outcome form.
+EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:7], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
+#: The whole happy path: three reviews and the host school's outcome form.
+HAPPY = list(s.HAPPY_PATH)
+FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,
+         "record_unsuccessful_outcome": s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]}
+
+
+@dataclass
+class Driven:
+    case_id: str
+    #: (seq of the last event the call wrote, the case as show_case returned it just after the call)
+    seen: list[tuple[int, dict]] = field(default_factory=list)
+
+
+def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, dict] | None = None) -> Driven:
+    """Start a case and take it along `path` (task elements, or EMERGENCY for the message), the clock
+    moving a day between calls. `changes` overrides form values per element."""
+    changes = changes or {}
+    with rt.engine() as eng:
+        start = {**s.START_DATA, "pupil_name": pupil, **changes.get("start", {})}
+        driven = Driven(eng.start_case("reintegration", start, "ava.ap")["case_id"])
+    _snapshot(rt, driven)
+    for element in path:
+        rt.clock.advance(days=1)
+        with rt.engine() as eng:
+            if element == EMERGENCY:
+                eng.send_message(driven.case_id, EMERGENCY, {}, "hana.host")
+            else:
+                ready = {t["task"]: t for t in eng.show_case(driven.case_id)["ready_tasks"]}
+                assert element in ready, f"{element} is not ready on {driven.case_id}: {sorted(ready)}"
+                task = ready[element]
+                eng.complete_task(task["task_id"], {**FORMS[element], **changes.get(element, {})},
+                                  ACTOR_BY_LANE[task["lane"]])
+        _snapshot(rt, driven)
+    return driven
+
+
+def _snapshot(rt, driven: Driven) -> None:
+    with rt.engine() as eng:
+        driven.seen.append((eng.history(driven.case_id)[-1]["seq"], eng.show_case(driven.case_id)))

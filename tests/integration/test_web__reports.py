@@ -1,0 +1,84 @@
+"""The report pages: only the LA's teams, auditors and admins see them (403 for every other role); each
+report renders its charts as inline SVG under the page's CSP, with its figures in tables; filters by
+year, term, school and process; CSV export. Figures from a reintegration driven to its successful end."""
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from cli import scenarios as s
+from engine.reports import REPORTS
+
+READERS = ("ada.admin", "aud.auditor", "lee.la", "olu.attendance")
+OTHERS = ("pia.owner", "ava.ap", "hana.host", "omar.home", "otto.outreach", "wes.wrong", "una.ap")
+
+
+@pytest.fixture
+def moved(web_world):
+    """A reintegration from Severn Vale to Kingsmead, successful in the autumn term of 2026/27."""
+    rt = web_world.runtime  # the clock reads 23 November 2026; the scenario's forms are dated 2027
+    with rt.engine() as eng:
+        case_id = eng.start_case("reintegration", {**s.START_DATA, "pupil_name": "Mo Moved"}, "ada.admin")["case_id"]
+    for element, form in s.HAPPY_PATH.items():
+        with rt.engine() as eng:
+            task = next(t for t in eng.show_case(case_id)["ready_tasks"] if t["task"] == element)
+            eng.complete_task(task["task_id"], form, "ada.admin")
+    return case_id
+
+
+def test_only_la_teams_auditors_and_admins(signed_in):
+    for name in READERS:
+        client = signed_in(name)
+        assert client.get("/reports").status_code == 200, name
+        assert 'href="/reports"' in client.get("/").get_data(as_text=True), name  # in the navigation
+        for report in REPORTS:
+            assert client.get(f"/reports/{report}").status_code == 200, (name, report)
+            assert client.get(f"/reports/{report}/export.csv").status_code == 200, (name, report)
+    for name in OTHERS:
+        client = signed_in(name)
+        assert 'href="/reports"' not in client.get("/").get_data(as_text=True), name
+        for path in ("/reports", "/reports/service", "/reports/weightings/export.csv"):
+            assert client.get(path).status_code == 403, (name, path)
+
+
+def test_signed_out_is_sent_to_sign_in(web_app):
+    response = web_app.test_client().get("/reports/costs")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_weightings_page_chart_table_and_csv(signed_in, moved):
+    client = signed_in("lee.la")
+    response = client.get("/reports/weightings?year=2026/27")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "unsafe-inline" not in csp.split("style-src-attr")[0]
+    assert '<svg xmlns="http://www.w3.org/2000/svg"' in page and 'role="img"' in page
+    assert "<script" not in page.split("<svg", 1)[1].split("</svg>")[0] and "style=" not in page.split("<svg", 1)[1]
+    assert "Kingsmead High School" in page and "Severn Vale Learning Centre" in page
+    assert '<th scope="row" class="govuk-table__header">Kingsmead High School</th>' in page
+    assert "cdn" not in page.lower()
+    export = client.get("/reports/weightings/export.csv?year=2026/27&term=autumn")
+    assert export.headers["Content-Type"].startswith("text/csv")
+    assert 'filename="weightings-2026-27-autumn.csv"' in export.headers["Content-Disposition"]
+    table = list(csv.reader(io.StringIO(export.get_data(as_text=True))))
+    assert table[0] == ["Fair Access weightings grid", "year=2026/27", "term=autumn"]
+    header = table.index(["School or setting", "2026/27 autumn points", "Transfers in", "Transfers out", "Net points"])
+    assert table[header + 1:header + 3] == [["Kingsmead High School", "3", "1", "0", "3"],
+                                            ["Severn Vale Learning Centre", "-3", "0", "1", "-3"]]
+    spring = client.get("/reports/weightings/export.csv?year=2026/27&term=spring").get_data(as_text=True)
+    assert "Kingsmead" not in spring
+
+
+def test_filters_are_offered_and_bad_ones_refused(signed_in, moved):
+    client = signed_in("aud.auditor")
+    page = client.get("/reports/service?year=2026/27&process=reintegration&school=Kingsmead+High+School")
+    text = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert '<option value="Kingsmead High School" selected>' in text and '<option value="reintegration" selected>' in text
+    assert '<option value="spring" >' in text or '<option value="spring">' in text
+    assert client.get("/reports/service?year=2026").status_code == 400
+    assert client.get("/reports/service?term=winter").status_code == 400
+    assert client.get("/reports/nothing").status_code == 404

@@ -1,0 +1,150 @@
+"""The auditor's view of a case (read only): the timeline with actors, the case as it stood at any
+step (replayed from the events), the path taken on the diagram, verification of the record, who has
+viewed it, and the history as CSV, JSON and a printable document.
+
+Auditors and admins see every case; the LA's roles see their authority's cases (404 for another's);
+every other role is refused (403). Each view is written to the case's access log by the engine
+(`viewer=`), once per request.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, Response, jsonify, render_template, request
+
+from engine import queries
+from engine.errors import Forbidden
+from engine.models import User
+
+from . import case_record
+from .engine_access import run
+
+bp = Blueprint("audit", __name__)
+AUDIT_ROLES = ("auditor", "admin")
+LA_ROLES = ("la_admissions", "la_attendance")
+CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+@bp.app_template_global()
+def can_audit(user: User | None) -> bool:
+    """Whether the role may open the auditor's view at all (the case must still be theirs)."""
+    return user is not None and user.role in AUDIT_ROLES + LA_ROLES
+
+
+def _require(eng, user: User, case_id: str) -> None:
+    if not can_audit(user):
+        raise Forbidden(f"{user.name} ({user.role.replace('_', ' ')}) cannot open the auditor's view")
+    queries.require_case(eng.session, user, case_id)
+
+
+def _step_arg() -> int | None:
+    value = request.args.get("step", "")
+    return int(value) if value.isdigit() else None
+
+
+def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
+    _require(eng, user, case_id)
+    info = case_record.case_info(eng, case_id)
+    case = eng.show_case(case_id)  # the case as it stands now; the view is logged by the replay below
+    events = eng.history(case_id)
+    seqs = [e["seq"] for e in events]
+    chosen = min(max(step if step is not None else seqs[-1], seqs[0]), seqs[-1]) if seqs else 0
+    replayed = eng.replay(case_id, until=chosen, viewer=user.name)
+    upto = [e for e in events if e["seq"] <= chosen]
+    event = upto[-1] if upto else None
+    state = replayed["state"]
+    titles = info.titles
+    return {
+        "case": case, "events": events, "step": chosen, "event": event, "replayed": replayed,
+        "titles": {e["seq"]: case_record.title(e, info) for e in events},
+        "entered": case_record.labelled(case_record.entered(event), info, event.get("element")) if event else [],
+        "data_so_far": case_record.labelled(state["data"], info),
+        "ready": [{**t, "title": titles.get(t["task"], t["task"])} for t in state["ready_tasks"]],
+        "timers": [{**t, "title": titles.get(t["task"], t["task"])} for t in state["waiting_timers"]],
+        "path": case_record.path_elements(upto, state["task_states"]),
+        "previous": max((s for s in seqs if s < chosen), default=None),
+        "next": min((s for s in seqs if s > chosen), default=None),
+        "access_log": eng.access_log(case_id),
+    }
+
+
+@bp.get("/cases/<case_id>/audit")
+def audit_page(case_id: str):
+    step = _step_arg()
+    view = run(lambda eng, user: _step_view(eng, user, case_id, step))
+    return render_template("audit.html", **view)
+
+
+@bp.get("/cases/<case_id>/audit/steps/<int:seq>.json")
+def step_json(case_id: str, seq: int):
+    """The case as it stood after event `seq`: the replayed state, as `replay --until` gives it."""
+    def load(eng, user):
+        _require(eng, user, case_id)
+        return eng.replay(case_id, until=seq, viewer=user.name)
+
+    return jsonify(run(load))
+
+
+@bp.get("/cases/<case_id>/audit/verify")
+def verify(case_id: str):
+    def check(eng, user):
+        _require(eng, user, case_id)
+        return eng.show_case(case_id), eng.replay(case_id, verify=True, viewer=user.name)
+
+    case, result = run(check)
+    return render_template("audit_verify.html", case=case, result=result)
+
+
+def _history(eng, user: User, case_id: str) -> tuple[dict, list[dict], dict[int, str]]:
+    _require(eng, user, case_id)
+    info = case_record.case_info(eng, case_id)
+    events = eng.history(case_id, viewer=user.name)
+    return eng.show_case(case_id), events, {e["seq"]: case_record.title(e, info) for e in events}
+
+
+def _cell(value: str) -> str:
+    # A spreadsheet would run a cell that starts like a formula: quote it as text.
+    return "'" + value if value.startswith(_FORMULA_START) else value
+
+
+@bp.get("/cases/<case_id>/audit/history.csv")
+def history_csv(case_id: str):
+    _case, events, titles = run(lambda eng, user: _history(eng, user, case_id))
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for e in events:
+        row = (str(e["seq"]), e["at"], e["actor"], e["kind"], e["element"] or "", titles[e["seq"]],
+               json.dumps(e["data"], sort_keys=True, ensure_ascii=False, default=str), e["hash"])
+        writer.writerow([_cell(v) for v in row])
+    return Response(out.getvalue(), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{case_id}-history.csv"'})
+
+
+@bp.get("/cases/<case_id>/audit/history.json")
+def history_json(case_id: str):
+    def load(eng, user):
+        case, events, titles = _history(eng, user, case_id)
+        return {"case_id": case["case_id"], "process": case["process"], "version": case["version"],
+                "status": case["status"], "exported_at": eng.clock.now().isoformat(), "exported_by": user.name,
+                "events": [{**e, "step": titles[e["seq"]]} for e in events]}
+
+    body = json.dumps(run(load), indent=2, ensure_ascii=False, default=str)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{case_id}-history.json"'})
+
+
+@bp.get("/cases/<case_id>/audit/print")
+def print_history(case_id: str):
+    def load(eng, user):
+        case, events, titles = _history(eng, user, case_id)
+        info = case_record.case_info(eng, case_id)
+        return {"case": case, "events": events, "titles": titles, "printed_by": user.name,
+                "printed_at": eng.clock.now().isoformat(), "verified": eng.replay(case_id, verify=True),
+                "entered": {e["seq"]: case_record.labelled(case_record.entered(e), info, e.get("element"))
+                            for e in events}}
+
+    return render_template("audit_print.html", **run(load))

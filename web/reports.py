@@ -1,0 +1,68 @@
+"""The report pages (issue 8): each report with its charts and tables, filtered by academic year, term,
+school and process, and as CSV. For the local authority's teams and auditors (and admins) only: the
+reports cover every case."""
+from __future__ import annotations
+
+import re
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, Response, abort, g, render_template, request, url_for
+
+from engine import reports
+from engine.errors import InvalidData
+
+from .engine_access import run, runtime
+from .report_charts import chart_svg
+
+bp = Blueprint("reports", __name__)
+ROLES = ("la_admissions", "la_attendance", "auditor", "admin")
+FILTERS = ("year", "term", "school", "process")
+
+
+@bp.before_request
+def _la_and_auditors_only():
+    if g.user is None or g.user.role not in ROLES:
+        abort(403, description="reports cover every case: the local authority's teams, auditors and admins only")
+
+
+def _today():
+    rt = runtime()
+    return rt.clock.now().astimezone(ZoneInfo(rt.policy.timezone)).date()
+
+
+def _compute(name: str):
+    """(report, filter options, the filter's own arguments) for the request's filters."""
+    if name not in reports.REPORTS:
+        abort(404, description=f"no report {name!r}")
+    today = _today()
+    try:
+        f = reports.make_filter(*(request.args.get(k) for k in FILTERS), today=today)
+    except InvalidData as exc:
+        abort(400, description=str(exc))
+    args = {k: v for k, v in f.to_json().items() if v}
+    return run(lambda eng, _user: (reports.run_report(eng.session, eng.policy, name, f, today),
+                                   reports.filter_options(eng.session, eng.policy, f.year))) + (args,)
+
+
+@bp.get("/reports")
+def index():
+    return render_template("reports.html", reports=reports.REPORTS)
+
+
+@bp.get("/reports/<name>")
+def report_page(name: str):
+    report, options, args = _compute(name)
+    data = report.to_json()
+    for section in data["sections"]:
+        section["svg"] = chart_svg(section, {c["key"]: c["label"] for c in section["columns"]})
+    return render_template("report.html", report=data, name=name, title=reports.REPORTS[name][0],
+                           options=options, args=args, csv_url=url_for("reports.export", name=name, **args),
+                           all_reports=reports.REPORTS)
+
+
+@bp.get("/reports/<name>/export.csv")
+def export(name: str):
+    report, _options, args = _compute(name)
+    filename = re.sub(r"[^A-Za-z0-9_.-]+", "_", "-".join([name, *map(str, args.values())]).replace("/", "-")) + ".csv"
+    return Response(reports.to_csv(report), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
