@@ -56,7 +56,8 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     """Review dates default to 2, 4 and 6 weeks after the start date (moved back to the school day
     before, should that fall in a holiday); the meeting may set them."""
     start = date.fromisoformat(ctx.data["start_date"])
-    out = {}
+    # Reviews reuse the field name `meeting_date`: keep the initial meeting's for the failure letter.
+    out = {"initial_meeting_date": ctx.data.get("meeting_date")}
     tasks = ("interim_review_1", "interim_review_2", "final_review")
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"

@@ -1,12 +1,32 @@
 """The letter to parents when a reintegration fails (seed 002, "Sample Letter")."""
 from __future__ import annotations
 
+from datetime import date
+
 from engine.effects import HandlerContext
 from engine.registry import topic
 
 
+def long_date(value) -> str:
+    """"2027-02-22" as "22 February 2027", as a letter writes it; anything else as it is."""
+    try:
+        return date.fromisoformat(value).strftime("%-d %B %Y")
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def letter_fields(data: dict) -> dict:
+    """The letter's facts. "Our original meeting" is the initial meeting, whose `meeting_date` every
+    later review overwrites: `schedule_reviews` keeps it as `initial_meeting_date`."""
+    fields = {k: data.get(k) for k in LETTER_FIELDS}
+    fields["meeting_date"] = long_date(data.get("initial_meeting_date") or data.get("meeting_date"))
+    fields["date_of_return"] = long_date(data.get("date_of_return"))
+    return fields
+
+
 def failure_letter_text(data: dict) -> str:
     """The seed's sample letter, filled from the case. Plain text; shown escaped wherever rendered."""
+    data = {**data, **letter_fields(data)}
     parent = data.get("parent_name") or "Parent/Carer"
     return (
         f"Dear {parent}\n\n"
@@ -33,7 +53,7 @@ LETTER_FIELDS = ("parent_name", "home_school", "host_school", "meeting_date", "r
 @topic("failure_letter")
 def failure_letter(ctx: HandlerContext) -> dict:
     """The full letter is kept with the case (for print); the emailed copies name the child by initials."""
-    fields = {k: ctx.data.get(k) for k in LETTER_FIELDS}
+    fields = letter_fields(dict(ctx.data))
     if ctx.data.get("parent_email"):
         ctx.send_mail("failure_letter", ctx.data["parent_email"], "failure_letter:parent", **fields)
     ctx.send_mail("failure_letter", "role:la_admissions", "failure_letter:admissions", **fields)

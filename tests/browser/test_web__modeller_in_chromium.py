@@ -10,8 +10,8 @@ import pytest
 from playwright.sync_api import expect
 
 from cli.main import main
+from engine import process_queries
 from tests.browser.test_web__caseworker_in_chromium import AXE, _page, _sign_in, browser, server  # noqa: F401
-from web import process_queries
 
 ADD_FIELD = """() => {
   const modeler = window.processModeller.modeler

@@ -136,6 +136,9 @@ def test_failed_placement_through_an_emergency_review(h):
     letter = sent["failure_letter:parent"].body
     assert letter.startswith(f"Dear {s.START_DATA['parent_name']}")
     assert s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]["reasons_for_failure"] in letter
+    # the initial meeting's date, not the emergency review's (which reuses the field name)
+    assert "at our original meeting on 22 February 2027" in letter
+    assert "with effect from 26 April 2027" in letter
     assert h.query(lambda ses: ses.scalars(select(WeightingEntry)).all()) == []
 
 
