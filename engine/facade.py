@@ -178,6 +178,10 @@ class Engine:
         info = deployment.parsed.info
         return case_json(case, deployment.version, [task_json(t, info, case.pupil_initials) for t in tasks], timers)
 
+    def process_info(self, case_id: str):
+        """The description (titles, forms, lanes) of the process version the case is pinned to."""
+        return self.specs.get(self.session, self._case(case_id).process_version_id).parsed.info
+
     def _view(self, run: CaseRun) -> dict[str, Any]:
         """The case as this run left it, without reading it back."""
         info, case = run.parsed.info, run.case

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from typing import Any
 
 from engine.forms import FormField
-from engine.models import Case
 from engine.process_info import ProcessInfo
 
 KIND_TITLES = {
@@ -27,9 +26,7 @@ KIND_TITLES = {
 
 def case_info(eng, case_id: str) -> ProcessInfo:
     """The description (titles, forms) of the process version the case is pinned to."""
-    # A load by primary key: the engine has no public "describe this case's process" call yet.
-    case = eng.session.get(Case, case_id)
-    return eng.specs.get(eng.session, case.process_version_id).parsed.info
+    return eng.process_info(case_id)
 
 
 @dataclass
