@@ -7,16 +7,11 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import UTC, datetime
 
 from cli import scenarios as s
-from engine.access import add_user
-from engine.clock import FixedClock
-from engine.policy import load_policy
 from engine.wiring import Runtime
-from handlers import default_registry
 
-from .engine_vs_bare import ACTORS, BPMN
+from .engine_vs_bare import make_runtime
 
 STEPS = ("record_parental_consent", "gather_information", "record_child_views")
 
@@ -32,13 +27,7 @@ def make_cases(rt: Runtime, n: int) -> None:
 
 def measure(cases: int = 1000) -> list[dict]:
     with tempfile.TemporaryDirectory() as tmp:
-        rt = Runtime(url=f"sqlite:///{tmp}/audit.sqlite3", clock=FixedClock(datetime(2027, 1, 4, 9, tzinfo=UTC)),
-                     policy=load_policy(), registry=default_registry())
-        rt.upgrade()
-        with rt.engine() as eng:
-            eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
-            for lane, name in ACTORS.items():
-                add_user(eng.session, name, lane, None, rt.clock.now())
+        rt = make_runtime(f"sqlite:///{tmp}/audit.sqlite3")
         make_cases(rt, cases)
         with rt.engine() as eng:
             ids = eng.case_ids()

@@ -11,13 +11,9 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from cli import scenarios as s
-from engine.access import add_user
-from engine.clock import FixedClock
-from engine.policy import load_policy
 from engine.wiring import Runtime
-from handlers import default_registry
 
-from .engine_vs_bare import ACTORS, BPMN
+from .engine_vs_bare import ACTORS, make_runtime
 
 
 def _timed(rt: Runtime, total: list[float], method: str, *args):
@@ -51,13 +47,7 @@ def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
 def measure(sizes=(50, 500, 5000)) -> list[dict]:
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        rt = Runtime(url=f"sqlite:///{tmp}/replay.sqlite3", clock=FixedClock(datetime(2027, 1, 4, 9, tzinfo=UTC)),
-                     policy=load_policy(), registry=default_registry())
-        rt.upgrade()
-        with rt.engine() as eng:
-            eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
-            for lane, name in ACTORS.items():
-                add_user(eng.session, name, lane, None, rt.clock.now())
+        rt = make_runtime(f"sqlite:///{tmp}/replay.sqlite3")
         for size in sizes:
             rt.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC) + timedelta(days=1))
             case_id, original, events = build_case(rt, size)
