@@ -15,26 +15,12 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # reported by the browser fixture as a failure with the fix
-    sync_playwright = None
+from tests.browser.chromium import chromium_browser
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
 VIEWER_JS = ROOT / "node_modules" / "bpmn-js" / "dist" / "bpmn-viewer.production.min.js"
 VIEWER_CSS = ROOT / "node_modules" / "bpmn-js" / "dist" / "assets" / "bpmn-js.css"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 MIN_PNG_BYTES = 10 * 1024
 
 BPMN = "http://www.omg.org/spec/BPMN/20100524/MODEL"
@@ -159,17 +145,8 @@ def local_server():
 
 @pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium under Playwright; never a downloaded browser."""
-    if sync_playwright is None:
-        pytest.fail("Playwright for Python is not installed: pip install -e '.[test]' (make test does)")
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (.ci/run does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def test_processes__there_are_diagrams_to_check():

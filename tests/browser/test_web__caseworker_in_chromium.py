@@ -11,12 +11,12 @@ import pytest
 from werkzeug.serving import make_server
 
 from cli.demo_data import DEMO_PASSWORD
-from tests.browser.test_bpmn__renders_in_bpmn_js import CHROMIUM, CHROMIUM_ARGS
+from tests.browser.chromium import chromium_browser
 
 try:
-    from playwright.sync_api import expect, sync_playwright
-except ImportError:  # reported by the browser fixture as a failure with the fix
-    sync_playwright = None
+    from playwright.sync_api import expect
+except ImportError:  # the browser fixture fails the test with the fix
+    expect = None
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -39,16 +39,8 @@ def server(web_app):
 
 @pytest.fixture(scope="module")
 def browser():
-    if sync_playwright is None:
-        pytest.fail("Playwright for Python is not installed: pip install -e '.[test]' (make test does)")
-    if not CHROMIUM.is_file():
-        pytest.fail(f"{CHROMIUM} is missing: apt-get install -y chromium (make test does)")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with chromium_browser() as chromium:
+        yield chromium
 
 
 def _page(browser, server, problems: list[str], **context_options):
