@@ -273,3 +273,23 @@ def signed_in(web_app):
         return client
 
     return sign_in
+
+
+@pytest.fixture
+def run_cli(db_url, monkeypatch, capsys):
+    """`reintegrate` run in-process on the test database with a fixed clock: (exit code, stdout, stderr)."""
+    import io
+
+    from cli.main import main
+
+    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", db_url)
+    monkeypatch.setenv("REINTEGRATE_ENV", "test")
+    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
+
+    def run(*argv: str, stdin: str = "") -> tuple[int, str, str]:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+        code = main(list(argv))
+        out, err = capsys.readouterr()
+        return code, out, err
+
+    return run

@@ -1,28 +1,17 @@
 """`reintegrate user add|role|token`: hashed password from stdin, a token printed once, role changes."""
 from __future__ import annotations
 
-import io
 import json
 
 import pytest
 
-from cli.main import main
 from engine import accounts
 from engine.db import make_engine, session_factory
 
 
 @pytest.fixture
-def cli(db_url, monkeypatch, capsys):
-    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", db_url)
-    monkeypatch.setenv("REINTEGRATE_ENV", "test")
-    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
-
-    def run(*argv: str, stdin: str = ""):
-        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+def cli(run_cli):
+    run = run_cli
     assert run("init-db")[0] == 0
     return run
 

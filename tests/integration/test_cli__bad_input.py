@@ -7,23 +7,14 @@ import sys
 
 import pytest
 
-from cli.main import main
 from tests.conftest import FIXTURES, REINTEGRATION
 
 MINI = (FIXTURES / "mini.bpmn").read_text()
 
 
 @pytest.fixture
-def cli(db_url, monkeypatch, capsys):
-    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", db_url)
-    monkeypatch.setenv("REINTEGRATE_ENV", "test")
-    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+def cli(run_cli):
+    run = run_cli
     assert run("init-db")[0] == 0
     return run
 

@@ -10,23 +10,14 @@ import json
 import pytest
 
 from cli import scenarios as s
-from cli.main import main
 from tests.conftest import ROOT
 
 OUTREACH = ROOT / "processes" / "outreach_support.bpmn"
 
 
 @pytest.fixture
-def cli(db_url, monkeypatch, capsys):
-    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", db_url)
-    monkeypatch.setenv("REINTEGRATE_ENV", "test")
-    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
-
-    def run(*argv: str):
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+def cli(run_cli):
+    run = run_cli
     assert run("init-db")[0] == 0
     assert run("user", "add", "sue.senco", "--role", "home_school")[0] == 0
     for gender in ("female", "male", "male"):

@@ -8,7 +8,6 @@ import re
 
 import pytest
 
-from cli.main import main
 from tests.conftest import FIXTURES
 
 BROKEN = FIXTURES / "broken"
@@ -57,16 +56,8 @@ def _problem_line(path: str, reported_in: str | None, element: str | None, messa
 
 
 @pytest.fixture
-def cli(db_url, monkeypatch, capsys):
-    monkeypatch.setenv("REINTEGRATE_DATABASE_URL", db_url)
-    monkeypatch.setenv("REINTEGRATE_ENV", "test")
-    monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-03-02T09:00:00+00:00")
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = main(list(argv))
-        out, err = capsys.readouterr()
-        return code, out, err
-
+def cli(run_cli):
+    run = run_cli
     return run
 
 
