@@ -138,30 +138,40 @@ class CaseRun:
         self._replace_rows(CaseFacts, [facts_row(case)])  # the reports' columns, in the same transaction
         self._write_effects()
 
-    def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:
-        """Replace this case's projection rows with plain Core statements (no unit-of-work cost)."""
+    def _clear_rows(self, model, *returning) -> list:
+        """Delete this case's projection rows with a plain statement; return `returning` columns of them."""
         for obj in [o for o in self.session.identity_map.values()
                     if isinstance(o, model) and o.case_id == self.case.id]:
             self.session.expunge(obj)
-        self.session.execute(delete(model).where(model.case_id == self.case.id), execution_options=_NO_SYNC)
+        statement = delete(model).where(model.case_id == self.case.id)
+        if returning:
+            statement = statement.returning(*returning)
+        result = self.session.execute(statement, execution_options=_NO_SYNC)
+        return result.all() if returning else []
+
+    def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:
+        """Replace this case's projection rows with plain Core statements (no unit-of-work cost)."""
+        self._clear_rows(model)
         if rows:
             self.session.execute(insert(model), rows)
 
     def _project_tasks(self, ready) -> None:
-        # A claim belongs to the task, not to this projection: keep it for tasks that stay ready.
-        claims = {row.id: (row.claimed_by, row.claimed_at) for row in self.session.execute(
-            select(ReadyTask.id, ReadyTask.claimed_by, ReadyTask.claimed_at)
-            .where(ReadyTask.case_id == self.case.id, ReadyTask.claimed_by.is_not(None)))}
+        # A task that stays ready keeps its claim and the time it became ready: they belong to the
+        # task, not to this projection. One DELETE ... RETURNING reads and clears them.
+        before = {row.id: row for row in self._clear_rows(
+            ReadyTask, ReadyTask.id, ReadyTask.claimed_by, ReadyTask.claimed_at, ReadyTask.created_at)}
         rows = []
         for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
-            claimed_by, claimed_at = claims.get(str(task.id), (None, None))
+            old = before.get(str(task.id))
             rows.append({"id": str(task.id), "case_id": self.case.id, "element": element,
                          "title": info.title if info else element, "lane": info.lane if info else None,
-                         "due": _due(info.due if info else None, task.data), "created_at": self.now,
-                         "claimed_by": claimed_by, "claimed_at": claimed_at})
-        self._replace_rows(ReadyTask, rows)
+                         "due": _due(info.due if info else None, task.data),
+                         "created_at": old.created_at if old else self.now,
+                         "claimed_by": old.claimed_by if old else None, "claimed_at": old.claimed_at if old else None})
+        if rows:
+            self.session.execute(insert(ReadyTask), rows)
         self.ready = [ReadyTask(**row) for row in rows]
 
     def _project_timers(self, waiting) -> None:

@@ -166,3 +166,17 @@ def test_dual_registration_needs_joiner_form_and_code_d(h):
     with pytest.raises(InvalidData) as err:
         do(h, case_id, "confirm_dual_registration", {"joiner_form_completed": False, "ap_register_code_d": True})
     assert list(err.value.errors) == ["joiner_form_completed"]
+
+
+def test_a_task_that_stays_ready_keeps_the_time_it_became_ready(h):
+    from engine.models import ReadyTask
+
+    case_id = start(h)
+    run_until(h, case_id, "interim_review_1")
+    task_id = h.task(case_id, "interim_review_1")["task_id"]
+    ready_since = h.query(lambda ses: ses.get(ReadyTask, task_id).created_at)
+    h.clock.advance(days=2)
+    h.call("send_message", case_id, "emergency_review_requested", {"reason": "fight"}, "hana.host")
+    rows = h.query(lambda ses: {r.element: r.created_at for r in ses.scalars(
+        select(ReadyTask).where(ReadyTask.case_id == case_id))})
+    assert rows == {"interim_review_1": ready_since, "hold_emergency_review": h.clock.now()}
