@@ -2,7 +2,8 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -11,7 +12,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms
@@ -29,6 +30,7 @@ from .serialization import StateSerializer
 from .shapes import case_json, task_json
 from .validation import validate_document
 from .versions import describe_diff, migrate
+from .workflow_cache import WorkflowCache
 
 
 @dataclass
@@ -46,11 +48,24 @@ class Engine:
 
     def __init__(self, session: Session, clock: Clock, registry: HandlerRegistry, policy: Any,
                  specs: SpecCache | None = None, serializer: StateSerializer | None = None,
-                 mail: MailRenderer | None = None):
+                 mail: MailRenderer | None = None, workflows: WorkflowCache | None = None):
         self.session, self.clock, self.registry, self.policy = session, clock, registry, policy
         self.specs = specs or SpecCache()
         self.serializer = serializer or StateSerializer()
         self.mail = mail or MailRenderer()
+        self.workflows = workflows
+        self._saved: dict[str, tuple[int, int, Any]] = {}  # case id -> what to cache once committed
+
+    def committed(self) -> None:
+        """The caller's transaction has committed: keep the workflows it saved for the next step."""
+        if self.workflows is not None:
+            database = self._database()
+            for case_id, (version_id, revision, workflow) in self._saved.items():
+                self.workflows.put(database, case_id, version_id, revision, workflow)
+        self._saved.clear()
+
+    def _database(self) -> str:
+        return str(self.session.get_bind().url)
 
     # -- process versions ---------------------------------------------------------------------
     def validate(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None = None) -> list:
@@ -110,7 +125,7 @@ class Engine:
     def migrate_case(self, case_id: str, to_version: int | None, actor: str, dry_run: bool = False) -> dict[str, Any]:
         """Move a running case to another version of its process (None: back to where it came from)."""
         authorise_admin(self.session, actor, ("admin", "process_owner"))
-        case = self._case(case_id)
+        case = self._case(case_id, to_run=True)
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; only running cases move between versions")
         run = self._run(case, actor)
@@ -134,6 +149,7 @@ class Engine:
         case.process_version_id, run.deployment, run.parsed = target.id, target, target.parsed
         run.save()
         self._flush(case_id)
+        self._keep(run)
         return result
 
     def _latest(self, process_key: str) -> ProcessVersion:
@@ -188,25 +204,47 @@ class Engine:
         return case_json(case, run.deployment.version, [task_json(t, info, case.pupil_initials) for t in run.ready],
                          run.timers)
 
-    def _case(self, case_id: str) -> Case:
-        case = self.session.get(Case, case_id)
+    def _case(self, case_id: str, to_run: bool = False) -> Case:
+        """The case row; `to_run`: a run will need its state, so read it in the same query unless the
+        workflow is probably cached (`state` is deferred: most reads never need it)."""
+        options = []
+        if to_run and (self.workflows is None or not self.workflows.holds(self._database(), case_id)):
+            options.append(undefer(Case.state))
+        case = self.session.get(Case, case_id, options=options)
         if case is None:
             raise NotFound(f"no case {case_id!r}")
         return case
 
     def _run(self, case: Case, actor: str) -> CaseRun:
+        workflow = None
+        if self.workflows is not None:
+            workflow = self.workflows.take(self._database(), case.id, case.process_version_id, case.revision)
         return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
-                       self.registry, self.policy, self.serializer, actor, self.mail)
+                       self.registry, self.policy, self.serializer, actor, self.mail, workflow=workflow)
 
     def _step(self, run: CaseRun) -> None:
-        self._flush(run.case.id)  # the revision check first: save()'s queries autoflush, past _flush's guard
-        advance(run.workflow)
-        run.save()
-        self._flush(run.case.id)
+        # One UPDATE of the case per step: save()'s first query autoflushes it, so a lost race can
+        # surface there as well as in the last flush; either way it is the same clean Conflict.
+        with self._conflicts(run.case.id):
+            advance(run.workflow)
+            run.save()
+            self.session.flush()
+        self._keep(run)
+
+    def _keep(self, run: CaseRun) -> None:
+        """Remember the saved workflow; it is cached only if the transaction commits (`committed`)."""
+        case = run.case
+        self._saved[case.id] = (case.process_version_id, case.revision, run.workflow)
 
     def _flush(self, case_id: str) -> None:
-        try:
+        with self._conflicts(case_id):
             self.session.flush()
+
+    @contextmanager
+    def _conflicts(self, case_id: str) -> Iterator[None]:
+        """A revision check that failed (another transaction saved the case first) as a Conflict."""
+        try:
+            yield
         except StaleDataError:
             raise Conflict(f"case {case_id} was changed by someone else at the same time; "
                            "nothing was saved, reload and try again") from None
@@ -246,7 +284,7 @@ class Engine:
         if row is None:
             message = self._gone_message(task_id)
             raise (Conflict(message) if "no longer ready" in message else NotFound(message))
-        case = self._case(row.case_id)
+        case = self._case(row.case_id, to_run=True)
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks[row.element]
         authorise(self.session, actor, info.lane, case.data)
@@ -268,7 +306,7 @@ class Engine:
 
     # -- messages and timers --------------------------------------------------------------------
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
-        case = self._case(case_id)
+        case = self._case(case_id, to_run=True)
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
         if not isinstance(data, dict):
@@ -286,7 +324,7 @@ class Engine:
 
     def fire_case(self, case_id: str) -> list[str]:
         """Fire the case's timers that are due now (refresh_timers, then engine steps); [] if none are."""
-        case = self._case(case_id)
+        case = self._case(case_id, to_run=True)
         now = self.clock.now()
         due = self.session.scalars(select(Timer.element).where(Timer.case_id == case_id, Timer.due_at <= now)).all()
         if case.status != "running" or not due:

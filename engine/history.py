@@ -6,6 +6,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .models import Case, HistoryEvent
@@ -28,7 +29,9 @@ class HistoryWriter:
     """Appends events for one case within the caller's transaction.
 
     The chain's head (last seq and hash) is kept on the case row, which the optimistic revision
-    check already guards, so two writers can never both extend the same head.
+    check already guards, so two writers can never both extend the same head. The events themselves
+    are written by the session's next flush, right after the case row (where a lost race shows), as
+    one multi-row INSERT (`_write_pending`).
     """
 
     def __init__(self, session: Session, case: Case):
@@ -38,16 +41,35 @@ class HistoryWriter:
         self._seq, self._hash = case.history_seq or 0, case.history_hash or GENESIS
 
     def append(self, at: datetime, actor: str, kind: str, element: str | None = None,
-               data: dict[str, Any] | None = None) -> HistoryEvent:
+               data: dict[str, Any] | None = None) -> None:
         data = data or {}
         self._seq += 1
         digest = event_hash(self._hash, self._case_id, self._seq, at, actor, kind, element, data)
-        event = HistoryEvent(case_id=self._case_id, seq=self._seq, at=at, actor=actor, kind=kind,
-                             element=element, data=data, prev_hash=self._hash, hash=digest)
-        self._session.add(event)
+        _pending(self._session).append({"case_id": self._case_id, "seq": self._seq, "at": at, "actor": actor,
+                                        "kind": kind, "element": element, "data": data, "prev_hash": self._hash,
+                                        "hash": digest})
         self._hash = digest
+        # Changing the head makes the case row dirty, so a flush always follows and writes the events.
         self._case.history_seq, self._case.history_hash = self._seq, digest
-        return event
+
+
+_PENDING = "reintegrate.history_pending"
+
+
+def _pending(session: Session) -> list[dict[str, Any]]:
+    return session.info.setdefault(_PENDING, [])
+
+
+@event.listens_for(Session, "after_flush")
+def _write_pending(session: Session, _context) -> None:
+    rows = session.info.pop(_PENDING, None)
+    if rows:
+        session.connection().execute(HistoryEvent.__table__.insert(), rows)
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_pending(session: Session) -> None:
+    session.info.pop(_PENDING, None)
 
 
 def verify_chain(events: list[HistoryEvent]) -> int | None:

@@ -73,7 +73,8 @@ class Case(Base):
     process_key: Mapped[str] = mapped_column(String(100), index=True)
     status: Mapped[str] = mapped_column(String(20), index=True)
     revision: Mapped[int] = mapped_column(Integer, default=1)
-    state: Mapped[str] = mapped_column(Text)
+    # Deferred: a step whose workflow is cached (engine/workflow_cache.py), and every list, never reads it.
+    state: Mapped[str] = mapped_column(Text, deferred=True)
     data: Mapped[dict] = mapped_column(JSON)
     pupil_initials: Mapped[str] = mapped_column(String(10), default="")
     error: Mapped[str | None] = mapped_column(Text, nullable=True)

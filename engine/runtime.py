@@ -11,6 +11,7 @@ import logging
 from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 from uuid import UUID
 
@@ -19,7 +20,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import delete, insert, select
+from sqlalchemy import bindparam, select
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from .capacity import facts_for
@@ -36,8 +39,6 @@ from .serialization import StateSerializer
 from .specs import timer_due
 
 log = logging.getLogger(__name__)
-# Projection rows are never loaded into the session before being replaced, so there is nothing to sync.
-_NO_SYNC = {"synchronize_session": False}
 
 
 @dataclass(frozen=True)
@@ -132,34 +133,45 @@ class CaseRun:
             case.status = "completed" if wf.success else "cancelled"
             self.history.append(self.now, "system", "case_completed", None,
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
+        # The case row and history first (where a lost race shows), then the projections as plain
+        # Core statements on the same connection and transaction.
+        self.session.flush()
+        self._connection = self.session.connection()
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
         self._project_timers(waiting)
-        self._replace_rows(CaseFacts, [facts_row(case)])  # the reports' columns, in the same transaction
+        self._save_facts(facts_row(case))  # the reports' columns, in the same transaction
         self._write_effects()
 
-    def _clear_rows(self, model, *returning) -> list:
-        """Delete this case's projection rows with a plain statement; return `returning` columns of them."""
+    def _clear_rows(self, model, returning: bool = False) -> list:
+        """Delete this case's projection rows with a plain statement; with `returning`, the rows deleted."""
         for obj in [o for o in self.session.identity_map.values()
                     if isinstance(o, model) and o.case_id == self.case.id]:
             self.session.expunge(obj)
-        statement = delete(model).where(model.case_id == self.case.id)
-        if returning:
-            statement = statement.returning(*returning)
-        result = self.session.execute(statement, execution_options=_NO_SYNC)
+        statement = _statements(model.__table__, "delete_returning" if returning else "delete")
+        result = self._connection.execute(statement, {"case_id": self.case.id})
         return result.all() if returning else []
 
     def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:
         """Replace this case's projection rows with plain Core statements (no unit-of-work cost)."""
         self._clear_rows(model)
         if rows:
-            self.session.execute(insert(model), rows)
+            self._connection.execute(_statements(model.__table__, "insert"), rows)
+
+    def _save_facts(self, row: dict[str, Any]) -> None:
+        """Insert or overwrite the case's facts row: one statement where the database has ON CONFLICT."""
+        dialect = self._connection.dialect.name
+        if dialect not in _UPSERTS:  # another database: the portable two statements
+            self._replace_rows(CaseFacts, [row])
+            return
+        for obj in [o for o in self.session.identity_map.values() if isinstance(o, CaseFacts) and o.case_id == row["case_id"]]:
+            self.session.expunge(obj)
+        self._connection.execute(_statements(CaseFacts.__table__, f"upsert_{dialect}"), row)
 
     def _project_tasks(self, ready) -> None:
         # A task that stays ready keeps its claim and the time it became ready: they belong to the
         # task, not to this projection. One DELETE ... RETURNING reads and clears them.
-        before = {row.id: row for row in self._clear_rows(
-            ReadyTask, ReadyTask.id, ReadyTask.claimed_by, ReadyTask.claimed_at, ReadyTask.created_at)}
+        before = {row.id: row for row in self._clear_rows(ReadyTask, returning=True)}
         rows = []
         for task in ready:
             element = task.task_spec.bpmn_id
@@ -171,7 +183,7 @@ class CaseRun:
                          "created_at": old.created_at if old else self.now,
                          "claimed_by": old.claimed_by if old else None, "claimed_at": old.claimed_at if old else None})
         if rows:
-            self.session.execute(insert(ReadyTask), rows)
+            self._connection.execute(_statements(ReadyTask.__table__, "insert"), rows)
         self.ready = [ReadyTask(**row) for row in rows]
 
     def _project_timers(self, waiting) -> None:
@@ -202,6 +214,25 @@ class CaseRun:
                 subject=rendered.subject, body=rendered.text, html=rendered.html, created_at=self.now,
                 next_attempt_at=self.now if recipients else None,
                 last_error=None if recipients else f"no address for {effect.to}: add a contact to the policy"))
+
+
+_UPSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
+
+
+@cache
+def _statements(table, kind: str):
+    """The projection statements, built once: building a statement costs more than running it."""
+    if kind == "insert":
+        return table.insert()
+    if kind.startswith("upsert_"):
+        statement = _UPSERTS[kind.removeprefix("upsert_")](table)
+        keys = [c.name for c in table.primary_key.columns]
+        return statement.on_conflict_do_update(
+            index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys})
+    statement = table.delete().where(table.c.case_id == bindparam("case_id"))
+    if kind == "delete_returning":  # the ready-task projection: what a re-projection keeps
+        statement = statement.returning(table.c.id, table.c.claimed_by, table.c.claimed_at, table.c.created_at)
+    return statement
 
 
 def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now: datetime,

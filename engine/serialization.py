@@ -6,6 +6,7 @@ holds only tasks, data and events, and is joined to the cached spec when loaded.
 from __future__ import annotations
 
 import json
+import threading
 from copy import deepcopy
 from uuid import UUID
 
@@ -48,6 +49,9 @@ class StateSerializer:
 
     def __init__(self) -> None:
         self._serializer = BpmnWorkflowSerializer(_registry())
+        # The registry converts in "encoder mode" through a flag on itself: one dump at a time per
+        # registry, as one serializer serves every thread of a web worker.
+        self._dumping = threading.Lock()
 
     @property
     def registry(self):
@@ -56,11 +60,12 @@ class StateSerializer:
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
         registry = self._serializer.registry
-        registry._encoder_mode = True
-        try:
-            dct = registry.convert(workflow)
-        finally:
-            registry._encoder_mode = False
+        with self._dumping:
+            registry._encoder_mode = True
+            try:
+                dct = registry.convert(workflow)
+            finally:
+                registry._encoder_mode = False
         dct["state_version"] = STATE_VERSION
         return json.dumps(dct, cls=self._serializer._encoder_cls, separators=(",", ":"))
 

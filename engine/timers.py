@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from .errors import Conflict
 from .facade import Engine
@@ -43,13 +43,16 @@ def retry_delay(attempts: int) -> timedelta:
 
 
 def claim(eng: Engine, worker: str, now: datetime, limit: int, lease: timedelta = LEASE,
-          exclude: set[str] | frozenset[str] = frozenset()) -> list[str]:
-    """Lease the due timers of up to `limit` cases (not those in `exclude`), earliest due first."""
+          exclude: set[str] | frozenset[str] = frozenset(), up_to_id: int | None = None) -> list[str]:
+    """Lease the due timers of up to `limit` cases (not those in `exclude`, and only timer rows up to
+    `up_to_id`), earliest due first."""
     query = (select(Timer.id, Timer.case_id).join(Case, Case.id == Timer.case_id)
              .where(Timer.due_at <= now, Case.status == "running",
                     or_(Timer.not_before.is_(None), Timer.not_before <= now),
                     or_(Timer.claimed_until.is_(None), Timer.claimed_until < now))
              .order_by(Timer.due_at, Timer.id).limit(limit))
+    if up_to_id is not None:
+        query = query.where(Timer.id <= up_to_id)
     if exclude:
         query = query.where(Timer.case_id.not_in(sorted(exclude)))
     if eng.session.get_bind().dialect.name == "postgresql":
@@ -84,31 +87,42 @@ def release(eng: Engine, case_id: str) -> None:
 def fire_due(transaction: Transaction, now: Callable[[], datetime], worker: str = "scheduler",
              batch: int = 50, max_failures: int = MAX_FAILURES) -> FireReport:
     """Fire every timer due now, once: claim a batch, fire each claimed case in its own transaction,
-    and claim again until nothing due is left (a case is fired at most once per call)."""
-    report, seen = FireReport(), set()
+    and claim again until nothing due is left.
+
+    A case is fired at most once per call. Firing rewrites a case's timer rows, and new rows get
+    higher ids, so claiming only rows that existed when the call began keeps a case whose next timer
+    is already due (a repeating escalation long overdue) for the next call, however large the
+    backlog. Only the few cases that did not fire (a conflict, a failure) are excluded by name."""
+    report, not_fired = FireReport(), set()
+    with transaction() as eng:
+        up_to_id = eng.session.scalar(select(func.max(Timer.id)))
+    if up_to_id is None:
+        return report
     while True:
         with transaction() as eng:
-            case_ids = claim(eng, worker, now(), batch, exclude=seen)
+            case_ids = claim(eng, worker, now(), batch, exclude=not_fired, up_to_id=up_to_id)
         if not case_ids:
             return report
-        seen.update(case_ids)
         for case_id in case_ids:
-            _fire_one(transaction, now, case_id, max_failures, report)
+            if not _fire_one(transaction, now, case_id, max_failures, report):
+                not_fired.add(case_id)
 
 
-def _fire_one(transaction: Transaction, now, case_id: str, max_failures: int, report: FireReport) -> None:
+def _fire_one(transaction: Transaction, now, case_id: str, max_failures: int, report: FireReport) -> bool:
+    """Fire one case's due timers; False if it did not (a conflict gave it back, or it failed)."""
     try:
         with transaction() as eng:
             elements = eng.fire_case(case_id)
     except Conflict:  # a person or another worker changed the case meanwhile: try it again next pass
         with transaction() as eng:
             release(eng, case_id)
-        return
+        return False
     except Exception as exc:  # any failure of one case is recorded; the others go on
         log.exception("firing timers of case %s failed", case_id)
         reason = f"{type(exc).__name__}: {exc}"
         with transaction() as eng:
             in_error = record_failure(eng, case_id, reason, now(), max_failures)
         report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error})
-        return
+        return False
     report.fired += [{"case_id": case_id, "task": e} for e in elements]
+    return bool(elements)

@@ -18,7 +18,9 @@ from .outbox import DeliveryReport, SmtpSettings, SmtpTransport, deliver_due
 from .policy import Policy, load_policy
 from .registry import HandlerRegistry
 from .runtime import SpecCache
+from .serialization import StateSerializer
 from .timers import FireReport, fire_due
+from .workflow_cache import WorkflowCache
 
 
 @dataclass
@@ -31,12 +33,14 @@ class Runtime:
     registry: HandlerRegistry
     base_url: str = "http://127.0.0.1:5000"
     smtp_url: str | None = None
+    workflow_cache_size: int = 128  # about 150 KiB each for a reintegration case midway
 
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
         return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry,
                    base_url=os.environ.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
-                   smtp_url=os.environ.get("REINTEGRATE_SMTP_URL") or None)
+                   smtp_url=os.environ.get("REINTEGRATE_SMTP_URL") or None,
+                   workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128))
 
     @cached_property
     def transport(self) -> SmtpTransport | None:
@@ -69,6 +73,14 @@ class Runtime:
     def specs(self) -> SpecCache:
         return SpecCache()
 
+    @cached_property
+    def serializer(self) -> StateSerializer:
+        return StateSerializer()  # its converter registry takes milliseconds to build
+
+    @cached_property
+    def workflows(self) -> WorkflowCache:
+        return WorkflowCache(self.workflow_cache_size)
+
     def upgrade(self) -> None:
         upgrade(self.db)
 
@@ -77,8 +89,21 @@ class Runtime:
         """An engine on a new session: committed if the block succeeds, rolled back if not."""
         with self.sessions() as session:
             try:
-                yield Engine(session, self.clock, self.registry, self.policy, self.specs, mail=self.mail)
+                engine = Engine(session, self.clock, self.registry, self.policy, self.specs, self.serializer,
+                                mail=self.mail, workflows=self.workflows)
+                yield engine
                 session.commit()
+                engine.committed()
             except BaseException:
                 session.rollback()
                 raise
+
+
+def _int_env(name: str, default: int) -> int:
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None

@@ -22,7 +22,9 @@ from engine.facade import Engine
 from engine.policy import load_policy
 from engine.registry import HandlerRegistry
 from engine.runtime import SpecCache
+from engine.serialization import StateSerializer
 from engine.timers import fire_due
+from engine.workflow_cache import WorkflowCache
 from handlers import default_registry
 from tests.postgres_server import PostgresServer
 
@@ -50,24 +52,22 @@ class Harness:
         upgrade(self.db)
         self.sessions = session_factory(self.db)
         self.specs = SpecCache()
+        self.workflows = WorkflowCache()
+        self.serializer = StateSerializer()
 
     def call(self, method: str, *args, **kwargs):
-        with self.sessions() as session:
-            engine = Engine(session, self.clock, self.registry, self.policy, self.specs)
-            try:
-                result = getattr(engine, method)(*args, **kwargs)
-                session.commit()
-                return result
-            except BaseException:
-                session.rollback()
-                raise
+        with self.transaction() as engine:
+            return getattr(engine, method)(*args, **kwargs)
 
     @contextmanager
     def transaction(self):
         with self.sessions() as session:
             try:
-                yield Engine(session, self.clock, self.registry, self.policy, self.specs)
+                engine = Engine(session, self.clock, self.registry, self.policy, self.specs, self.serializer,
+                                workflows=self.workflows)
+                yield engine
                 session.commit()
+                engine.committed()
             except BaseException:
                 session.rollback()
                 raise
