@@ -205,15 +205,18 @@ class CaseRun:
         """Render and address an email; one outbox row per recipient, keyed so a repeat is a no-op."""
         rendered = self.mail.render(effect.kind, _mail_context(self, effect))
         recipients = resolve_recipients(self.session, effect.to, self.case.data or {}, self.policy)
-        for address in recipients or [effect.to]:
-            key = f"{effect.key}:{address}"
-            if self.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == key)):
-                continue
-            self.session.add(OutboxMessage(
-                case_id=self.case.id, idempotency_key=key, kind=effect.kind, recipient=address,
-                subject=rendered.subject, body=rendered.text, html=rendered.html, created_at=self.now,
-                next_attempt_at=self.now if recipients else None,
-                last_error=None if recipients else f"no address for {effect.to}: add a contact to the policy"))
+        rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
+                 "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
+                 "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
+                 "last_error": None if recipients else f"no address for {effect.to}: add a contact to the policy"}
+                for address in dict.fromkeys(recipients or [effect.to])]
+        dialect = self._connection.dialect.name
+        if dialect in _UPSERTS:  # a key already queued is skipped by the database itself
+            self._connection.execute(_statements(OutboxMessage.__table__, f"skip_{dialect}"), rows)
+            return
+        for row in rows:
+            if not self.session.scalar(select(OutboxMessage.id).where(OutboxMessage.idempotency_key == row["idempotency_key"])):
+                self.session.add(OutboxMessage(**row))
 
 
 _UPSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
@@ -221,9 +224,11 @@ _UPSERTS = {"postgresql": pg_insert, "sqlite": sqlite_insert}
 
 @cache
 def _statements(table, kind: str):
-    """The projection statements, built once: building a statement costs more than running it."""
+    """The statements every save runs, built once: building a statement costs more than running it."""
     if kind == "insert":
         return table.insert()
+    if kind.startswith("skip_"):  # the outbox: a row whose idempotency key is queued already is not
+        return _UPSERTS[kind.removeprefix("skip_")](table).on_conflict_do_nothing(index_elements=["idempotency_key"])
     if kind.startswith("upsert_"):
         statement = _UPSERTS[kind.removeprefix("upsert_")](table)
         keys = [c.name for c in table.primary_key.columns]
