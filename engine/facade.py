@@ -22,7 +22,7 @@ from .dmn import content_hash
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
 from .mail import MailRenderer
-from .models import AccessLog, Case, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer, set_case_status
+from .models import AccessLog, Case, ClosedTask, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer, set_case_status
 from .registry import HandlerRegistry
 from .replay import replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -271,12 +271,14 @@ class Engine:
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
     def _gone_message(self, task_id: str) -> str:
-        done = self.session.scalar(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")
-                                   .where(HistoryEvent.data["task_id"].as_string() == task_id))
-        if done is not None:
-            return (f"task {task_id} is no longer ready: {done.actor} completed it at "
-                    f"{done.at.isoformat()} (case {done.case_id})")
-        return f"no ready task {task_id!r}"
+        closed = self.session.get(ClosedTask, task_id)
+        if closed is None:
+            return f"no ready task {task_id!r}"
+        at = closed.closed_at.isoformat()
+        if closed.how == "completed":
+            return f"task {task_id} is no longer ready: {closed.closed_by} completed it at {at} (case {closed.case_id})"
+        return (f"task {task_id} is no longer ready: it was withdrawn at {at}, when case {closed.case_id} "
+                "moved on without it")
 
     def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
         """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
@@ -298,6 +300,7 @@ class Engine:
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         task.data.update(values)
+        run.completed[task_id] = actor
         run.merge_data(values)
         run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
         task.run()

@@ -123,6 +123,20 @@ class Timer(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
 
 
+class ClosedTask(Base):
+    """A user task that is no longer ready, and why (completed, or withdrawn when the case moved on
+    without it): an answer that arrives late is told which, as a conflict, not "no such task"."""
+
+    __tablename__ = "closed_tasks"
+
+    task_id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    element: Mapped[str] = mapped_column(String(100))
+    how: Mapped[str] = mapped_column(String(20))  # "completed" or "withdrawn"
+    closed_by: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class HistoryEvent(Base):
     """One state change of a case. Append-only; each hash covers the previous one."""
 

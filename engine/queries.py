@@ -160,15 +160,16 @@ def _date(value: str | None) -> date | None:
         return None
 
 
-def completed_task(session: Session, task_id: str) -> dict[str, Any] | None:
-    """Who completed a task that is no longer ready, and when: {"case_id", "actor", "at"}, or None."""
-    from .models import HistoryEvent
+def closed_task(session: Session, task_id: str) -> dict[str, Any] | None:
+    """A task that is no longer ready, how and when: {"case_id", "task", "how", "actor", "at"}, or None.
+    `how` is "completed" (by `actor`) or "withdrawn" (the case moved on without it; no actor)."""
+    from .models import ClosedTask
 
-    event = session.scalar(select(HistoryEvent).where(HistoryEvent.kind == "task_completed")
-                           .where(HistoryEvent.data["task_id"].as_string() == task_id).limit(1))
-    if event is None:
+    closed = session.get(ClosedTask, task_id)
+    if closed is None:
         return None
-    return {"case_id": event.case_id, "actor": event.actor, "at": event.at.isoformat(), "task": event.element}
+    return {"case_id": closed.case_id, "task": closed.element, "how": closed.how, "actor": closed.closed_by,
+            "at": closed.closed_at.isoformat()}
 
 
 def processes(session: Session) -> list[str]:

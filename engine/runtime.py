@@ -30,7 +30,7 @@ from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
-from .models import Case, CaseFacts, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
+from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
 from .report_facts import facts_row
@@ -89,6 +89,7 @@ class CaseRun:
         self.effects: list[Any] = []
         self.history = HistoryWriter(session, case)
         self.ready: list[ReadyTask] = []
+        self.completed: dict[str, str] = {}  # task id -> who completed it in this run
         self.timers: list[Timer] = []
         self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
@@ -176,7 +177,7 @@ class CaseRun:
         for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
-            old = before.get(str(task.id))
+            old = before.pop(str(task.id), None)
             rows.append({"id": str(task.id), "case_id": self.case.id, "element": element,
                          "title": info.title if info else element, "lane": info.lane if info else None,
                          "due": _due(info.due if info else None, task.data),
@@ -185,6 +186,17 @@ class CaseRun:
         if rows:
             self._connection.execute(_statements(ReadyTask.__table__, "insert"), rows)
         self.ready = [ReadyTask(**row) for row in rows]
+        self._close_tasks(before.values())
+
+    def _close_tasks(self, gone) -> None:
+        """Record the tasks no longer ready: completed in this run, or withdrawn as the case moved on."""
+        rows = [{"task_id": row.id, "case_id": self.case.id, "element": row.element,
+                 "how": "completed" if row.id in self.completed else "withdrawn",
+                 "closed_by": self.completed.get(row.id), "closed_at": self.now} for row in gone]
+        if rows:
+            dialect = self._connection.dialect.name
+            kind = f"skip_{dialect}" if dialect in _UPSERTS else "insert"
+            self._connection.execute(_statements(ClosedTask.__table__, kind), rows)
 
     def _project_timers(self, waiting) -> None:
         rows = [{"case_id": self.case.id, "element": element, "due_at": due, "attempts": 0}
@@ -227,8 +239,8 @@ def _statements(table, kind: str):
     """The statements every save runs, built once: building a statement costs more than running it."""
     if kind == "insert":
         return table.insert()
-    if kind.startswith("skip_"):  # the outbox: a row whose idempotency key is queued already is not
-        return _UPSERTS[kind.removeprefix("skip_")](table).on_conflict_do_nothing(index_elements=["idempotency_key"])
+    if kind.startswith("skip_"):  # a row whose key is there already (an outbox idempotency key) is not
+        return _UPSERTS[kind.removeprefix("skip_")](table).on_conflict_do_nothing()
     if kind.startswith("upsert_"):
         statement = _UPSERTS[kind.removeprefix("upsert_")](table)
         keys = [c.name for c in table.primary_key.columns]
@@ -236,7 +248,8 @@ def _statements(table, kind: str):
             index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys})
     statement = table.delete().where(table.c.case_id == bindparam("case_id"))
     if kind == "delete_returning":  # the ready-task projection: what a re-projection keeps
-        statement = statement.returning(table.c.id, table.c.claimed_by, table.c.claimed_at, table.c.created_at)
+        statement = statement.returning(table.c.id, table.c.element, table.c.claimed_by, table.c.claimed_at,
+                                        table.c.created_at)
     return statement
 
 

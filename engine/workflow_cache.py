@@ -44,6 +44,9 @@ class WorkflowCache:
     def put(self, database: str, case_id: str, version_id: int, revision: int, workflow: BpmnWorkflow) -> None:
         if self.size <= 0:
             return
+        # The run's script engine reaches back to that run (its case row, state text, effects): drop
+        # it, so that what is kept is only the workflow. The next run attaches its own.
+        workflow.script_engine = None
         with self._lock:
             self._items[(database, case_id)] = (version_id, revision, workflow)
             self._items.move_to_end((database, case_id))

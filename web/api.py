@@ -152,7 +152,7 @@ def list_tasks():
 def show_task(task_id: str):
     def show(eng, user):
         if queries.require_task(eng.session, user, task_id) is None:
-            done = queries.completed_task(eng.session, task_id)
+            done = queries.closed_task(eng.session, task_id)
             if done is not None:
                 queries.require_case(eng.session, user, done["case_id"])
         return eng.show_task(task_id)
@@ -164,7 +164,7 @@ def complete_task(task_id: str):
     def complete(eng, user):
         data = _body().get("data", {})
         if queries.require_task(eng.session, user, task_id) is None:
-            done = queries.completed_task(eng.session, task_id)
+            done = queries.closed_task(eng.session, task_id)
             if done is None:
                 raise NotFound(f"no task {task_id!r}")
             queries.require_case(eng.session, user, done["case_id"])

@@ -61,7 +61,7 @@ def _load(eng, user, task_id: str):
     """(task, case) for the page, or (None, done) for a task someone has completed."""
     row = queries.require_task(eng.session, user, task_id)
     if row is None:
-        done = queries.completed_task(eng.session, task_id)
+        done = queries.closed_task(eng.session, task_id)
         if done is None:
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from cli.scenarios import START_DATA
+from cli.scenarios import EMERGENCY_REVIEW_END, START_DATA
 
 
 @pytest.fixture
@@ -58,6 +58,22 @@ def test_complete_a_task_invalid_then_valid_then_stale(api, web_world):
     assert stale.status_code == 409 and "hana.host completed it" in stale.json["message"]
     assert api("POST", f"/tasks/{task}/complete", "wes.wrong", {"data": {}}).status_code == 404
     assert api("POST", "/tasks/nope/complete", "hana.host", {"data": {}}).status_code == 404
+
+
+def test_a_task_withdrawn_when_the_case_moved_on_is_a_conflict_that_says_so(api, web_world):
+    case_id = web_world.case_with("interim_review_1")
+    review = web_world.task_id(case_id, "interim_review_1")
+    sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host", {"data": {}})
+    assert sent.status_code == 200
+    emergency = web_world.task_id(case_id, "hold_emergency_review")
+    ended = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": EMERGENCY_REVIEW_END})
+    assert ended.status_code == 200 and "interim_review_1" not in {t["task"] for t in ended.json["ready_tasks"]}
+    late = api("POST", f"/tasks/{review}/complete", "hana.host", {"data": {"meeting_date": "2026-12-07"}})
+    assert late.status_code == 409 and late.json["error"] == "conflict"
+    assert "withdrawn" in late.json["message"] and case_id in late.json["message"]
+    again = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": EMERGENCY_REVIEW_END})
+    assert again.status_code == 409 and "hana.host completed it" in again.json["message"]
+    assert api("POST", f"/tasks/{review}/complete", "wes.wrong", {"data": {}}).status_code == 404  # not even that
 
 
 def test_cases_show_history_message_and_start(api, web_world):

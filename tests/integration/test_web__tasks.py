@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
+from cli.scenarios import EMERGENCY_REVIEW_END
 from engine import queries
 from engine.models import User
 from tests.web_helpers import post
@@ -139,3 +140,20 @@ def test_booleans_and_enums_are_radios(web_world, signed_in):
     html = signed_in("una.ap").get(f"/tasks/{task}").get_data(as_text=True)
     assert 'type="radio"' in html and 'name="parent_agrees"' in html and 'value="true"' in html
     assert re.search(r'name="other_parent_agreement" type="radio" value="\w+"', html)
+
+
+def test_a_task_withdrawn_under_the_caseworker_says_the_case_moved_on(web_world, signed_in):
+    case_id = web_world.case_with("interim_review_1")
+    review = web_world.task_id(case_id, "interim_review_1")
+    hana = signed_in("hana.host")
+    assert hana.get(f"/tasks/{review}").status_code == 200  # she opens the review form ...
+    with web_world.runtime.engine() as eng:  # ... meanwhile an emergency review ends the placement
+        eng.send_message(case_id, "emergency_review_requested", {}, "hana.host")
+    with web_world.runtime.engine() as eng:
+        emergency = next(t for t in eng.show_case(case_id)["ready_tasks"] if t["task"] == "hold_emergency_review")
+        eng.complete_task(emergency["task_id"], EMERGENCY_REVIEW_END, "hana.host")
+    late = post(hana, f"/tasks/{review}", {"meeting_date-day": "7", "meeting_date-month": "12",
+                                           "meeting_date-year": "2026"})
+    assert late.status_code == 409 and "This task is no longer needed" in late.get_data(as_text=True)
+    page = hana.get(f"/tasks/{review}").get_data(as_text=True)
+    assert "This task is no longer needed" in page and "The case moved on without it" in page
