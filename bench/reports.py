@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import insert
+from sqlalchemy.orm import Session
 
 from engine.db import make_engine, session_factory, upgrade
 from engine.models import Case, CaseFacts, ProcessVersion, WeightingEntry
@@ -67,6 +68,25 @@ def _facts(n: int, rng: random.Random) -> tuple[dict, dict]:
     return case, facts
 
 
+def insert_cases(session: Session, count: int, rng: random.Random, first: int = 0,
+                 versions: dict[str, int] | None = None) -> None:
+    """`count` cases (ids B-<first> on) with their facts and weighting entries, by bulk insert; each case
+    on process version 1, or on `versions[its process]` if given. The caller commits."""
+    for start in range(first, first + count, 5000):
+        pairs = [_facts(n, rng) for n in range(start, min(start + 5000, first + count))]
+        if versions is not None:
+            for case, _ in pairs:
+                case["process_version_id"] = versions[case["process_key"]]
+        session.execute(insert(Case), [c for c, _ in pairs])
+        session.execute(insert(CaseFacts), [f for _, f in pairs])
+        moves = [f for _, f in pairs if f["outcome"] == "successful"]
+        if moves:  # an empty list would be one INSERT ... DEFAULT VALUES
+            session.execute(insert(WeightingEntry), [
+                {"case_id": f["case_id"], "school": school, "points": points, "reason": "bench",
+                 "at": datetime.combine(f["started_on"], datetime.min.time(), UTC)}
+                for f in moves for school, points in ((f["host_school"], 3), (f["ap_setting"], -3))])
+
+
 def populate(url: str, count: int) -> None:
     db = make_engine(url)
     upgrade(db)
@@ -75,15 +95,7 @@ def populate(url: str, count: int) -> None:
         session.execute(insert(ProcessVersion), [{"id": 1, "process_key": "bench", "version": 1, "content_hash": "b" * 64,
                                                   "filename": "bench.bpmn", "bpmn_xml": "", "info": {},
                                                   "deployed_at": NOW, "deployed_by": "bench"}])
-        for first in range(0, count, 5000):
-            pairs = [_facts(n, rng) for n in range(first, min(first + 5000, count))]
-            session.execute(insert(Case), [c for c, _ in pairs])
-            session.execute(insert(CaseFacts), [f for _, f in pairs])
-            moves = [f for _, f in pairs if f["outcome"] == "successful"]
-            session.execute(insert(WeightingEntry), [
-                {"case_id": f["case_id"], "school": school, "points": points, "reason": "bench",
-                 "at": datetime.combine(f["started_on"], datetime.min.time(), UTC)}
-                for f in moves for school, points in ((f["host_school"], 3), (f["ap_setting"], -3))] or [])
+        insert_cases(session, count, rng)
         session.commit()
     db.dispose()
 

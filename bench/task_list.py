@@ -61,21 +61,27 @@ def _rows(first: int, count: int, version_id: int, rng: random.Random, mine: set
     return cases, tasks
 
 
+def insert_cases(rt: Runtime, size: int, version_id: int, seed: int = 1, first: int = 0) -> None:
+    """`size` running reintegration cases (ids B-<first> on) of process version `version_id` with their
+    ready tasks, by bulk insert; MY_SCHOOL is the host school of MY_CASES of them (all, if fewer)."""
+    rng = random.Random(seed)
+    mine = set(rng.sample(range(first, first + size), min(MY_CASES, size)))
+    for start in range(first, first + size, BATCH):
+        cases, tasks = _rows(start, min(BATCH, first + size - start), version_id, rng, mine)
+        with rt.sessions() as s:
+            s.execute(insert(Case), cases)
+            s.execute(insert(ReadyTask), tasks)
+            s.commit()
+
+
 def load(rt: Runtime, size: int, seed: int = 1) -> None:
     """`size` running cases with their ready tasks, MY_SCHOOL a party of MY_CASES of them, by bulk insert."""
-    rng = random.Random(seed)
-    mine = set(rng.sample(range(size), MY_CASES))
     with rt.engine() as eng:
         eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
         add_user(eng.session, "hana.host", "host_school", MY_SCHOOL, NOW)
     with rt.engine() as eng:
         version_id = eng.session.execute(text("select id from process_versions")).scalar()
-    for first in range(0, size, BATCH):
-        cases, tasks = _rows(first, min(BATCH, size - first), version_id, rng, mine)
-        with rt.sessions() as s:
-            s.execute(insert(Case), cases)
-            s.execute(insert(ReadyTask), tasks)
-            s.commit()
+    insert_cases(rt, size, version_id, seed)
     with rt.db.connect() as conn:
         conn.execute(text("ANALYZE"))
         conn.commit()

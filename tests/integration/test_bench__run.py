@@ -1,0 +1,38 @@
+"""`make bench` at a tiny size: the runner, the whole-case and timer benchmarks, and the JSON it
+writes still work together (no time is asserted: a benchmark's figures are for the note)."""
+from __future__ import annotations
+
+import json
+import sys
+
+import pytest
+
+from bench import engine_vs_bare, run, timers
+
+pytestmark = pytest.mark.sqlite_only(reason="benchmarks choose their own databases; one pass is enough")
+
+
+def test_whole_case_rows_compare_one_run_against_each_baseline():
+    rows = engine_vs_bare.measure(runs=1, databases=("sqlite",))
+    assert len(rows) == 3
+    for row in rows:
+        assert row["ours_ms"] > 0 and row["base_ms"] > 0
+        assert row["ratio"] == pytest.approx(row["ours_ms"] / row["base_ms"], rel=0.05)
+    assert rows[0]["goal_ratio"] == 1.5 and "in memory" in rows[0]["name"]
+
+
+def test_timer_rows_fire_every_case(tmp_path):
+    [row] = timers.measure(30)  # asserts inside that all 30 fired, none failed
+    assert row["ours_per_s"] > 0 and row["base_per_s"] > 0
+
+
+def test_runner_writes_the_table_with_the_machine(tmp_path, monkeypatch, capsys):
+    out = tmp_path / "latest.json"
+    monkeypatch.setattr(sys, "argv", ["bench.run", "--only", "whole_case", "--runs", "1", "--databases", "sqlite",
+                                      "--out", str(out)])
+    run.main()
+    written = json.loads(out.read_text())
+    assert written["machine"]["cpus"] >= 1 and written["machine"]["python"].startswith("3.")
+    assert [r["benchmark"] for r in written["rows"]] == ["whole_case"] * 3
+    printed = capsys.readouterr().out
+    assert all(r["name"] in printed for r in written["rows"])
