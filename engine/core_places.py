@@ -13,10 +13,11 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
+from sqlalchemy.exc import IntegrityError
 
 from .errors import Conflict, InvalidData, NotFound
-from .models import Case, ReadyTask
+from .models import Case, CorePlace, ReadyTask
 from .terms import term_of
 
 PROCESS = "semh_placement"
@@ -67,7 +68,18 @@ def allocate(engine, case_id: str, offer: str, meeting_date: date, actor: str) -
                                         f"{term}{withdrawn}: allocate an Additional Offer Engagement Placement, "
                                         f"which needs funding"})
         payload["place_number"] = row["allocated"] + 1
+        _take_place(engine, school, term, payload["place_number"], case_id, actor)
     return engine.send_message(case_id, "inclusion_allocation", payload, actor)
+
+
+def _take_place(engine, school: str, term: str, number: int, case_id: str, actor: str) -> None:
+    """Claim place `number` in the database: if another allocation took it first, a clean Conflict."""
+    try:  # the transaction is the caller's: a Conflict rolls all of it back
+        engine.session.execute(insert(CorePlace).values(school=school, term=term, place_number=number, case_id=case_id,
+                                                        allocated_at=engine.clock.now(), allocated_by=actor))
+    except IntegrityError:
+        raise Conflict(f"{school}'s core place {number} for {term} was allocated to another young person at the "
+                       "same moment; nothing was saved, look at the places left and try again") from None
 
 
 def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -> dict[str, Any]:

@@ -137,6 +137,22 @@ class ClosedTask(Base):
     closed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CorePlace(Base):
+    """A core offer place allocated to a school for a term (seed 003), numbered 1..allowance. The
+    unique number is what stops two allocations made at the same moment from both taking the last one."""
+
+    __tablename__ = "core_places"
+    __table_args__ = (UniqueConstraint("school", "term", "place_number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school: Mapped[str] = mapped_column(String(255))
+    term: Mapped[str] = mapped_column(String(30))
+    place_number: Mapped[int] = mapped_column(Integer)
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)
+    allocated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    allocated_by: Mapped[str] = mapped_column(String(100))
+
+
 class HistoryEvent(Base):
     """One state change of a case. Append-only; each hash covers the previous one."""
 

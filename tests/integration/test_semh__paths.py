@@ -2,12 +2,17 @@
 offer places counted across cases, the 12-week limit and the follow-up KPIs on a fake clock."""
 from __future__ import annotations
 
+import threading
 from datetime import UTC, date, datetime
 
 import pytest
+from alembic import command
+from sqlalchemy import select
 
 from engine.core_places import allocate, ledger, withdraw_for_exclusion
 from engine.errors import Conflict, InvalidData
+from engine.models import CorePlace
+from tests.integration.test_reports__facts_backfill import _migrate
 from tests.integration.timetable_cases import SEMH, START, add_staff, deploy, mail, verified
 
 NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions for dysregulated behaviour in Year 9"}
@@ -211,3 +216,58 @@ def test_allocation_only_reaches_a_case_waiting_for_it(h):
     case_id = allocated(h)
     with h.transaction() as eng, pytest.raises(Conflict, match="not waiting for message"):
         allocate(eng, case_id, "core", date(2026, 3, 2), "lee.la")
+
+
+def test_allocations_at_the_same_moment_never_take_more_core_places_than_the_allowance(h):
+    """Six inclusion meetings allocate a core place to six young people of one school at once: a
+    meeting that loses a race gets a clean conflict and tries again, and in the end the school has
+    exactly its allowance, each place number once, and the others a clear "none left"."""
+    cases = [nominate(h) for _ in range(6)]
+    barrier = threading.Barrier(len(cases))
+    outcomes: dict[str, str] = {}
+
+    conflicts: list[str] = []
+
+    def meeting(case_id: str) -> None:
+        """Allocate; on a conflict do what the message says: look again and retry."""
+        barrier.wait()
+        while case_id not in outcomes:
+            try:
+                with h.transaction() as eng:
+                    allocate(eng, case_id, "core", date(2026, 3, 2), "lee.la")
+                outcomes[case_id] = "allocated"
+            except InvalidData:
+                outcomes[case_id] = "none left"
+            except Conflict as exc:
+                assert "allocated to another young person at the same moment" in str(exc)
+                conflicts.append(case_id)
+
+    threads = [threading.Thread(target=meeting, args=(c,)) for c in cases]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    assert len(outcomes) == len(cases)
+    allowance = h.policy.core_places_per_school_per_term
+    assert list(outcomes.values()).count("allocated") == allowance
+    with h.transaction() as eng:
+        row = ledger(eng.session, eng.policy, "2025/26 spring")["Hollybrook High School"]
+        places = eng.session.execute(select(CorePlace.place_number, CorePlace.case_id)).all()
+    assert row["allocated"] == allowance and row["left"] == 0
+    assert sorted(n for n, _ in places) == list(range(1, allowance + 1))
+    assert {c for _, c in places} == {c for c, o in outcomes.items() if o == "allocated"}
+    for case_id, outcome in outcomes.items():  # the refused ones are still waiting for an allocation
+        assert h.call("show_case", case_id)["data"].get("offer") == ("core" if outcome == "allocated" else None)
+
+
+def test_places_allocated_before_the_numbering_table_are_numbered_by_migration(h):
+    first, second = allocated(h), allocated(h)
+    _migrate(h, command.downgrade, "0005")
+    _migrate(h, command.upgrade, "head")
+    with h.transaction() as eng:
+        places = eng.session.execute(select(CorePlace.school, CorePlace.term, CorePlace.place_number, CorePlace.case_id)
+                                     .order_by(CorePlace.place_number)).all()
+    school, term = "Hollybrook High School", "2025/26 spring"
+    assert [tuple(p) for p in places] == [(school, term, 1, first), (school, term, 2, second)]
+    with h.transaction() as eng, pytest.raises(InvalidData, match="used its 2 Core Offer"):
+        allocate(eng, nominate(h), "core", date(2026, 3, 2), "lee.la")
