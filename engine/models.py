@@ -15,6 +15,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
     update,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -93,7 +94,9 @@ class ReadyTask(Base):
 
     __tablename__ = "ready_tasks"
     __table_args__ = (Index("ix_ready_tasks_lane_due", "lane", "due"), Index("ix_ready_tasks_due", "due"),
-                      Index("ix_ready_tasks_claimed_by", "claimed_by"))
+                      Index("ix_ready_tasks_claimed_by", "claimed_by"),
+                      # The task list's order (no due date last), by lane: engine.queries.DUE_ORDER.
+                      Index("ix_ready_tasks_lane_due_order", "lane", text("coalesce(due, '~')"), "created_at", "id"))
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), index=True)

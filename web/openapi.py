@@ -103,7 +103,9 @@ def _schemas() -> dict[str, Any]:
             "task_id": s, "case_id": s, "task": s, "title": s, "lane": n, "due": n, "process": s, "pupil": n,
             "claimed_by": n, "claimed_at": n, "overdue": {"type": "boolean"}, "due_soon": {"type": "boolean"}}},
         "TaskPage": {"type": "object", "properties": {
-            "items": {"type": "array", "items": _ref("TaskRow")}, "total": {"type": "integer"},
+            "items": {"type": "array", "items": _ref("TaskRow")},
+            "total": {"type": "integer", "description": "tasks matching, counted up to 1,000"},
+            "total_capped": {"type": "boolean", "description": "true when more than `total` tasks match"},
             "page": {"type": "integer"}, "per_page": {"type": "integer"}, "pages": {"type": "integer"}}},
         "Case": {"type": "object", "properties": {
             "case_id": s, "process": s, "version": {"type": "integer"},

@@ -76,6 +76,21 @@ def test_pages_of_tasks_with_a_total(web_world, signed_in):
     assert "0 tasks" in signed_in("ada.admin").get("/?process=semh_placement").get_data(as_text=True)
 
 
+def test_a_caseload_past_the_count_cap_says_more_than_and_still_pages_in_order(web_world):
+    with web_world.runtime.engine() as eng:
+        admin = eng.session.query(User).filter_by(name="ada.admin").one()
+        exact = queries.task_list(eng.session, admin, queries.TaskFilter(per_page=100), date(2026, 11, 23))
+        capped = queries.task_list(eng.session, admin, queries.TaskFilter(per_page=2), date(2026, 11, 23), count_cap=3)
+        second = queries.task_list(eng.session, admin, queries.TaskFilter(page=2, per_page=2), date(2026, 11, 23),
+                                   count_cap=3)
+        at_cap = queries.task_list(eng.session, admin, queries.TaskFilter(), date(2026, 11, 23), count_cap=exact.total)
+    assert exact.total >= 6 and not exact.capped
+    assert (capped.total, capped.capped, capped.pages) == (3, True, 2)
+    assert capped.to_json()["total_capped"] is True and exact.to_json()["total_capped"] is False
+    assert [t["task_id"] for t in capped.items + second.items] == [t["task_id"] for t in exact.items[:4]]
+    assert at_cap.total == exact.total and not at_cap.capped  # exactly at the cap is not "more than"
+
+
 def test_claim_shows_in_mine_and_survives_the_engine_rewriting_the_tasks(web_world, signed_in):
     client = signed_in("hana.host")
     case_id = web_world.case_with("interim_review_1")
