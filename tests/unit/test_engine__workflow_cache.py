@@ -67,12 +67,17 @@ def test_a_step_taken_by_another_process_is_never_hidden_by_the_cache(two):
     assert a.serializer.dumps(_cached(a, case_id)) == _saved_state(a, case_id)
 
 
+def _second_step_ready(h: Harness) -> tuple[str, dict, dict]:
+    """A case one step in, kept in `h`'s cache: (case id, the next ready task, its form data)."""
+    case_id = _start(h)
+    _step(h, case_id, 0)
+    element, data = STEPS[1]
+    return case_id, h.task(case_id, element), data
+
+
 def test_a_step_that_fails_leaves_nothing_behind_in_the_cache(two):
     a, _ = two
-    case_id = _start(a)
-    _step(a, case_id, 0)
-    element, data = STEPS[1]
-    task = a.task(case_id, element)
+    case_id, task, _ = _second_step_ready(a)
     with pytest.raises(InvalidData):
         a.call("complete_task", task["task_id"], {}, ACTOR_BY_LANE[task["lane"]])
     assert _cached(a, case_id) is None  # taken for the failed call and not put back
@@ -85,14 +90,11 @@ def test_a_step_that_fails_leaves_nothing_behind_in_the_cache(two):
 
 def test_a_rolled_back_transaction_puts_nothing_in_the_cache(two):
     a, _ = two
-    case_id = _start(a)
-    _step(a, case_id, 0)
-    element, data = STEPS[1]
-    task = a.task(case_id, element)
+    case_id, task, data = _second_step_ready(a)
     with pytest.raises(RuntimeError), a.transaction() as engine:
         engine.complete_task(task["task_id"], data, ACTOR_BY_LANE[task["lane"]])
         raise RuntimeError("the request failed after the step, before the commit")
     assert _cached(a, case_id) is None
-    assert a.call("show_case", case_id)["ready_tasks"][0]["task"] == element  # still to do
+    assert a.call("show_case", case_id)["ready_tasks"][0]["task"] == task["task"]  # still to do
     _step(a, case_id, 1)
     assert a.serializer.dumps(_cached(a, case_id)) == _saved_state(a, case_id)
