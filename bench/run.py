@@ -97,7 +97,7 @@ def main() -> None:
         print(f"{r['name']:<100} {r.get('ours_ms') or '':>9} {r.get('base_ms') or '':>9} {r.get('ratio') or '':>7}")
     args.out.parent.mkdir(exist_ok=True)
     args.out.write_text(json.dumps({"machine": machine(), "rows": rows}, indent=2))
-    print(f"written to {args.out}", file=sys.stderr)
+    print(f"written to {args.out}; `python -m bench.table` prints it as the README's Markdown table", file=sys.stderr)
 
 
 if __name__ == "__main__":

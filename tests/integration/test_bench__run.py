@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from bench import engine_vs_bare, run, timers
+from bench import engine_vs_bare, run, table, timers
 
 pytestmark = pytest.mark.sqlite_only(reason="benchmarks choose their own databases; one pass is enough")
 
@@ -36,3 +36,8 @@ def test_runner_writes_the_table_with_the_machine(tmp_path, monkeypatch, capsys)
     assert [r["benchmark"] for r in written["rows"]] == ["whole_case"] * 3
     printed = capsys.readouterr().out
     assert all(r["name"] in printed for r in written["rows"])
+    md = table.markdown(written).splitlines()
+    assert md[0].startswith("Measured ") and f"{written['machine']['cpus']} CPUs" in md[0]
+    rows = [line for line in md if line.startswith("| whole case")]
+    assert len(rows) == 3 and rows[0].endswith("| 1.5x: met |" if written["rows"][0]["ratio"] <= 1.5
+                                               else "| 1.5x: not met |")
