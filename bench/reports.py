@@ -15,7 +15,7 @@ import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, session_factory, upgrade
@@ -97,6 +97,27 @@ def populate(url: str, count: int) -> None:
                                                   "deployed_at": NOW, "deployed_by": "bench"}])
         insert_cases(session, count, rng)
         session.commit()
+    db.dispose()
+
+
+def add_past_years(url: str, count: int, first: int, year: str = "2025/26") -> None:
+    """`count` more cases (ids B-<first> on) that are all history: those that would fall in `year` are
+    moved to ten years before it (their facts, weighting entries and any still-running timetable),
+    so that `year`'s caseload is the same as before and only the database has grown."""
+    db = make_engine(url)
+    with session_factory(db)() as session:
+        insert_cases(session, count, random.Random(count + first), first)
+        extra = CaseFacts.case_id >= f"B-{first:08d}"
+        past = f"{int(year[:4]) - 10}/{int(year[5:]) - 10:02d}"
+        moved = select(CaseFacts.case_id).where(extra, CaseFacts.academic_year == year)
+        session.execute(delete(WeightingEntry).where(WeightingEntry.case_id.in_(moved)))
+        session.execute(update(CaseFacts).where(extra, CaseFacts.academic_year == year)
+                        .values(academic_year=past, status="completed"))
+        session.execute(update(Case).where(Case.id >= f"B-{first:08d}").values(status="completed"))
+        session.commit()
+    with db.connect() as conn:
+        conn.execute(text("ANALYZE"))
+        conn.commit()
     db.dispose()
 
 

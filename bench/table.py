@@ -34,6 +34,8 @@ def _sides(row: dict) -> tuple[str, str]:
     """What to show as ours and as the baseline: throughput, latency or memory where the row has them."""
     if "ours_per_s" in row:  # timers: fired per second
         return f"{row['ours_per_s']:,}/s", f"{row['base_per_s']:,}/s"
+    if "cases_per_s" in row:  # audit verify
+        return f"{row['cases_per_s']:,} cases/s", ""
     if "per_s" in row:  # schedulers: two against one
         return f"two: {row['per_s']['two']:,}/s", f"one: {row['per_s']['one']:,}/s"
     if "rps" in row:  # HTTP

@@ -254,7 +254,12 @@ class CaseFacts(Base):
                       Index("ix_case_facts_home_school", "home_school"),
                       Index("ix_case_facts_host_school", "host_school"),
                       Index("ix_case_facts_ap_setting", "ap_setting"),
-                      Index("ix_case_facts_placement_term", "placement_term"))
+                      Index("ix_case_facts_placement_term", "placement_term"),
+                      # Over every year, read from the index alone: the service report's pupils by year,
+                      # and the schools in the SEMH scheme (migration 0008).
+                      Index("ix_case_facts_process_year_decision", "process", "academic_year", "decision", "outcome",
+                            "request_type"),
+                      Index("ix_case_facts_process_home_school", "process", "home_school"))
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     process: Mapped[str] = mapped_column(String(100))

@@ -41,3 +41,12 @@ def test_runner_writes_the_table_with_the_machine(tmp_path, monkeypatch, capsys)
     rows = [line for line in md if line.startswith("| whole case")]
     assert len(rows) == 3 and rows[0].endswith("| 1.5x: met |" if written["rows"][0]["ratio"] <= 1.5
                                                else "| 1.5x: not met |")
+
+
+def test_report_rows_measure_every_report_at_both_sizes_and_with_the_same_year():
+    rows = run.report_rows((40, 200))
+    spread = [r for r in rows if "over ten years" in r["name"]]
+    same_year = [r for r in rows if "the same year's cases" in r["name"]]
+    assert len(spread) == len(same_year) >= 10
+    assert all(r["ours_ms"] > 0 and r["base_ms"] > 0 for r in rows)
+    assert all(r["goal_ratio"] == 1.0 for r in same_year)
