@@ -71,7 +71,7 @@ def main() -> None:
     parser.add_argument("--audit-cases", type=int, default=1000, help="cases for `audit verify --all`")
     parser.add_argument("--task-list-sizes", type=int, nargs=2, default=[1000, 100000], metavar=("SMALL", "LARGE"),
                         help="open cases for the task-list, report and memory benchmarks (bulk-inserted)")
-    parser.add_argument("--http-seconds", type=int, default=20, help="seconds of load per HTTP run")
+    parser.add_argument("--http-seconds", type=int, default=10, help="seconds of load per HTTP run")
     parser.add_argument("--databases", nargs="+", choices=("sqlite", "postgresql"), default=["sqlite", "postgresql"],
                         help="for the whole-case and task-list benchmarks")
     parser.add_argument("--out", type=Path, default=RESULTS / "latest.json")
@@ -87,7 +87,8 @@ def main() -> None:
         "reports": lambda: report_rows(sizes),
         "replay": lambda: replay.measure(tuple(args.replay_events)),
         "audit": lambda: audit.measure(args.audit_cases),
-        "http": lambda: http_load.measure(seconds=args.http_seconds),
+        # enough ready tasks for the run at ~300 completions a second
+        "http": lambda: http_load.measure(cases=max(2000, 300 * args.http_seconds), seconds=args.http_seconds),
         "memory": lambda: memory.measure(sizes),
     }
     rows = []
