@@ -37,7 +37,7 @@ test: system-deps install assets
 	$(BIN)/python -m pytest -rsx
 	$(BIN)/python -m pytest -rsx --db=postgresql --ignore=tests/browser
 
-bench: install
+bench: system-deps install
 	$(BIN)/python -m bench.run
 
 lint: install
