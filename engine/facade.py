@@ -6,6 +6,7 @@ from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
@@ -59,12 +60,14 @@ class Engine:
     def committed(self) -> None:
         """The caller's transaction has committed: keep the workflows it saved for the next step."""
         if self.workflows is not None:
-            database = self._database()
+            database = self._database
             for case_id, (version_id, revision, workflow) in self._saved.items():
                 self.workflows.put(database, case_id, version_id, revision, workflow)
         self._saved.clear()
 
+    @cached_property
     def _database(self) -> str:
+        """The database's URL: workflows are cached per database."""
         return str(self.session.get_bind().url)
 
     # -- process versions ---------------------------------------------------------------------
@@ -208,7 +211,7 @@ class Engine:
         """The case row; `to_run`: a run will need its state, so read it in the same query unless the
         workflow is probably cached (`state` is deferred: most reads never need it)."""
         options = []
-        if to_run and (self.workflows is None or not self.workflows.holds(self._database(), case_id)):
+        if to_run and (self.workflows is None or not self.workflows.holds(self._database, case_id)):
             options.append(undefer(Case.state))
         case = self.session.get(Case, case_id, options=options)
         if case is None:
@@ -218,13 +221,13 @@ class Engine:
     def _run(self, case: Case, actor: str) -> CaseRun:
         workflow = None
         if self.workflows is not None:
-            workflow = self.workflows.take(self._database(), case.id, case.process_version_id, case.revision)
+            workflow = self.workflows.take(self._database, case.id, case.process_version_id, case.revision)
         return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
                        self.registry, self.policy, self.serializer, actor, self.mail, workflow=workflow)
 
     def _step(self, run: CaseRun) -> None:
-        # One UPDATE of the case per step: save()'s first query autoflushes it, so a lost race can
-        # surface there as well as in the last flush; either way it is the same clean Conflict.
+        # One UPDATE of the case per step: save() flushes it before the projections (where a lost
+        # race shows), and the last flush writes what the effects added; either way a clean Conflict.
         with self._conflicts(run.case.id):
             advance(run.workflow)
             run.save()

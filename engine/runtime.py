@@ -146,9 +146,7 @@ class CaseRun:
 
     def _clear_rows(self, model, returning: bool = False) -> list:
         """Delete this case's projection rows with a plain statement; with `returning`, the rows deleted."""
-        for obj in [o for o in self.session.identity_map.values()
-                    if isinstance(o, model) and o.case_id == self.case.id]:
-            self.session.expunge(obj)
+        self._forget(model)
         statement = _statements(model.__table__, "delete_returning" if returning else "delete")
         result = self._connection.execute(statement, {"case_id": self.case.id})
         return result.all() if returning else []
@@ -165,9 +163,13 @@ class CaseRun:
         if dialect not in _UPSERTS:  # another database: the portable two statements
             self._replace_rows(CaseFacts, [row])
             return
-        for obj in [o for o in self.session.identity_map.values() if isinstance(o, CaseFacts) and o.case_id == row["case_id"]]:
-            self.session.expunge(obj)
+        self._forget(CaseFacts)
         self._connection.execute(_statements(CaseFacts.__table__, f"upsert_{dialect}"), row)
+
+    def _forget(self, model) -> None:
+        """Drop this case's `model` rows from the session: plain statements are about to replace them."""
+        for obj in [o for o in self.session.identity_map.values() if isinstance(o, model) and o.case_id == self.case.id]:
+            self.session.expunge(obj)
 
     def _project_tasks(self, ready) -> None:
         # A task that stays ready keeps its claim and the time it became ready: they belong to the
