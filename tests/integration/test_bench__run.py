@@ -50,3 +50,19 @@ def test_report_rows_measure_every_report_at_both_sizes_and_with_the_same_year()
     assert len(spread) == len(same_year) >= 10
     assert all(r["ours_ms"] > 0 and r["base_ms"] > 0 for r in rows)
     assert all(r["goal_ratio"] == 1.0 for r in same_year)
+
+
+def test_breakdown_parts_add_up_to_the_whole_case_and_the_stopwatch_comes_off():
+    from SpiffWorkflow.task import Task
+    from sqlalchemy.orm import Session
+
+    from bench import breakdown
+
+    originals = (Task.run, Session.flush, Session.get, Session.commit)
+    result = breakdown.measure(runs=1)
+    assert (Task.run, Session.flush, Session.get, Session.commit) == originals
+    parts = result["parts_ms"]
+    assert set(parts) == {*breakdown.PARTS, "the rest (facade, sessions, views)"}
+    assert all(parts[p] > 0 for p in breakdown.PARTS)  # every part runs in a case
+    assert sum(parts.values()) == pytest.approx(result["total_ms"], abs=0.1)
+    assert "SpiffWorkflow stepping" in breakdown.render(result)

@@ -1,0 +1,127 @@
+"""Where a whole reintegration case's time goes in the engine: a table of the parts of a step.
+
+The whole-case benchmark says how much slower a case through the engine is than bare SpiffWorkflow
+in memory; this says why, so that the next speed-up goes where the time is. The same happy path
+runs `--runs` times (one transaction per step, SQLite file or PostgreSQL) with a stopwatch around
+each part below. Each moment is counted once, in the outermost part running then (a handler's
+query inside SpiffWorkflow's stepping counts as stepping); what no part covers is "the rest"
+(the facade, sessions, the case's JSON view). The parts:
+
+- SpiffWorkflow stepping: `task.run()` and `advance()` (engine steps, timers, service-task handlers);
+- state: encoding the workflow (`StateSerializer.dumps`) and decoding it when it was not cached;
+- the case row and history: the ORM flush (the case UPDATE with its revision check, the events);
+- projections: ready tasks, timers, report facts, outbox rows;
+- reads: the task's row, the case row, the acting user's account;
+- commit.
+
+    python -m bench.breakdown [--runs 20] [--database sqlite|postgresql]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import tempfile
+import time
+from collections import Counter
+from contextlib import ExitStack, contextmanager
+from pathlib import Path
+
+from SpiffWorkflow.task import Task
+from sqlalchemy.orm import Session
+
+from engine import facade, runtime
+from engine.serialization import StateSerializer
+
+from .engine_vs_bare import _databases, make_runtime, run_engine_case
+from .run import RESULTS
+
+PARTS = {
+    "SpiffWorkflow stepping": [(Task, "run"), (facade, "advance")],
+    "state: encode, or decode when not cached": [(StateSerializer, "dumps"), (StateSerializer, "loads")],
+    "the case row and history (ORM flush)": [(Session, "flush")],
+    "projections: ready tasks, timers, facts, outbox": [(runtime.CaseRun, "_project_tasks"),
+                                                         (runtime.CaseRun, "_project_timers"),
+                                                         (runtime.CaseRun, "_save_facts"),
+                                                         (runtime.CaseRun, "_write_effects")],
+    "reads: task row, case row, the user's account": [(Session, "get"), (facade, "authorise")],
+    "commit": [(Session, "commit")],
+}
+
+
+class Stopwatch:
+    """Time spent in each part, each moment counted in the outermost part only."""
+
+    def __init__(self) -> None:
+        self.spent: Counter[str] = Counter()
+        self._depth = 0
+
+    def wrap(self, part: str, fn):
+        def timed(*args, **kwargs):
+            if self._depth:
+                return fn(*args, **kwargs)
+            self._depth += 1
+            began = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                self.spent[part] += time.perf_counter() - began
+                self._depth -= 1
+
+        return timed
+
+
+@contextmanager
+def timed_parts(watch: Stopwatch):
+    """Put the stopwatch around every part; the originals are back when the block ends."""
+    with ExitStack() as undo:
+        for part, targets in PARTS.items():
+            for owner, name in targets:
+                original = getattr(owner, name)
+                setattr(owner, name, watch.wrap(part, original))
+                undo.callback(setattr, owner, name, original)
+        yield watch
+
+
+def measure(runs: int = 20, database: str = "sqlite") -> dict:
+    """Milliseconds per whole case in each part, the total, and each part's share of it."""
+    with tempfile.TemporaryDirectory() as tmp, _databases((database,), tmp) as urls:
+        rt = make_runtime(urls[database])
+        try:
+            for _ in range(3):  # warm: parsed spec, statement caches
+                run_engine_case(rt)
+            with timed_parts(Stopwatch()) as watch:
+                began = time.perf_counter()
+                for _ in range(runs):
+                    run_engine_case(rt)
+                total = time.perf_counter() - began
+        finally:
+            rt.db.dispose()
+    parts = {part: watch.spent[part] / runs * 1000 for part in PARTS}
+    parts["the rest (facade, sessions, views)"] = total / runs * 1000 - sum(parts.values())
+    return {"database": database, "runs": runs, "total_ms": round(total / runs * 1000, 1),
+            "parts_ms": {k: round(v, 2) for k, v in parts.items()},
+            "share": {k: round(v / (total / runs * 1000), 3) for k, v in parts.items()}}
+
+
+def render(result: dict) -> str:
+    lines = [f"whole case through the engine ({result['database']}), {result['runs']} runs: "
+             f"{result['total_ms']} ms a case", f"{'part':<52} {'ms':>8} {'share':>7}"]
+    for part, ms in result["parts_ms"].items():
+        lines.append(f"{part:<52} {ms:>8.2f} {result['share'][part]:>7.1%}")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=20)
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--out", type=Path, default=RESULTS / "breakdown.json")
+    args = parser.parse_args()
+    result = measure(args.runs, args.database)
+    print(render(result))
+    args.out.parent.mkdir(exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
