@@ -265,7 +265,8 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
         updates = registry.handler(topic)(ctx) or {}
     except Exception as exc:
         log.exception("handler %s failed on case %s at %s", topic, case_id, element)
-        raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}") from exc
+        raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}",
+                            case_id=case_id, element=element, topic=topic) from exc
     task.data.update(updates)
     return updates, ctx.effects
 

@@ -6,14 +6,15 @@ from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine import accounts, queries
-from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound
+from engine.errors import Conflict, EngineError, Forbidden, HandlerFailed, InvalidData, NotFound
 from engine.models import User
 
 from .engine_access import runtime
 from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422}
+# A handler that raised is the server's fault, not the request's: 500, with what failed.
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, HandlerFailed: 500}
 MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflowed SQLite's integer: a 500)
 
 

@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 
-from engine.errors import Forbidden, NotFound
+from engine.errors import Forbidden, HandlerFailed, NotFound
 from engine.facade import Engine
 from engine.models import User
 
@@ -35,3 +35,10 @@ def run(fn: Callable[[Engine, User], T]) -> T:
 def call(method: str, *args: Any, **kwargs: Any):
     """A facade method on its own, for pages whose access check is done by the caller."""
     return run(lambda eng, _user: getattr(eng, method)(*args, **kwargs))
+
+
+def failure_for_people(exc: HandlerFailed) -> str:
+    """What a person is told when an automatic step failed under their action (the log has the rest)."""
+    return (f"This could not be finished: an automatic step of the case ({exc.element or 'a service task'}) failed. "
+            f"Nothing was saved. Try again in a few minutes; if it fails again, tell your system administrator, "
+            f"quoting case {exc.case_id}.")

@@ -5,10 +5,10 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from engine import queries
 from engine.access import ROLES
-from engine.errors import Conflict, InvalidData
+from engine.errors import Conflict, HandlerFailed, InvalidData
 
 from . import task_forms
-from .engine_access import run, runtime
+from .engine_access import failure_for_people, run, runtime
 
 bp = Blueprint("tasks", __name__)
 
@@ -90,5 +90,8 @@ def complete(task_id: str):
                                values=task_forms.values_for_display(task["form"], request.form)), 400
     except Conflict as exc:
         return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
+    except HandlerFailed as exc:  # the server's fault: say so, and keep every answer for another try
+        return render_template("task.html", task=task, case=case, errors={"_": failure_for_people(exc)},
+                               values=task_forms.values_for_display(task["form"], request.form)), 500
     flash(f"{task['title']}: done", "success")
     return redirect(url_for("cases.case_page", case_id=result["case_id"]))
