@@ -259,7 +259,15 @@ class CaseFacts(Base):
                       # and the schools in the SEMH scheme (migration 0008).
                       Index("ix_case_facts_process_year_decision", "process", "academic_year", "decision", "outcome",
                             "request_type"),
-                      Index("ix_case_facts_process_home_school", "process", "home_school"))
+                      # One school's years, read from the index alone, a seek per column the school may
+                      # stand in (engine.reports.scope.school_partition; migration 0009). The first also
+                      # gives the SEMH scheme's schools.
+                      Index("ix_case_facts_home_school_years", "process", "home_school", "academic_year", "decision",
+                            "outcome", "request_type"),
+                      Index("ix_case_facts_host_school_years", "process", "host_school", "academic_year", "home_school",
+                            "decision", "outcome", "request_type"),
+                      Index("ix_case_facts_ap_setting_years", "process", "ap_setting", "academic_year", "home_school",
+                            "host_school", "decision", "outcome", "request_type"))
 
     case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
     process: Mapped[str] = mapped_column(String(100))

@@ -12,6 +12,17 @@ def school_condition(school: str) -> ColumnElement[bool]:
     return or_(CaseFacts.home_school == school, CaseFacts.host_school == school, CaseFacts.ap_setting == school)
 
 
+def school_partition(school: str) -> list[list[ColumnElement[bool]]]:
+    """The rows of `school_condition`, in three parts that never overlap: the school as the home
+    school; as the host and not the home; as the AP and neither. A query over all years runs once per
+    part, each a seek on its own `(process, <school column>, academic_year, ...)` index that holds every
+    column the part tests; the OR of the three columns would read the whole process's history."""
+    home, host, ap = CaseFacts.home_school, CaseFacts.host_school, CaseFacts.ap_setting
+    return [[home == school],
+            [host == school, home.is_distinct_from(school)],
+            [ap == school, home.is_distinct_from(school), host.is_distinct_from(school)]]
+
+
 def conditions(calendar, f: ReportFilter, process: str | None) -> list[ColumnElement[bool]]:
     """The year, the term (by the day the case's work started), the school (home, host or AP) and
     the process (`f.process`, else `process`; None: every process)."""
