@@ -43,7 +43,8 @@ PARTS = {
                                                          (runtime.CaseRun, "_project_timers"),
                                                          (runtime.CaseRun, "_save_facts"),
                                                          (runtime.CaseRun, "_write_effects")],
-    "reads: task row, case row, the user's account": [(Session, "get"), (facade, "authorise")],
+    "reads: task row, case row, the user's account": [(facade.Engine, "_task_for_actor"), (Session, "get"),
+                                                        (facade, "authorise")],
     "commit": [(Session, "commit")],
 }
 

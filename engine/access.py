@@ -29,7 +29,13 @@ def authorise(session: Session, actor: str, lane: str | None, case_data: dict[st
     """Raise Forbidden unless `actor` may act in `lane` (None: any party) on a case with this data."""
     if actor in SYSTEM_ACTORS:
         return None
-    user = session.scalar(select(User).where(User.name == actor))
+    return authorise_user(session.scalar(select(User).where(User.name == actor)), actor, lane, case_data)
+
+
+def authorise_user(user: User | None, actor: str, lane: str | None, case_data: dict[str, Any] | None) -> User | None:
+    """`authorise` with the account already read (None: there is no account named `actor`)."""
+    if actor in SYSTEM_ACTORS:
+        return None
     if user is None:
         raise Forbidden(f"unknown user {actor!r}: add them with `reintegrate user add`")
     if user.role == "admin":

@@ -17,13 +17,24 @@ from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import forms
-from .access import ROLES, authorise, authorise_admin
+from .access import ROLES, authorise, authorise_admin, authorise_user
 from .clock import Clock
 from .dmn import content_hash
 from .errors import Conflict, InvalidData, InvalidProcess, NotFound
 from .history import event_json
 from .mail import MailRenderer
-from .models import AccessLog, Case, ClosedTask, HistoryEvent, OutboxMessage, ProcessVersion, ReadyTask, Timer, set_case_status
+from .models import (
+    AccessLog,
+    Case,
+    ClosedTask,
+    HistoryEvent,
+    OutboxMessage,
+    ProcessVersion,
+    ReadyTask,
+    Timer,
+    User,
+    set_case_status,
+)
 from .registry import HandlerRegistry
 from .replay import replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -273,6 +284,21 @@ class Engine:
         case = self._case(task.case_id)
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
+    def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None]:
+        """The ready task, its case and the acting account, in one query: each read is a round trip,
+        and a step is mostly round trips. The case's state is read with it only when no workflow is
+        kept; when the kept one turns out stale, reading `state` loads it then (and should the case
+        have moved on in between, the revision check on saving makes that a clean Conflict)."""
+        query = (select(ReadyTask, Case, User).join(Case, Case.id == ReadyTask.case_id)
+                 .outerjoin(User, User.name == actor).where(ReadyTask.id == task_id))
+        if self.workflows is None:
+            query = query.options(undefer(Case.state))
+        found = self.session.execute(query).first()
+        if found is None:
+            message = self._gone_message(task_id)
+            raise (Conflict(message) if "no longer ready" in message else NotFound(message))
+        return found.ReadyTask, found.Case, found.User
+
     def _gone_message(self, task_id: str) -> str:
         closed = self.session.get(ClosedTask, task_id)
         if closed is None:
@@ -285,14 +311,10 @@ class Engine:
 
     def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
         """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
-        row = self.session.get(ReadyTask, task_id)
-        if row is None:
-            message = self._gone_message(task_id)
-            raise (Conflict(message) if "no longer ready" in message else NotFound(message))
-        case = self._case(row.case_id, to_run=True)
+        row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks[row.element]
-        authorise(self.session, actor, info.lane, case.data)
+        authorise_user(user, actor, info.lane, case.data)
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
