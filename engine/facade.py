@@ -352,9 +352,16 @@ class Engine:
 
     def fire_case(self, case_id: str) -> list[str]:
         """Fire the case's timers that are due now (refresh_timers, then engine steps); [] if none are."""
-        case = self._case(case_id, to_run=True)
         now = self.clock.now()
-        due = self.session.scalars(select(Timer.element).where(Timer.case_id == case_id, Timer.due_at <= now)).all()
+        # The case and its due timers in one query (a round trip saved per case fired).
+        query = (select(Case, Timer.element).outerjoin(Timer, (Timer.case_id == Case.id) & (Timer.due_at <= now))
+                 .where(Case.id == case_id).order_by(Timer.due_at, Timer.id))
+        if self.workflows is None or not self.workflows.holds(self._database, case_id):
+            query = query.options(undefer(Case.state))
+        rows = self.session.execute(query).all()
+        if not rows:
+            raise NotFound(f"no case {case_id!r}")
+        case, due = rows[0].Case, [r.element for r in rows if r.element is not None]
         if case.status != "running" or not due:
             return []
         run = self._run(case, "scheduler")
