@@ -66,3 +66,11 @@ def test_breakdown_parts_add_up_to_the_whole_case_and_the_stopwatch_comes_off():
     assert all(parts[p] > 0 for p in breakdown.PARTS)  # every part runs in a case
     assert sum(parts.values()) == pytest.approx(result["total_ms"], abs=0.1)
     assert "SpiffWorkflow stepping" in breakdown.render(result)
+
+
+def test_scheduler_rows_fire_every_batch_exactly_once_one_two_two_one():
+    from bench import schedulers
+
+    [row] = schedulers.measure(12)  # asserts inside: each batch fired in full, every case exactly once
+    assert row["per_s"]["one"] > 0 and row["per_s"]["two"] > 0 and row["goal_ratio"] == 1.7
+    assert row["ratio"] == pytest.approx(row["base_ms"] / row["ours_ms"], rel=0.05)
