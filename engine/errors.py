@@ -66,8 +66,9 @@ class HandlerFailed(EngineError):
     """A service-task handler raised; the case is left as it was before the call.
 
     Not the caller's fault: the web app says so, keeps what a person typed, and the API answers 500.
-    `case_id`, `element` and `topic` say where, for the person to quote and the operator's log."""
+    `case_id`, `element`, `topic` and `title` say where, for the person to quote and the operator's log."""
 
-    def __init__(self, message: str, case_id: str = "", element: str = "", topic: str = ""):
+    def __init__(self, message: str, case_id: str = "", element: str = "", topic: str = "", title: str = ""):
         self.case_id, self.element, self.topic = case_id, element, topic
+        self.title = title or element  # the step's name in the diagram, for people
         super().__init__(message)

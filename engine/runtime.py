@@ -266,7 +266,8 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
     except Exception as exc:
         log.exception("handler %s failed on case %s at %s", topic, case_id, element)
         raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}",
-                            case_id=case_id, element=element, topic=topic) from exc
+                            case_id=case_id, element=element, topic=topic,
+                            title=getattr(task.task_spec, "bpmn_name", None) or element) from exc
     task.data.update(updates)
     return updates, ctx.effects
 

@@ -39,6 +39,6 @@ def call(method: str, *args: Any, **kwargs: Any):
 
 def failure_for_people(exc: HandlerFailed) -> str:
     """What a person is told when an automatic step failed under their action (the log has the rest)."""
-    return (f"This could not be finished: an automatic step of the case ({exc.element or 'a service task'}) failed. "
+    return (f"This could not be finished: an automatic step of the case, ‘{exc.title or 'a service task'}’, failed. "
             f"Nothing was saved. Try again in a few minutes; if it fails again, tell your system administrator, "
             f"quoting case {exc.case_id}.")

@@ -51,7 +51,8 @@ def test_the_web_form_says_it_was_not_saved_and_keeps_every_answer(web_world, si
         failed = post(client, f"/tasks/{task}", REFUSED_FORM)
     html = failed.get_data(as_text=True)
     assert failed.status_code == 500 and "There is a problem" in html
-    assert "record_not_agreed" in html and "Nothing was saved" in html and f"quoting case {case_id}" in html
+    assert "‘Record that the parent did not agree’, failed" in html  # the step's name in the diagram
+    assert "Nothing was saved" in html and f"quoting case {case_id}" in html
     assert f'value="{REFUSED["parent_name"]}"' in html and 'value="2027"' in html  # the answers are kept
     assert "policy value missing" not in html  # the cause is for the operator's log, not the page
     assert "policy value missing: contacts.la_admissions" in caplog.text and case_id in caplog.text
