@@ -16,6 +16,16 @@ from . import accounts, reports, serving
 from . import commands as c
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, failing as every command fails: one line on stderr, the reason and where to look
+    (the usage text argparse prints above it is what `--help` is for). Subcommands inherit it."""
+
+    def error(self, message: str):
+        # An argument with a newline or other control character in it would break the one line.
+        message = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def _sub(parent, name: str, fn, help_text: str):
     p = parent.add_parser(name, help=help_text)
     p.add_argument("--json", action="store_true", help="print JSON")
@@ -24,7 +34,7 @@ def _sub(parent, name: str, fn, help_text: str):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="reintegrate", description="Reintegration from AP: case workflow")
+    parser = _Parser(prog="reintegrate", description="Reintegration from AP: case workflow")
     top = parser.add_subparsers(dest="command", required=True)
     _sub(top, "init-db", c.init_db, "create or upgrade the schema, deploy processes/")
     proc = top.add_parser("process", help="validate, deploy and list process versions").add_subparsers(

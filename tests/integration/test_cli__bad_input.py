@@ -95,3 +95,27 @@ def test_console_script_runs(db_url):
                             capture_output=True, text=True, cwd=str(REINTEGRATION.parent.parent))
     assert result.returncode == 1
     assert result.stderr.strip().startswith("reintegrate: database error")
+
+
+@pytest.mark.parametrize("argv, reason", [
+    (["task", "complete"], "reintegrate task complete: the following arguments are required: task, --data, --as"),
+    (["nope"], "reintegrate: argument command: invalid choice: 'nope'"),
+    (["timers", "fire", "--bogus"], "reintegrate: unrecognized arguments: --bogus"),
+    (["scheduler", "--interval", "soon"], "reintegrate scheduler: argument --interval: invalid int value: 'soon'"),
+])
+def test_words_the_command_does_not_take_fail_in_one_line_that_points_at_help(argv, reason):
+    """The console script as a person runs it: exit 2, one line on stderr, no usage text above it."""
+    done = subprocess.run([sys.executable, "-m", "cli.main", *argv], capture_output=True, text=True,
+                          cwd=REINTEGRATION.parent.parent)
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and len(lines) == 1, done.stderr
+    assert lines[0].startswith(reason) and lines[0].endswith("--help`)"), lines[0]
+    assert done.stdout == ""
+
+
+def test_an_argument_with_a_newline_in_it_stays_on_the_one_line(run_cli, capsys):
+    with pytest.raises(SystemExit) as exited:
+        run_cli("timers", "fire", "two\nlines\x00")
+    err = capsys.readouterr().err
+    assert exited.value.code == 2 and err.count("\n") == 1
+    assert "unrecognized arguments: two\\nlines\\x00 (see `reintegrate --help`)" in err

@@ -39,10 +39,11 @@ def cli(harness, monkeypatch, capsys):
     def run(argv: list[str]) -> tuple[int, str, str]:
         try:
             code = main(argv)
-        except SystemExit as exc:  # argparse: usage, then one "error:" line
+        except SystemExit as exc:  # argparse refusing the words: one line too, pointing at --help
             code = exc.code
             out, err = capsys.readouterr()
-            assert code == 2 and any(line.startswith("reintegrate") and "error:" in line for line in err.splitlines()), err
+            lines = err.strip().splitlines()
+            assert code == 2 and len(lines) == 1 and lines[0].startswith("reintegrate") and "--help`)" in lines[0], err
             return code, out, err
         out, err = capsys.readouterr()
         assert "Traceback" not in out + err
