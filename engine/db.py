@@ -6,6 +6,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -36,6 +37,22 @@ def make_engine(url: str) -> SAEngine:
 
         return engine
     return create_engine(url, pool_pre_ping=True)
+
+
+# PostgreSQL's deadlock_detected and serialization_failure: the transaction was chosen to give way and
+# rolled back whole; the same work run again normally goes through.
+TRANSIENT_SQLSTATES = frozenset({"40P01", "40001"})
+
+
+def is_transient(exc: BaseException) -> bool:
+    """Whether `exc` is a database error that running the same transaction again may cure: a
+    PostgreSQL deadlock or serialization failure, or SQLite still locked after its busy timeout."""
+    if not isinstance(exc, DBAPIError):
+        return False
+    orig = exc.orig
+    if getattr(orig, "sqlstate", None) in TRANSIENT_SQLSTATES:
+        return True
+    return type(orig).__module__ == "sqlite3" and "database is locked" in str(orig)
 
 
 def session_factory(engine: SAEngine) -> sessionmaker[Session]:

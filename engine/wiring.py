@@ -4,14 +4,18 @@ The command line, the web app and the scheduler each build one `Runtime` and pas
 registry; the engine itself reaches for none of this."""
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+import random
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
+from typing import TypeVar
 
 from .clock import Clock, clock_from_env
-from .db import database_url, make_engine, session_factory, upgrade
+from .db import database_url, is_transient, make_engine, session_factory, upgrade
 from .facade import Engine
 from .mail import MailRenderer
 from .outbox import DeliveryReport, SmtpSettings, SmtpTransport, deliver_due
@@ -21,6 +25,9 @@ from .runtime import SpecCache
 from .serialization import StateSerializer
 from .timers import FireReport, fire_due
 from .workflow_cache import WorkflowCache
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 @dataclass
@@ -84,6 +91,22 @@ class Runtime:
     def upgrade(self) -> None:
         upgrade(self.db)
 
+    def transact(self, fn: Callable[[Engine], T], attempts: int = 3) -> T:
+        """`fn(engine)` in one transaction, run again (from the start, on a new session) when the
+        database rolled it back as the loser of a deadlock or a serialization conflict, or SQLite
+        stayed locked: up to `attempts` runs, each retry logged. Anything else propagates at once."""
+        for attempt in range(attempts):
+            try:
+                with self.engine() as eng:
+                    return fn(eng)
+            except Exception as exc:
+                if not is_transient(exc) or attempt == attempts - 1:
+                    raise
+                log.warning("transaction rolled back by the database (%s); running it again (attempt %d of %d)",
+                            str(getattr(exc, "orig", exc)).splitlines()[0], attempt + 2, attempts)
+                time.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")
+
     @contextmanager
     def engine(self) -> Iterator[Engine]:
         """An engine on a new session: committed if the block succeeds, rolled back if not."""
@@ -97,6 +120,12 @@ class Runtime:
             except BaseException:
                 session.rollback()
                 raise
+
+
+def _backoff(attempt: int) -> float:
+    """Seconds before running a transaction again: 20, 40, 80 ms ..., with jitter so that the two
+    sides of a deadlock do not meet again."""
+    return 0.02 * 2 ** attempt * (0.5 + random.random())
 
 
 def _int_env(name: str, default: int) -> int:

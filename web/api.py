@@ -42,10 +42,9 @@ def _authenticate():
 
 
 def _call(fn, status: int = 200):
-    """`fn(engine, user)` in one transaction; engine errors become JSON errors."""
+    """`fn(engine, user)` in one transaction (run again after a deadlock); engine errors become JSON errors."""
     try:
-        with runtime().engine() as eng:
-            result = fn(eng, eng.session.get(User, g.api_user_id))
+        result = runtime().transact(lambda eng: fn(eng, eng.session.get(User, g.api_user_id)))
     except InvalidData as exc:
         return _error(422, "invalid_data", str(exc), errors=exc.errors)
     except EngineError as exc:
