@@ -121,22 +121,31 @@ def add_past_years(url: str, count: int, first: int, year: str = "2025/26") -> N
     db.dispose()
 
 
-def measure(url: str, repeat: int = 3) -> dict[str, float]:
-    """Best of `repeat` runs of each report for 2025/26 (and with a term and a school), in ms."""
-    db, policy, today = make_engine(url), load_policy(), date(2026, 3, 2)
-    out = {}
-    with session_factory(db)() as session:
-        for name in REPORTS:
-            for label, f in ((name, make_filter("2025/26")), (f"{name} (spring, one school)",
-                                                                make_filter("2025/26", "spring", SCHOOLS[3]))):
-                best = float("inf")
-                for _ in range(repeat):
+def measure(urls: dict, repeat: int = 7) -> dict:
+    """Best of `repeat` runs of each report for 2025/26 (and with a term and a school), in ms, on each
+    database of `urls` (key -> URL): the databases take turns run by run, so that drift during the
+    measurement weighs on each alike. Returns key -> report label -> ms."""
+    policy, today = load_policy(), date(2026, 3, 2)
+    filters = {}
+    for name in REPORTS:
+        filters[name] = (name, make_filter("2025/26"))
+        filters[f"{name} (spring, one school)"] = (name, make_filter("2025/26", "spring", SCHOOLS[3]))
+    engines = {key: make_engine(url) for key, url in urls.items()}
+    best = {key: dict.fromkeys(filters, float("inf")) for key in urls}
+    try:
+        sessions = {key: session_factory(db)() for key, db in engines.items()}
+        for _ in range(repeat):
+            for label, (name, f) in filters.items():
+                for key, session in sessions.items():
                     start = time.perf_counter()
                     run_report(session, policy, name, f, today)
-                    best = min(best, time.perf_counter() - start)
-                out[label] = round(best * 1000, 1)
-    db.dispose()
-    return out
+                    best[key][label] = min(best[key][label], time.perf_counter() - start)
+        for session in sessions.values():
+            session.close()
+    finally:
+        for db in engines.values():
+            db.dispose()
+    return {key: {label: round(t * 1000, 1) for label, t in by_label.items()} for key, by_label in best.items()}
 
 
 def main() -> None:
@@ -144,14 +153,14 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 100000])
     parser.add_argument("--url", help="a database URL template with {n} for the size (default: SQLite files)")
     args = parser.parse_args()
-    results = {}
+    urls = {}
     with tempfile.TemporaryDirectory() as tmp:
         for n in args.sizes:
-            url = args.url.format(n=n) if args.url else f"sqlite:///{Path(tmp) / f'reports_{n}.sqlite3'}"
+            urls[n] = args.url.format(n=n) if args.url else f"sqlite:///{Path(tmp) / f'reports_{n}.sqlite3'}"
             started = time.perf_counter()
-            populate(url, n)
+            populate(urls[n], n)
             print(f"{n} cases written in {time.perf_counter() - started:.1f}s", flush=True)
-            results[n] = measure(url)
+        results = measure(urls)
     sizes = list(results)
     print(f"{'report':<44}" + "".join(f"{f'{n:,} cases ms':>18}" for n in sizes))
     for label in results[sizes[0]]:

@@ -29,16 +29,14 @@ def report_rows(sizes: tuple[int, int]) -> list[dict]:
     from bench import reports
 
     small, large = sizes
-    results = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            url = f"sqlite:///{Path(tmp) / f'reports_{n}.sqlite3'}"
+        urls = {n: f"sqlite:///{Path(tmp) / f'reports_{n}.sqlite3'}" for n in sizes}
+        for n, url in urls.items():
             reports.populate(url, n)
-            results[n] = reports.measure(url)
-        grown = f"sqlite:///{Path(tmp) / 'reports_grown.sqlite3'}"
-        reports.populate(grown, small)
-        reports.add_past_years(grown, large - small, first=small)
-        results["grown"] = reports.measure(grown)
+        urls["grown"] = f"sqlite:///{Path(tmp) / 'reports_grown.sqlite3'}"
+        reports.populate(urls["grown"], small)
+        reports.add_past_years(urls["grown"], large - small, first=small)
+        results = reports.measure(urls)  # the three databases take turns, run by run
     rows = []
     for label in results[small]:
         a, b = results[small][label], results[large][label]

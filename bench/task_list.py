@@ -10,7 +10,8 @@ year, the parties spread over 400 schools. The measured user's school is a party
 at both sizes, as a school's own caseload does not grow with the authority's: a flat time is the goal.
 The LA officer's lane holds a quarter of all tasks (about 250 and 50,000): the page is read in index
 order and the count stops at `queries.COUNT_CAP`, so that a flat time is the goal there too.
-`ANALYZE` runs after loading on both databases, as it would after any bulk load.
+`ANALYZE` runs after loading on both databases, as it would after any bulk load. Both sizes are
+loaded first and then timed call by call in turn, so that drift during the run weighs on both alike.
 
     python -m bench.task_list [--sizes 1000 100000] [--runs 200] [--databases sqlite postgresql]
 """
@@ -92,22 +93,33 @@ def load(rt: Runtime, size: int, seed: int = 1) -> None:
         conn.commit()
 
 
-def time_task_list(rt: Runtime, runs: int, user: str = "hana.host") -> list[float]:
-    today = NOW.date()
-    times = []
+def _call(rt: Runtime, user_id: int, today: date):
+    """One first page as a request reads it, in its own session: (seconds, the page)."""
+    t0 = time.perf_counter()
     with rt.sessions() as s:
-        user_id = s.execute(text("select id from users where name = :n"), {"n": user}).scalar()
-    for i in range(runs + 5):
-        t0 = time.perf_counter()
+        page = task_list(s, s.get(User, user_id), TaskFilter(), today)
+    return time.perf_counter() - t0, page
+
+
+def time_task_lists(runtimes: dict[int, Runtime], runs: int, users: tuple[str, ...]) -> dict[str, dict[int, list[float]]]:
+    """`runs` calls for each user at each size, interleaved call by call (each user at each size in
+    turn, then again), so that whatever the machine does meanwhile weighs on every size alike."""
+    today = NOW.date()
+    ids = {}
+    for size, rt in runtimes.items():
         with rt.sessions() as s:
-            page = task_list(s, s.get(User, user_id), TaskFilter(), today)
-        elapsed = time.perf_counter() - t0
-        if i >= 5:  # warm-up: caches, the first connection
-            times.append(elapsed)
-    if user == "hana.host":
-        assert 0 < page.total <= 3 * MY_CASES, page.total  # the school's own tasks, at any size
-    else:
-        assert page.total > 0 and len(page.items) == min(page.total, page.per_page), page.total
+            ids[size] = {u: s.execute(text("select id from users where name = :n"), {"n": u}).scalar() for u in users}
+    times: dict[str, dict[int, list[float]]] = {u: {size: [] for size in runtimes} for u in users}
+    for i in range(runs + 5):
+        for size, rt in runtimes.items():
+            for user in users:
+                elapsed, page = _call(rt, ids[size][user], today)
+                if i >= 5:  # warm-up: caches, the first connection
+                    times[user][size].append(elapsed)
+                elif user == "hana.host":
+                    assert 0 < page.total <= 3 * MY_CASES, page.total  # the school's own tasks, at any size
+                else:
+                    assert page.total > 0 and len(page.items) == min(page.total, page.per_page), page.total
     return times
 
 
@@ -133,16 +145,17 @@ def measure(sizes: tuple[int, ...] = (1000, 100000), runs: int = 200,
     try:
         with tempfile.TemporaryDirectory() as tmp:
             for kind in databases:
-                results: dict[str, dict[int, tuple[float, float]]] = {"hana.host": {}, "lee.la": {}}
+                runtimes = {}
                 for size in sizes:
-                    rt = Runtime(url=_database(kind, tmp, size, server), clock=FixedClock(NOW), policy=load_policy(),
-                                 registry=default_registry())
+                    rt = runtimes[size] = Runtime(url=_database(kind, tmp, size, server), clock=FixedClock(NOW),
+                                                  policy=load_policy(), registry=default_registry())
                     rt.upgrade()
                     t0 = time.perf_counter()
                     load(rt, size)
                     print(f"  {kind}: {size} cases loaded in {time.perf_counter() - t0:.1f} s", flush=True)
-                    for user in results:
-                        results[user][size] = _stats(time_task_list(rt, runs, user))
+                timed = time_task_lists(runtimes, runs, ("hana.host", "lee.la"))
+                results = {user: {size: _stats(t) for size, t in by_size.items()} for user, by_size in timed.items()}
+                for rt in runtimes.values():
                     rt.db.dispose()
                 for user, who in (("hana.host", "a school user (its own 40 cases)"),
                                   ("lee.la", "an LA admissions officer (the whole authority)")):

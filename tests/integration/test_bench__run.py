@@ -74,3 +74,13 @@ def test_scheduler_rows_fire_every_batch_exactly_once_one_two_two_one():
     [row] = schedulers.measure(12)  # asserts inside: each batch fired in full, every case exactly once
     assert row["per_s"]["one"] > 0 and row["per_s"]["two"] > 0 and row["goal_ratio"] == 1.7
     assert row["ratio"] == pytest.approx(row["base_ms"] / row["ours_ms"], rel=0.05)
+
+
+def test_task_list_rows_time_both_sizes_in_turn_for_both_users():
+    from bench import task_list
+
+    rows = task_list.measure(sizes=(20, 80), runs=3, databases=("sqlite",))
+    assert [r["name"].split(" (")[0] for r in rows] == ["task list of a school user", "task list of an LA admissions officer"]
+    for row in rows:
+        assert set(row["median_ms"]) == {"20", "80"} and row["goal_ratio"] == 1.0
+        assert row["ratio"] == pytest.approx(row["ours_ms"] / row["base_ms"], rel=0.05)
