@@ -73,4 +73,6 @@ def test_pupils_on_a_timetable_now(cases):
                     "Still on a timetable": 2}
     assert report(h, "timetables", "2025/26", school="Kingsmead High School", today=date(2026, 3, 18)).section(
         "now").rows == []
+    ours = report(h, "timetables", "2025/26", school=START["home_school"], today=date(2026, 5, 5))
+    assert {x["case_id"] for x in ours.section("now").rows} == {first, later}  # the home school's own pupils
     assert report(h, "timetables", "2025/26", today=date(2026, 3, 6)).section("now").rows == []  # not started yet
