@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 from engine import facade, runtime
 from engine.serialization import StateSerializer
 
-from .engine_vs_bare import _databases, make_runtime, run_engine_case
+from .engine_vs_bare import make_runtime, run_engine_case, temporary_databases
 from .run import RESULTS
 
 PARTS = {
@@ -85,7 +85,7 @@ def timed_parts(watch: Stopwatch):
 
 def measure(runs: int = 20, database: str = "sqlite") -> dict:
     """Milliseconds per whole case in each part, the total, and each part's share of it."""
-    with tempfile.TemporaryDirectory() as tmp, _databases((database,), tmp) as urls:
+    with tempfile.TemporaryDirectory() as tmp, temporary_databases((database,), tmp) as urls:
         rt = make_runtime(urls[database])
         try:
             for _ in range(3):  # warm: parsed spec, statement caches

@@ -110,7 +110,7 @@ def measure(runs: int = 15, databases: tuple[str, ...] = ("sqlite", "postgresql"
     config[ServiceTask] = BpmnTaskSpecConverter  # the Camunda config lacks one (a known 3.2.0 gap)
     serializer = BpmnWorkflowSerializer(BpmnWorkflowSerializer.configure(config))
     rows = []
-    with tempfile.TemporaryDirectory() as tmp, _databases(databases, tmp) as urls:
+    with tempfile.TemporaryDirectory() as tmp, temporary_databases(databases, tmp) as urls:
         for database, url in urls.items():
             rt = make_runtime(url)
             variants = {
@@ -141,7 +141,7 @@ def measure(runs: int = 15, databases: tuple[str, ...] = ("sqlite", "postgresql"
 
 
 @contextmanager
-def _databases(names: tuple[str, ...], tmp: str):
+def temporary_databases(names: tuple[str, ...], tmp: str):
     """Database URLs by name: a SQLite file, and a database on a throwaway PostgreSQL cluster."""
     urls, server = {}, None
     try:

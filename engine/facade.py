@@ -221,13 +221,16 @@ class Engine:
     def _case(self, case_id: str, to_run: bool = False) -> Case:
         """The case row; `to_run`: a run will need its state, so read it in the same query unless the
         workflow is probably cached (`state` is deferred: most reads never need it)."""
-        options = []
-        if to_run and (self.workflows is None or not self.workflows.holds(self._database, case_id)):
-            options.append(undefer(Case.state))
-        case = self.session.get(Case, case_id, options=options)
+        case = self.session.get(Case, case_id, options=self._state_options(case_id) if to_run else [])
         if case is None:
             raise NotFound(f"no case {case_id!r}")
         return case
+
+    def _state_options(self, case_id: str) -> list:
+        """Read the deferred `state` with the case row unless this process probably keeps its workflow."""
+        if self.workflows is None or not self.workflows.holds(self._database, case_id):
+            return [undefer(Case.state)]
+        return []
 
     def _run(self, case: Case, actor: str) -> CaseRun:
         workflow = None
@@ -355,9 +358,7 @@ class Engine:
         now = self.clock.now()
         # The case and its due timers in one query (a round trip saved per case fired).
         query = (select(Case, Timer.element).outerjoin(Timer, (Timer.case_id == Case.id) & (Timer.due_at <= now))
-                 .where(Case.id == case_id).order_by(Timer.due_at, Timer.id))
-        if self.workflows is None or not self.workflows.holds(self._database, case_id):
-            query = query.options(undefer(Case.state))
+                 .where(Case.id == case_id).order_by(Timer.due_at, Timer.id).options(*self._state_options(case_id)))
         rows = self.session.execute(query).all()
         if not rows:
             raise NotFound(f"no case {case_id!r}")

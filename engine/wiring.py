@@ -95,17 +95,18 @@ class Runtime:
         """`fn(engine)` in one transaction, run again (from the start, on a new session) when the
         database rolled it back as the loser of a deadlock or a serialization conflict, or SQLite
         stayed locked: up to `attempts` runs, each retry logged. Anything else propagates at once."""
-        for attempt in range(attempts):
+        for attempt in range(1, attempts):
             try:
                 with self.engine() as eng:
                     return fn(eng)
             except Exception as exc:
-                if not is_transient(exc) or attempt == attempts - 1:
+                if not is_transient(exc):
                     raise
                 log.warning("transaction rolled back by the database (%s); running it again (attempt %d of %d)",
-                            str(getattr(exc, "orig", exc)).splitlines()[0], attempt + 2, attempts)
-                time.sleep(_backoff(attempt))
-        raise AssertionError("unreachable")
+                            str(getattr(exc, "orig", exc)).splitlines()[0], attempt + 1, attempts)
+                time.sleep(_backoff(attempt - 1))
+        with self.engine() as eng:  # the last attempt: whatever it raises is the caller's
+            return fn(eng)
 
     @contextmanager
     def engine(self) -> Iterator[Engine]:
