@@ -42,8 +42,10 @@ def _shift(value, days: int):
 
 def _shifted(data: dict, days: int, calendar) -> dict:
     """The scenario's form data moved to fall around today; meeting dates that must be school days
-    are moved to the next one, and review dates are left to their school-day-aware defaults."""
-    out = {k: _shift(v, days) for k, v in data.items() if not k.startswith("review_")}
+    are moved to the next one, and review dates (planned, or set at a review) are left to their
+    school-day-aware defaults."""
+    out = {k: _shift(v, days) for k, v in data.items()
+           if not k.startswith("review_") and k != "next_meeting_date"}
     if "start_date" in out:
         out["start_date"] = calendar.next_school_day(date.fromisoformat(out["start_date"])).isoformat()
     return out

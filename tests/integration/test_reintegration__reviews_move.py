@@ -133,8 +133,15 @@ def test_a_review_moved_after_its_reminder_is_reminded_again_for_the_new_date(ha
     h.complete(case_id, "confirm_dual_registration", s.HAPPY_PATH["confirm_dual_registration"], "ava.ap")
     h.clock.set(datetime(2027, 3, 11, 9, 0, 1, tzinfo=UTC))
     assert h.fire() == [{"case_id": case_id, "task": "interim_review_1_reminder"}]
-    h.call("send_message", case_id, "review_date_changed",
+    h.call("send_message", case_id, "review_date_changed",  # and again: each move re-arms the watch
            {"review_date": "2027-03-19", "reason": "The parent cannot come on the 15th"}, "ava.ap")
+    h.call("send_message", case_id, "review_date_changed",
+           {"review_date": "2027-03-18", "reason": "Back a day: the room is free on the 18th"}, "hana.host")
+    h.call("send_message", case_id, "review_date_changed",
+           {"review_date": "2027-03-19", "reason": "The parent asked for Friday after all"}, "ava.ap")
+    case = h.call("show_case", case_id)
+    assert [(m["from"], m["to"]) for m in case["data"]["review_moves"]] == [
+        ("2027-03-15", "2027-03-19"), ("2027-03-19", "2027-03-18"), ("2027-03-18", "2027-03-19")]
     h.clock.set(datetime(2027, 3, 17, 9, 0, 1, tzinfo=UTC))
     assert h.fire() == [{"case_id": case_id, "task": "interim_review_1_reminder"}]
     h.clock.set(datetime(2027, 3, 22, 9, 0, 1, tzinfo=UTC))
