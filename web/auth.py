@@ -1,17 +1,18 @@
 """Sign in and out; every other page needs a signed-in user (loaded into `g` before each request).
 
 Sessions live in the database (web.server_sessions): signing out ends the session on the server,
-so the old cookie opens nothing; the "You have signed out" page confirms it."""
+so the old cookie opens nothing; the "You have signed out" page confirms it. A person changes their
+own password here too, which ends their sessions everywhere else."""
 from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from engine import throttle
+from engine import accounts, throttle
 from engine.models import User
 
-from .engine_access import runtime
+from .engine_access import run, runtime
 from .redirects import safe_path
 
 bp = Blueprint("auth", __name__)
@@ -92,3 +93,30 @@ def sign_out():
 @bp.get("/signed-out")
 def signed_out():
     return render_template("signed_out.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    if request.method == "GET":
+        return render_template("change_password.html", errors={})
+    current, new = request.form.get("current_password", ""), request.form.get("new_password", "")
+    errors = {}
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    if not new:
+        errors["new_password"] = "Enter a new password"
+    if not errors:
+        def change(eng, user):
+            try:
+                return accounts.change_own_password(eng.session, user.id, current, new, keep_session=session.sid)
+            except ValueError as exc:
+                return str(exc)
+
+        result = run(change)
+        if not isinstance(result, str):
+            session.sign_in(g.user_id)  # this session goes on under a new id; every other one has ended
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("tasks.task_list"))
+        field, message = result.split(": ", 1)
+        errors[f"{field}_password"] = message[:1].upper() + message[1:]
+    return render_template("change_password.html", errors=errors), 400
