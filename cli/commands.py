@@ -9,6 +9,8 @@ from typing import Any
 from engine.db import ROOT
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
+from engine.organisations_csv import SHIPPED as SHIPPED_REGISTER
+from engine.organisations_csv import import_file
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
@@ -43,9 +45,13 @@ def _read(path: str) -> bytes:
 
 def init_db(app: App, args) -> int:
     app.upgrade()
+    with app.engine() as eng:  # the shipped register: new entries added, existing ones kept
+        register = import_file(eng.session, SHIPPED_REGISTER, app.clock.now(), add_only=True)
     results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "init-db")
-    emit({"database": app.url, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    emit({"database": app.url, "organisations": register, "deployed": results}, args.json,
+         "\n".join([f"schema up to date: {app.url}",
+                    f"organisations register: {register['added']} added, {register['unchanged']} already there"]
+                   + [_deployed_line(r) for r in results]))
     return 0
 
 

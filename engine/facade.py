@@ -16,7 +16,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms
+from . import organisations
 from .access import ROLES, authorise, authorise_admin, authorise_user
 from .clock import Clock
 from .dmn import content_hash
@@ -178,7 +178,7 @@ class Engine:
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, self._latest(process_key).id)
         parsed = deployment.parsed
-        values, errors = forms.clean(parsed.info.start_form, data)
+        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         authorise(self.session, actor, None, values)
@@ -321,7 +321,7 @@ class Engine:
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = forms.clean(info.form, data)
+        values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
             for validator in self.registry.validators(row.element):
                 errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
