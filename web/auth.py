@@ -11,7 +11,7 @@ from .security import SignInLimiter
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "assets.govuk", "assets.vendor", "static",
-                    "api.openapi"}
+                    "api.openapi", "health.healthz", "health.readyz"}
 
 
 def _limiter() -> SignInLimiter:
