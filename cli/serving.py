@@ -58,20 +58,22 @@ def _serve_development(rt: Runtime, args) -> int:
     from web import create_app
 
     _quiet_logs()
+    app = create_app(rt)  # first: a missing secret key stops it before anything starts
     if not args.no_scheduler:
         rt.scheduler_lock = single_scheduler_lock(rt)
         make_scheduler(rt, blocking=False).start()
         log.info("embedded scheduler polling the timer table every 30 s")
     print(f"Serving on http://{args.host}:{args.port}/ with the development server (Ctrl+C to stop)", flush=True)
-    run_simple(args.host, args.port, create_app(rt), threaded=True)
+    run_simple(args.host, args.port, app, threaded=True)
     return 0
 
 
 def _serve_production(rt: Runtime, args) -> int:
     from handlers import default_registry
-    from web import create_app
+    from web import create_app, secret_key
     from web.server import GunicornUnavailable, run_gunicorn
 
+    secret_key()  # first: a missing secret key stops it before anything starts
     workers = args.workers or _setting("REINTEGRATE_WEB_WORKERS", 2)
     threads = args.threads or _setting("REINTEGRATE_WEB_THREADS", 4)
     try:

@@ -89,6 +89,10 @@ class Policy:
     #: Addresses for roles that have no accounts of their own (escalation targets, team inboxes).
     contacts: dict[str, str] = field(default_factory=dict)
     timezone: str = "Europe/London"
+    #: A signed-in web session ends after this many minutes without a request ...
+    session_idle_minutes: int = 30
+    #: ... and, however busy, this many hours after sign-in.
+    session_lifetime_hours: int = 8
     #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
     calendar: dict[str, Any] = field(default_factory=dict)
     #: Units chosen for deadlines (``<name>_unit`` keys); a deadline not named takes its default.
@@ -148,6 +152,8 @@ _FIELD_TYPES: dict[str, type] = {
     "mainstream_funding_secondary": int,
     "contacts": dict,
     "timezone": str,
+    "session_idle_minutes": int,
+    "session_lifetime_hours": int,
     "calendar": dict,
 }
 assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
