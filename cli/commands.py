@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.locations import processes_dir
@@ -43,8 +44,8 @@ def init_db(app: App, args) -> int:
     folder = processes_dir()  # a setting that points nowhere fails before anything changes
     app.upgrade()
     results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
-    emit({"database": app.url, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    emit({"database": safe_url(app.url), "deployed": results}, args.json,
+         "\n".join([f"schema up to date: {safe_url(app.url)}"] + [_deployed_line(r) for r in results]))
     return 0
 
 
