@@ -22,12 +22,13 @@ def serve(rt: Runtime, args) -> int:
     from web import create_app
 
     _quiet_logs()
+    app = create_app(rt)  # first: a missing secret key stops it before anything starts
     if not args.no_scheduler:
         rt.scheduler_lock = single_scheduler_lock(rt)
         make_scheduler(rt, blocking=False).start()
         log.info("embedded scheduler polling the timer table every 30 s")
     print(f"Serving on http://{args.host}:{args.port}/  (Ctrl+C to stop)", flush=True)
-    run_simple(args.host, args.port, create_app(rt), threaded=True)
+    run_simple(args.host, args.port, app, threaded=True)
     return 0
 
 

@@ -38,7 +38,7 @@ from .models import (
     set_case_status,
 )
 from .registry import HandlerRegistry
-from .replay import replay_case
+from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
 from .serialization import StateSerializer
 from .shapes import case_json, task_json
@@ -459,7 +459,10 @@ class Engine:
                                            .order_by(HistoryEvent.seq)))
         stored = None
         if verify and until is None and at is None:
-            stored = self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs)
+            stored = StoredCase(
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
+                list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
         elif verify:
             raise InvalidData({"verify": "verify the whole history: leave out --until and --at"})
         def deployment_of(number: int | None):

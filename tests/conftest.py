@@ -133,6 +133,12 @@ def pytest_collection_modifyitems(config, items):
         items[:] = keep
 
 
+@pytest.fixture(autouse=True)
+def _secret_key(monkeypatch):
+    """Every web app and server in the tests signs with this key, as production requires one."""
+    monkeypatch.setenv("REINTEGRATE_SECRET_KEY", "a-test-secret-key-that-every-worker-shares")
+
+
 @pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL cluster for the whole session, started on first use."""

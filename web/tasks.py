@@ -9,6 +9,7 @@ from engine.errors import Conflict, InvalidData, StepFailed
 
 from . import task_forms
 from .engine_access import failure_for_people, run, runtime
+from .redirects import safe_path
 
 bp = Blueprint("tasks", __name__)
 
@@ -53,8 +54,7 @@ def _claim_action(task_id: str, action, message: str):
     except Conflict as exc:
         abort(409, description=str(exc))
     flash(message, "success")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("tasks.task_list"))
+    return redirect(safe_path(request.form.get("back"), url_for("tasks.task_list")))
 
 
 def _load(eng, user, task_id: str):
