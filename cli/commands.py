@@ -6,14 +6,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.db import ROOT
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
+from engine.locations import processes_dir
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
-
-PROCESSES = ROOT / "processes"
 
 
 class UsageError(Exception):
@@ -42,8 +40,9 @@ def _read(path: str) -> bytes:
 
 
 def init_db(app: App, args) -> int:
+    folder = processes_dir()  # a setting that points nowhere fails before anything changes
     app.upgrade()
-    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "init-db")
+    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
     emit({"database": app.url, "deployed": results}, args.json,
          "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
     return 0

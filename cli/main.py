@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
@@ -118,9 +119,13 @@ def build_parser() -> argparse.ArgumentParser:
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
         p = _sub(top, name, fn, help_text)
-        p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=5000)
+        p.add_argument("--host", default=os.environ.get("REINTEGRATE_HOST", "127.0.0.1"),
+                       help="default REINTEGRATE_HOST or 127.0.0.1")
+        p.add_argument("--port", type=int, default=os.environ.get("REINTEGRATE_PORT", "5000"),
+                       help="default REINTEGRATE_PORT or 5000")
         p.add_argument("--no-scheduler", action="store_true", help="a separate `reintegrate scheduler` runs")
+        p.add_argument("--workers", type=int, help="gunicorn worker processes (default REINTEGRATE_WEB_WORKERS or 2)")
+        p.add_argument("--threads", type=int, help="threads per worker (default REINTEGRATE_WEB_THREADS or 4)")
     p = _sub(top, "scheduler", serving.scheduler, "the timer poller alone")
     p.add_argument("--interval", type=int, default=30, help="seconds between polls")
     return parser
@@ -140,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(f"{exc}; nothing was saved{incident}", exc.exit_code)
     except EngineError as exc:
         return c.fail(str(exc), exc.exit_code)
-    except c.UsageError as exc:
+    except (c.UsageError, serving.Refused) as exc:
         return c.fail(str(exc), 2)
     except (OperationalError, ProgrammingError) as exc:
         if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":

@@ -19,6 +19,7 @@ from engine import deadline_units
 from engine.addresses import address_problem
 from engine.calendar import SchoolCalendar
 from engine.deadline_units import DAY_UNITS, WEEK_UNITS
+from engine.locations import packaged
 
 __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 
@@ -36,7 +37,8 @@ DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "advocacy_weeks": ("calendar_weeks", WEEK_UNITS),
 }
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "processes" / "policy.toml"
+#: The shipped defaults, read from the installed `processes` package.
+DEFAULT_POLICY_PATH = packaged("processes", "policy.toml")
 
 
 @dataclass(frozen=True)
@@ -233,7 +235,7 @@ def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read a policy TOML file; keys it leaves out take the seed defaults.
 
-    With no ``path``, reads ``processes/policy.toml`` from the repository, or returns the defaults
+    With no ``path``, reads the shipped ``processes/policy.toml``, or returns the defaults
     if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
     key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
     explicitly given file is missing.

@@ -19,6 +19,7 @@ from .clock import Clock, clock_from_env
 from .db import database_url, is_transient, make_engine, session_factory, upgrade
 from .errors import StepFailed
 from .facade import Engine
+from .locations import mail_dirs, policy_path
 from .mail import MailRenderer
 from .outbox import DeliveryReport, SmtpSettings, SmtpTransport, deliver_due
 from .policy import Policy, load_policy
@@ -43,13 +44,14 @@ class Runtime:
     base_url: str = "http://127.0.0.1:5000"
     smtp_url: str | None = None
     workflow_cache_size: int = 128  # about 150 KiB each for a reintegration case midway
+    mail_dirs: list | None = None  # mail template folders, searched in order; None: the shipped ones
 
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
-        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry,
+        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(policy_path()), registry=registry,
                    base_url=os.environ.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
                    smtp_url=os.environ.get("REINTEGRATE_SMTP_URL") or None,
-                   workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128))
+                   workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128), mail_dirs=mail_dirs())
 
     @cached_property
     def transport(self) -> SmtpTransport | None:
@@ -68,6 +70,8 @@ class Runtime:
 
     @cached_property
     def mail(self) -> MailRenderer:
+        if self.mail_dirs:
+            return MailRenderer(self.mail_dirs, base_url=self.base_url)
         return MailRenderer(base_url=self.base_url)
 
     @cached_property

@@ -15,7 +15,7 @@ from .security import SignInLimiter
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.signed_out", "pages.accessibility", "assets.govuk", "assets.vendor",
-                    "static", "api.openapi"}
+                    "static", "api.openapi", "health.healthz", "health.readyz"}
 
 
 def _limiter() -> SignInLimiter:
