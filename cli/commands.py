@@ -50,8 +50,7 @@ def init_db(app: App, args) -> int:
 
 
 def _deployed_line(r: dict[str, Any]) -> str:
-    state = "deployed as" if r["created"] else "unchanged, already"
-    return f"{r['file']}: {state} {r['process']} v{r['version']}"
+    return f"{r['file']}: {r['message']}"
 
 
 def _with_documents(paths: list[str]) -> list[tuple[str, bytes, dict[str, bytes]]]:
@@ -240,12 +239,25 @@ def outbox_list(app: App, args) -> int:
     with app.engine() as eng:
         messages = eng.outbox()
     if args.pending:
-        messages = [m for m in messages if not m["sent_at"]]
+        messages = [m for m in messages if m["status"] == "queued"]
+    if args.failed:
+        messages = [m for m in messages if m["status"] == "failed"]
     emit(messages, args.json, "\n".join(
-        f"{m['id']:>5}  {'sent ' + m['sent_at'] if m['sent_at'] else 'queued':<38} {m['to']:<40} {m['subject']}"
-        + (f"  [{m['attempts']} attempts: {m['last_error']}]" if m["last_error"] else "")
+        f"{m['id']:>5}  {_outbox_state(m):<38} {_printable(m['to']):<40} {_printable(m['subject'])}"
+        + (f"  [{m['attempts']} attempts: {_printable(m['last_error'])}]" if m["last_error"] else "")
         for m in messages) or "the outbox is empty")
     return 0
+
+
+def _outbox_state(m: dict[str, Any]) -> str:
+    if m["sent_at"]:
+        return f"sent {m['sent_at']}"
+    return f"FAILED {m['failed_at']}" if m["failed_at"] else "queued"
+
+
+def _printable(text: str) -> str:
+    """One line whatever the text holds (an address with a line break in it, from older data)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def outbox_send(app: App, args) -> int:
@@ -254,7 +266,8 @@ def outbox_send(app: App, args) -> int:
         emit({"sent": 0, "failed": 0, "errors": [], "smtp": None}, args.json,
              "no SMTP server configured (REINTEGRATE_SMTP_URL): mail stays in the outbox")
         return 0
-    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed}", *report.errors]))
+    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed} "
+                                                  f"({report.given_up} for good)", *map(_printable, report.errors)]))
     return 1 if report.failed and not report.sent else 0
 
 

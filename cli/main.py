@@ -8,12 +8,12 @@ import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from engine.errors import EngineError, InvalidProcess
+from engine.errors import EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, reports, serving
+from . import accounts, incidents, reports, serving
 from . import commands as c
 
 
@@ -55,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revert", action="store_true", help="back to the version each case came from")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--as", dest="actor")
+    incidents.register(top, proc, _sub)
     case = top.add_parser("case", help="start, show and message cases").add_subparsers(dest="sub", required=True)
     p = _sub(case, "start", c.case_start, "start a case")
     p.add_argument("process")
@@ -97,8 +98,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("cases", nargs="*")
     p.add_argument("--all", action="store_true")
     outbox = top.add_parser("outbox", help="queued and sent mail").add_subparsers(dest="sub", required=True)
-    _sub(outbox, "list", c.outbox_list, "queued and sent messages").add_argument(
-        "--pending", action="store_true", help="only messages not yet sent")
+    p = _sub(outbox, "list", c.outbox_list, "queued, sent and failed messages")
+    p.add_argument("--pending", action="store_true", help="only messages still to be sent")
+    p.add_argument("--failed", action="store_true", help="only messages given up on, with the reason")
     _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
     report = top.add_parser("report", help="reports, and scheduled lists").add_subparsers(dest="sub", required=True)
     reports.register(report, _sub)
@@ -138,6 +140,9 @@ def main(argv: list[str] | None = None) -> int:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except StepFailed as exc:
+        incident = f" (incident #{exc.incident_id}: `reintegrate incident list`)" if exc.incident_id else ""
+        return c.fail(f"{exc}; nothing was saved{incident}", exc.exit_code)
     except EngineError as exc:
         return c.fail(str(exc), exc.exit_code)
     except (c.UsageError, serving.Refused) as exc:

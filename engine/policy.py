@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from engine import deadline_units
+from engine.addresses import address_problem
 from engine.calendar import SchoolCalendar
 from engine.deadline_units import DAY_UNITS, WEEK_UNITS
 from engine.locations import packaged
@@ -193,6 +194,8 @@ def _check_value(key: str, value: Any) -> Any:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
                 raise ValueError(f"{key}: unknown time zone {value!r}") from error
+        if key.endswith("_email") and (problem := address_problem(value)):
+            raise ValueError(f"{key} {problem}, got {value!r}")
         return value
     if expected is tuple:
         if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
@@ -203,7 +206,7 @@ def _check_value(key: str, value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table, got {value!r}")
     if key == "contacts":
-        bad = [k for k, v in value.items() if not isinstance(v, str) or "@" not in v]
+        bad = [k for k, v in value.items() if not isinstance(v, str) or address_problem(v)]
         if bad:
             raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
         return value

@@ -14,8 +14,10 @@ from dataclasses import dataclass
 from functools import cached_property
 from typing import TypeVar
 
+from . import incidents
 from .clock import Clock, clock_from_env
 from .db import database_url, is_transient, make_engine, safe_url, session_factory, upgrade
+from .errors import StepFailed
 from .facade import Engine
 from .locations import mail_dirs, policy_path
 from .mail import MailRenderer
@@ -137,6 +139,10 @@ class Runtime:
                 yield engine
                 session.commit()
                 engine.committed()
+            except StepFailed as failure:  # the case stays as it was; the incident is kept on its own
+                session.rollback()
+                incidents.record(self.sessions, failure, self.clock.now())
+                raise
             except BaseException:
                 session.rollback()
                 raise

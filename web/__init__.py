@@ -103,8 +103,9 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     from . import audit, printables
     app.register_blueprint(audit.bp)
     app.register_blueprint(printables.bp)
-    from . import processes
+    from . import incidents, processes
     app.register_blueprint(processes.bp)
+    app.register_blueprint(incidents.bp)
     from .reports import bp as reports_bp  # the report pages (issue 8)
     app.register_blueprint(reports_bp)
     security.install(app)
