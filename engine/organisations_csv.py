@@ -15,6 +15,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from .locations import packaged
 from .organisations import (
     KINDS,
     NEEDS_AUTHORITY,
@@ -28,7 +29,7 @@ from .organisations import (
 
 COLUMNS = ("id", "name", "kind", "authority", "urn")
 #: The register shipped with the product: `reintegrate init-db` and `reintegrate demo` load it.
-SHIPPED = Path(__file__).resolve().parent.parent / "processes" / "organisations.csv"
+SHIPPED = packaged("processes", "organisations.csv")
 
 
 class RegisterFileError(ValueError):
@@ -113,6 +114,12 @@ def import_file(session: Session, path: Path, now: datetime, add_only: bool = Fa
     except (OSError, UnicodeDecodeError) as exc:
         raise RegisterFileError(f"{path}: cannot read it ({exc.__class__.__name__}: {exc})") from None
     return import_csv(session, text, now, str(path), add_only)
+
+
+def register_file(processes: Path) -> Path:
+    """The register `init-db` loads: `organisations.csv` in a site's own processes folder, else the shipped one."""
+    own = Path(processes) / "organisations.csv"
+    return own if own.is_file() else SHIPPED
 
 
 def export_csv(session: Session) -> str:

@@ -127,7 +127,9 @@ def test_task_form_shows_errors_keeps_input_then_completes(web_world, signed_in)
     good = post(client, f"/tasks/{task}", {"meeting_date-day": "7", "meeting_date-month": "12",
                                            "meeting_date-year": "2026", "progress": "Settling in well"})
     assert good.status_code == 302 and good.location == f"/cases/{case_id}"
-    assert "Hold first interim review: done" in client.get(good.location).get_data(as_text=True)
+    banner = client.get(good.location).get_data(as_text=True)
+    assert '<p class="govuk-notification-banner__heading">Hold first interim review: done</p>' in banner
+    assert "&lt;p" not in banner  # the banner's own markup is never shown to the person as text
     with web_world.runtime.engine() as eng:
         ready = {t["task"] for t in eng.show_case(case_id)["ready_tasks"]}
     assert "interim_review_1" not in ready and "interim_review_2" in ready
