@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from engine import deadline_units
+from engine.addresses import address_problem
 from engine.calendar import SchoolCalendar
 from engine.deadline_units import DAY_UNITS, WEEK_UNITS
+from engine.locations import packaged
 
 __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 
@@ -35,7 +37,8 @@ DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "advocacy_weeks": ("calendar_weeks", WEEK_UNITS),
 }
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "processes" / "policy.toml"
+#: The shipped defaults, read from the installed `processes` package.
+DEFAULT_POLICY_PATH = packaged("processes", "policy.toml")
 
 
 @dataclass(frozen=True)
@@ -191,6 +194,8 @@ def _check_value(key: str, value: Any) -> Any:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
                 raise ValueError(f"{key}: unknown time zone {value!r}") from error
+        if key.endswith("_email") and (problem := address_problem(value)):
+            raise ValueError(f"{key} {problem}, got {value!r}")
         return value
     if expected is tuple:
         if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
@@ -201,7 +206,7 @@ def _check_value(key: str, value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table, got {value!r}")
     if key == "contacts":
-        bad = [k for k, v in value.items() if not isinstance(v, str) or "@" not in v]
+        bad = [k for k, v in value.items() if not isinstance(v, str) or address_problem(v)]
         if bad:
             raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
         return value
@@ -230,7 +235,7 @@ def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read a policy TOML file; keys it leaves out take the seed defaults.
 
-    With no ``path``, reads ``processes/policy.toml`` from the repository, or returns the defaults
+    With no ``path``, reads the shipped ``processes/policy.toml``, or returns the defaults
     if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
     key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
     explicitly given file is missing.

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from cli import scenarios
+from engine import incidents
 from engine.access import add_user
 from engine.clock import FixedClock
 from engine.db import make_engine, session_factory, upgrade
+from engine.errors import StepFailed
 from engine.facade import Engine
 from engine.policy import load_policy
 from engine.registry import HandlerRegistry
@@ -68,6 +70,10 @@ class Harness:
                 yield engine
                 session.commit()
                 engine.committed()
+            except StepFailed as failure:  # as engine.wiring.Runtime.engine: the incident on its own
+                session.rollback()
+                incidents.record(self.sessions, failure, self.clock.now())
+                raise
             except BaseException:
                 session.rollback()
                 raise

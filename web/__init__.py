@@ -112,17 +112,18 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["due_date"] = due_date
     app.jinja_env.globals["error_anchor"] = error_anchor
 
-    from . import admin, api, assets, auth, cases, mail, pages, tasks
+    from . import admin, api, assets, auth, cases, health, mail, pages, tasks
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
-    for blueprint in (assets.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
+    for blueprint in (assets.bp, health.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     from . import audit, printables
     app.register_blueprint(audit.bp)
     app.register_blueprint(printables.bp)
-    from . import processes
+    from . import incidents, processes
     app.register_blueprint(processes.bp)
+    app.register_blueprint(incidents.bp)
     from .reports import bp as reports_bp  # the report pages (issue 8)
     app.register_blueprint(reports_bp)
     security.install(app)

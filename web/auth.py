@@ -17,7 +17,7 @@ from .redirects import safe_path
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.signed_out", "pages.accessibility", "assets.govuk", "assets.vendor",
-                    "static", "api.openapi"}
+                    "static", "api.openapi", "health.healthz", "health.readyz"}
 
 
 def _limits() -> throttle.Limits:

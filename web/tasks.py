@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from engine import queries
 from engine.access import ROLES
-from engine.errors import Conflict, HandlerFailed, InvalidData
+from engine.errors import Conflict, InvalidData, StepFailed
 
 from . import task_forms
 from .engine_access import failure_for_people, run, runtime
@@ -90,7 +90,7 @@ def complete(task_id: str):
                                values=task_forms.values_for_display(task["form"], request.form)), 400
     except Conflict as exc:
         return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
-    except HandlerFailed as exc:  # the server's fault: say so, and keep every answer for another try
+    except StepFailed as exc:  # the server's fault: say so, and keep every answer for another try
         return render_template("task.html", task=task, case=case, errors={"_": failure_for_people(exc)},
                                values=task_forms.values_for_display(task["form"], request.form)), 500
     flash(f"{task['title']}: done", "success")
