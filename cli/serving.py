@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 
-from engine.scheduler import fire_due, make_scheduler, single_scheduler_lock
+from engine.heartbeat import process_name
+from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
 from engine.wiring import Runtime
 
 from .demo_data import DEMO_PASSWORD, load_demo
@@ -102,10 +104,26 @@ def _serve_production(rt: Runtime, args) -> int:
 def scheduler(rt: Runtime, args) -> int:
     _quiet_logs()
     rt.scheduler_lock = single_scheduler_lock(rt)
-    fire_due(rt)  # timers that fell due while nothing ran fire now, in due order
-    log.info("scheduler polling the timer table every %s s", args.interval)
-    make_scheduler(rt, blocking=True, interval_seconds=args.interval).start()
+    name = process_name()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # systemd's stop: record it, as Ctrl+C does
+    poller = make_scheduler(rt, blocking=True, interval_seconds=args.interval, beat_as=name)
+    try:
+        fire_due(rt, beat_as=name)  # timers that fell due while nothing ran fire now, in due order
+        log.info("scheduler %s polling the timer table every %s s", name, args.interval)
+        poller.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if poller.running:
+            poller.shutdown(wait=False)
+        record_stop(rt, name)
+        log.info("scheduler %s stopped", name)
     return 0
+
+
+def _exit_on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop is enough; a second must not cut it short
+    raise SystemExit(0)
 
 
 def demo(rt: Runtime, args) -> int:
