@@ -13,11 +13,12 @@ import signal
 import subprocess
 import sys
 
+from engine.db import safe_url
 from engine.heartbeat import process_name
 from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
 from engine.wiring import Runtime
 
-from .demo_data import DEMO_PASSWORD, load_demo
+from .demo_data import DEMO_PASSWORD, load_demo, not_demo_data
 
 log = logging.getLogger("reintegrate")
 DEVELOPMENT_ENVS = ("dev", "test")
@@ -132,6 +133,10 @@ def demo(rt: Runtime, args) -> int:
     if not development_mode():
         raise Refused("demo runs only in development mode (REINTEGRATE_ENV=dev): it creates accounts with a "
                       "published password")
+    reason = not_demo_data(rt)
+    if reason:
+        raise Refused(f"demo refuses {safe_url(rt.url)}: {reason}. It loads accounts with a published password, "
+                      "so it runs only on an empty database or one that holds demo data alone")
     args.json = False
     init_db(rt, args)
     print(load_demo(rt))
