@@ -7,16 +7,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from engine.db import ROOT
+from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
+from engine.locations import processes_dir
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
-
-PROCESSES = ROOT / "processes"
-
 
 #: `audit verify` checks every case's integrity; it shows a case's data only where the case is broken.
 INTEGRITY_CHECK = SystemRead("audit verify: integrity check of every case")
@@ -53,16 +51,16 @@ def _read(path: str) -> bytes:
 
 
 def init_db(app: App, args) -> int:
+    folder = processes_dir()  # a setting that points nowhere fails before anything changes
     app.upgrade()
-    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "init-db")
-    emit({"database": app.url, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
+    emit({"database": safe_url(app.url), "deployed": results}, args.json,
+         "\n".join([f"schema up to date: {safe_url(app.url)}"] + [_deployed_line(r) for r in results]))
     return 0
 
 
 def _deployed_line(r: dict[str, Any]) -> str:
-    state = "deployed as" if r["created"] else "unchanged, already"
-    return f"{r['file']}: {state} {r['process']} v{r['version']}"
+    return f"{r['file']}: {r['message']}"
 
 
 def _with_documents(paths: list[str]) -> list[tuple[str, bytes, dict[str, bytes]]]:
@@ -251,12 +249,25 @@ def outbox_list(app: App, args) -> int:
     with app.engine() as eng:
         messages = eng.outbox(viewer=reader(args))
     if args.pending:
-        messages = [m for m in messages if not m["sent_at"]]
+        messages = [m for m in messages if m["status"] == "queued"]
+    if args.failed:
+        messages = [m for m in messages if m["status"] == "failed"]
     emit(messages, args.json, "\n".join(
-        f"{m['id']:>5}  {'sent ' + m['sent_at'] if m['sent_at'] else 'queued':<38} {m['to']:<40} {m['subject']}"
-        + (f"  [{m['attempts']} attempts: {m['last_error']}]" if m["last_error"] else "")
+        f"{m['id']:>5}  {_outbox_state(m):<38} {_printable(m['to']):<40} {_printable(m['subject'])}"
+        + (f"  [{m['attempts']} attempts: {_printable(m['last_error'])}]" if m["last_error"] else "")
         for m in messages) or "the outbox is empty")
     return 0
+
+
+def _outbox_state(m: dict[str, Any]) -> str:
+    if m["sent_at"]:
+        return f"sent {m['sent_at']}"
+    return f"FAILED {m['failed_at']}" if m["failed_at"] else "queued"
+
+
+def _printable(text: str) -> str:
+    """One line whatever the text holds (an address with a line break in it, from older data)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def outbox_send(app: App, args) -> int:
@@ -265,7 +276,8 @@ def outbox_send(app: App, args) -> int:
         emit({"sent": 0, "failed": 0, "errors": [], "smtp": None}, args.json,
              "no SMTP server configured (REINTEGRATE_SMTP_URL): mail stays in the outbox")
         return 0
-    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed}", *report.errors]))
+    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed} "
+                                                  f"({report.given_up} for good)", *map(_printable, report.errors)]))
     return 1 if report.failed and not report.sent else 0
 
 

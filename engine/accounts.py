@@ -14,6 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import ROLES, add_user
+from .addresses import address_problem
 from .models import User
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
@@ -63,6 +64,8 @@ def create_account(session: Session, name: str, role: str, now: datetime, *, org
     Raises ValueError with a message for a person on a bad name, role, email or password."""
     if not name or not name.strip() or len(name) > 100:
         raise ValueError("a user name is 1 to 100 characters")
+    if email and (problem := address_problem(email)):
+        raise ValueError(f"email {problem}")
     if password is not None:
         validate_password(password)
     user = add_user(session, name.strip(), role, org or None, now, email=email or None)

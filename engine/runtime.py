@@ -267,7 +267,8 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
         log.exception("handler %s failed on case %s at %s", topic, case_id, element)
         raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}",
                             case_id=case_id, element=element, topic=topic,
-                            title=getattr(task.task_spec, "bpmn_name", None) or element) from exc
+                            title=getattr(task.task_spec, "bpmn_name", None) or element,
+                            detail=f"{type(exc).__name__}: {exc}") from exc
     task.data.update(updates)
     return updates, ctx.effects
 

@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 
 from cli import scenarios
+from engine import incidents
 from engine.access import add_user
 from engine.clock import FixedClock
 from engine.db import make_engine, session_factory, upgrade
+from engine.errors import StepFailed
 from engine.facade import Engine
 from engine.policy import load_policy
 from engine.reads import SystemRead
@@ -76,6 +78,10 @@ class Harness:
                 yield engine
                 session.commit()
                 engine.committed()
+            except StepFailed as failure:  # as engine.wiring.Runtime.engine: the incident on its own
+                session.rollback()
+                incidents.record(self.sessions, failure, self.clock.now())
+                raise
             except BaseException:
                 session.rollback()
                 raise
@@ -133,6 +139,12 @@ def pytest_collection_modifyitems(config, items):
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = keep
+
+
+@pytest.fixture(autouse=True)
+def _secret_key(monkeypatch):
+    """Every web app and server in the tests signs with this key, as production requires one."""
+    monkeypatch.setenv("REINTEGRATE_SECRET_KEY", "a-test-secret-key-that-every-worker-shares")
 
 
 @pytest.fixture(scope="session")

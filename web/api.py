@@ -6,15 +6,16 @@ from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine import accounts, queries
-from engine.errors import Conflict, EngineError, Forbidden, HandlerFailed, InvalidData, NotFound
+from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
 from engine.models import User
 
 from .engine_access import runtime
 from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# A handler that raised is the server's fault, not the request's: 500, with what failed.
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, HandlerFailed: 500}
+# A step that failed (a handler, an expression) is the server's fault, not the request's: 500, with
+# what failed and the incident that records it.
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, StepFailed: 500}
 MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflowed SQLite's integer: a 500)
 
 
@@ -47,6 +48,9 @@ def _call(fn, status: int = 200):
         result = runtime().transact(lambda eng: fn(eng, eng.session.get(User, g.api_user_id)))
     except InvalidData as exc:
         return _error(422, "invalid_data", str(exc), errors=exc.errors)
+    except StepFailed as exc:
+        return _error(500, type(exc).__name__.lower(), f"{exc}; nothing was saved", incident=exc.incident_id,
+                      case_id=exc.case_id, element=exc.element)
     except EngineError as exc:
         status_code = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
         return _error(status_code, type(exc).__name__.lower(), str(exc))

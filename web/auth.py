@@ -1,4 +1,7 @@
-"""Sign in and out; every other page needs a signed-in user (loaded into `g` before each request)."""
+"""Sign in and out; every other page needs a signed-in user (loaded into `g` before each request).
+
+Sessions live in the database (web.server_sessions): signing out ends the session on the server,
+so the old cookie opens nothing; the "You have signed out" page confirms it."""
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
@@ -7,11 +10,12 @@ from engine import accounts
 from engine.models import User
 
 from .engine_access import runtime
+from .redirects import safe_path
 from .security import SignInLimiter
 
 bp = Blueprint("auth", __name__)
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "assets.govuk", "assets.vendor", "static",
-                    "api.openapi"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.signed_out", "pages.accessibility", "assets.govuk", "assets.vendor",
+                    "static", "api.openapi", "health.healthz", "health.readyz"}
 
 
 def _limiter() -> SignInLimiter:
@@ -25,7 +29,7 @@ def _limiter() -> SignInLimiter:
 @bp.before_app_request
 def load_user():
     g.user = None
-    g.user_id = session.get("user_id")
+    g.user_id = getattr(session, "user_id", None)
     if g.user_id is not None:
         with runtime().sessions() as s:
             user = s.get(User, g.user_id)
@@ -33,7 +37,7 @@ def load_user():
                 s.expunge(user)
             g.user = user
         if g.user is None:
-            session.clear()
+            session.sign_out()
     if request.blueprint == "api" or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if g.user is None:
@@ -46,17 +50,14 @@ def _user():
     return {"current_user": g.get("user")}
 
 
-def _safe_next(target: str | None) -> str:
-    # Only a path on this site: no scheme, no host, no protocol-relative //host.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("tasks.task_list")
+def _next(target: str | None) -> str:
+    return safe_path(target, url_for("tasks.task_list"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if request.method == "GET":
-        return render_template("sign_in.html", errors={}, name="", next=request.args.get("next", ""))
+        return render_template("sign_in.html", errors={}, name="", next=_next(request.args.get("next")))
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
     ip = request.remote_addr or "?"
@@ -76,14 +77,19 @@ def sign_in():
             errors["name"] = "The user name or password is not right"
         else:
             _limiter().succeeded(ip, name)
-            session.clear()  # a new session on sign-in: nothing carried over from before
-            session.permanent = True
-            session["user_id"] = user_id
-            return redirect(_safe_next(request.form.get("next")))
-    return render_template("sign_in.html", errors=errors, name=name, next=request.form.get("next", "")), 400
+            session.sign_in(user_id)  # a new session under a new id: nothing carried over from before
+            return redirect(_next(request.form.get("next")))
+    return render_template("sign_in.html", errors=errors, name=name, next=_next(request.form.get("next"))), 400
 
 
 @bp.post("/sign-out")
 def sign_out():
-    session.clear()
-    return redirect(url_for("auth.sign_in"))
+    session.sign_out()
+    response = redirect(url_for("auth.signed_out"))
+    response.headers["Clear-Site-Data"] = '"cache"'  # pages this browser kept of the session
+    return response
+
+
+@bp.get("/signed-out")
+def signed_out():
+    return render_template("signed_out.html")

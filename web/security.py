@@ -9,6 +9,8 @@ from collections import defaultdict, deque
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
 
+from engine.errors import StepFailed
+
 _HTML_ERRORS = {400: "Bad request", 403: "You cannot do this", 404: "Page not found", 405: "Not allowed",
                 409: "Already done", 429: "Too many attempts"}
 
@@ -56,6 +58,12 @@ def install(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def _csrf(exc):
         return _error(400, "The form had expired or was not sent from this service. Go back, reload it and try again.")
+
+    @app.errorhandler(StepFailed)
+    def _step_failed(exc):  # a page other than the task form (which keeps the answers itself)
+        from .engine_access import failure_for_people
+
+        return _error(500, failure_for_people(exc))
 
     for code in _HTML_ERRORS:
         app.register_error_handler(code, lambda exc, code=code: _error(code, getattr(exc, "description", "")))

@@ -5,10 +5,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from engine import queries
 from engine.access import ROLES
-from engine.errors import Conflict, HandlerFailed, InvalidData
+from engine.errors import Conflict, InvalidData, StepFailed
 
 from . import task_forms
 from .engine_access import failure_for_people, run, runtime
+from .redirects import safe_path
 
 bp = Blueprint("tasks", __name__)
 
@@ -53,8 +54,7 @@ def _claim_action(task_id: str, action, message: str):
     except Conflict as exc:
         abort(409, description=str(exc))
     flash(message, "success")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("tasks.task_list"))
+    return redirect(safe_path(request.form.get("back"), url_for("tasks.task_list")))
 
 
 def _load(eng, user, task_id: str):
@@ -91,7 +91,7 @@ def complete(task_id: str):
                                values=task_forms.values_for_display(task["form"], request.form)), 400
     except Conflict as exc:
         return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
-    except HandlerFailed as exc:  # the server's fault: say so, and keep every answer for another try
+    except StepFailed as exc:  # the server's fault: say so, and keep every answer for another try
         return render_template("task.html", task=task, case=case, errors={"_": failure_for_people(exc)},
                                values=task_forms.values_for_display(task["form"], request.form)), 500
     flash(f"{task['title']}: done", "success")

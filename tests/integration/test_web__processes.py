@@ -89,7 +89,8 @@ def test_validate_reports_problems_by_element_and_deploy_refuses_them(web_world,
 def test_deploy_creates_a_version_listed_with_its_diff(web_world, signed_in):
     client = signed_in("pia.owner")
     reply = _send(client, "deploy", V2).get_json()
-    assert reply == {"ok": True, "process": "reintegration", "version": 2, "created": True, "versions_url": "/processes"}
+    assert reply == {"ok": True, "process": "reintegration", "version": 2, "created": True, "versions_url": "/processes",
+                     "active": 2, "message": "reintegration v2 deployed: new cases start on it"}
     page = client.get("/processes").get_data(as_text=True)
     assert "reintegration version 2 deployed" in page and "Changes from version 1" in page
     assert _send(client, "deploy", V2).get_json()["created"] is False
