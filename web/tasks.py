@@ -66,7 +66,8 @@ def _load(eng, user, task_id: str):
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
-    return {**eng.show_task(task_id), "claimed_by": row.claimed_by}, eng.show_case(row.case_id)
+    return ({**eng.show_task(task_id, viewer=user.name), "claimed_by": row.claimed_by},
+            eng.show_case(row.case_id, viewer=user.name))
 
 
 @bp.get("/tasks/<task_id>")
