@@ -237,8 +237,9 @@ def list_organisations(session: Session, kind: str | None = None) -> list[dict[s
 
 def choices(session: Session, kinds: Iterable[str]) -> list[tuple[str, str]]:
     """(id, name) of every entry of `kinds`, by name: the options a form offers for a party field."""
-    return list(session.execute(select(Organisation.id, Organisation.name)
-                                .where(Organisation.kind.in_(tuple(kinds))).order_by(Organisation.name)).tuples())
+    rows = session.execute(select(Organisation.id, Organisation.name)
+                           .where(Organisation.kind.in_(tuple(kinds))).order_by(Organisation.name))
+    return [(oid, name) for oid, name in rows]
 
 
 def link_account(session: Session, user, org: str | None) -> None:
@@ -261,3 +262,9 @@ def clean_form(session: Session, fields: list, data: Any, derive_authority: bool
     if errors:
         return values, errors
     return resolve_parties(session, values, derive_authority)
+
+
+def form_choices(session: Session, fields: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    """For each party field of a form (JSON field shapes), the (id, name) entries it may name."""
+    return {f["id"]: choices(session, PARTY_FIELDS[f["id"]]) for f in fields
+            if f["id"] in PARTY_FIELDS and f["type"] == "string"}
