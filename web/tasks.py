@@ -66,9 +66,9 @@ def _load(eng, user, task_id: str):
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
-    task = eng.show_task(task_id)
+    task = eng.show_task(task_id, viewer=user.name)
     return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"])},
-            eng.show_case(row.case_id))
+            eng.show_case(row.case_id, viewer=user.name))
 
 
 @bp.get("/tasks/<task_id>")

@@ -16,7 +16,7 @@ from engine.errors import Forbidden
 from engine.models import HistoryEvent, User
 from engine.organisations import Organisation
 from engine.party_links import link_spellings, resolve, unmatched
-from tests.conftest import REINTEGRATION
+from tests.conftest import REINTEGRATION, TEST_READ
 
 
 def _rename(h, org_id: str, name: str) -> None:
@@ -55,18 +55,18 @@ def test_an_admin_resolves_a_value_for_every_case_and_the_history_replays(old_ca
         result = resolve(eng, "Hollybrook High School", "Hollybrook Academy", "ada.admin")
     assert result["cases"] == [{"case_id": c, "fields": ["home_school"]} for c in sorted(cases)]
     for case_id in cases:
-        case = h.call("show_case", case_id)
+        case = h.call("show_case", case_id, viewer=TEST_READ)
         assert case["data"]["home_school"] == "Hollybrook Academy"
         event = h.query(lambda ses, c=case_id: ses.scalars(select(HistoryEvent).where(HistoryEvent.case_id == c)
                                                           .order_by(HistoryEvent.seq.desc())).first())
         assert (event.kind, event.actor, event.data) == ("parties_relinked", "ada.admin", {
             "from": {"home_school": "Hollybrook High School"}, "to": {"home_school": "Hollybrook Academy"}})
-        assert h.call("replay", case_id, verify=True)["ok"]
+        assert h.call("replay", case_id, verify=True, viewer=TEST_READ)["ok"]
     assert h.query(unmatched) == {"case_parties": [], "accounts": []}
     # the case goes on with the entry's name: the next task's data has it
     done = h.complete(cases[0], "record_parental_consent", s.HAPPY_PATH["record_parental_consent"], "ava.ap")
     assert done["data"]["home_school"] == "Hollybrook Academy"
-    assert h.call("replay", cases[0], verify=True)["ok"]
+    assert h.call("replay", cases[0], verify=True, viewer=TEST_READ)["ok"]
 
 
 def test_resolve_refuses_an_entry_that_is_not_there_or_of_the_wrong_kind(old_cases):
@@ -84,8 +84,8 @@ def test_a_spelling_that_differs_in_case_and_spacing_is_relinked(old_cases):
     _rename(h, "hollybrook-high-school", "HOLLYBROOK  High School")  # the register has the new spelling
     with h.transaction() as eng:
         assert link_spellings(eng) == {"cases": 2, "accounts": 0}
-    assert h.call("show_case", cases[1])["data"]["home_school"] == "HOLLYBROOK  High School"
-    assert h.call("replay", cases[1], verify=True)["ok"]
+    assert h.call("show_case", cases[1], viewer=TEST_READ)["data"]["home_school"] == "HOLLYBROOK  High School"
+    assert h.call("replay", cases[1], verify=True, viewer=TEST_READ)["ok"]
 
 
 def test_org_unmatched_and_resolve_on_the_command_line(run_cli):

@@ -6,6 +6,7 @@ import html
 import re
 
 from cli import scenarios as s
+from tests.conftest import TEST_READ
 from tests.web_helpers import post
 
 
@@ -43,4 +44,4 @@ def test_the_fair_access_host_school_is_a_choice_and_a_misspelt_one_is_refused(w
     done = post(lee, f"/tasks/{task}", _decision_form("kingsmead-high-school"))
     assert done.status_code == 302
     with web_world.runtime.engine() as eng:
-        assert eng.show_case(case_id)["data"]["host_school"] == "Kingsmead High School"
+        assert eng.show_case(case_id, viewer=TEST_READ)["data"]["host_school"] == "Kingsmead High School"
