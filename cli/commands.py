@@ -12,6 +12,7 @@ from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.locations import processes_dir
 from engine.organisations_csv import import_file, register_file
+from engine.party_links import link_spellings
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
@@ -56,10 +57,13 @@ def init_db(app: App, args) -> int:
     app.upgrade()
     with app.engine() as eng:  # the register: new entries added, those already there kept as they are
         register = import_file(eng.session, register_file(folder), app.clock.now(), add_only=True)
+    with app.engine() as eng:  # parties and accounts spelled as an entry but for case and spacing
+        relinked = link_spellings(eng)
     results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
-    emit({"database": safe_url(app.url), "organisations": register, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {safe_url(app.url)}",
-                    f"organisations register: {register['added']} added, {register['unchanged']} already there"]
+    emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
+         args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",
+                               f"organisations register: {register['added']} added, {register['unchanged']} already "
+                               f"there; {relinked['cases']} case(s) and {relinked['accounts']} account(s) relinked"]
                    + [_deployed_line(r) for r in results]))
     return 0
 

@@ -36,6 +36,7 @@ from .models import (
     User,
     set_case_status,
 )
+from .party_links import relink_workflow
 from .reads import Viewer, access_log, record_read
 from .registry import HandlerRegistry
 from .replay import StoredCase, replay_case
@@ -408,6 +409,30 @@ class Engine:
             run.workflow.refresh_timers()
         self._step(run, "timer", {"elements": list(due)})
         return list(due)
+
+    def relink_parties(self, case_id: str, parties: dict[str, str], actor: str) -> dict[str, Any]:
+        """Point a case's parties (field -> register entry id or exact name) at register entries: the
+        case's data and workflow take the entries' names, recorded as a `parties_relinked` event (an
+        admin resolving a name that matches no entry; see engine.party_links)."""
+        authorise_admin(self.session, actor)
+        case = self._case(case_id, to_run=True)
+        unknown = {f: "is not a party field" for f in parties if f not in organisations.PARTY_FIELDS}
+        values, errors = organisations.resolve_parties(self.session, parties, derive_authority=False)
+        if unknown or errors:
+            raise InvalidData({**unknown, **errors}, f"case {case_id}")
+        before = {f: (case.data or {}).get(f) for f in values}
+        changes = {f: v for f, v in values.items() if before[f] != v}
+        if changes:
+            run = self._run(case, actor)
+            relink_workflow(run.workflow, before, changes)
+            run.merge_data(changes)
+            run.history.append(run.now, actor, "parties_relinked", None,
+                               {"from": {f: before[f] for f in changes}, "to": changes})
+            with self._conflicts(case_id):
+                run.save()
+                self.session.flush()
+            self._keep(run)
+        return {"case_id": case_id, "relinked": changes}
 
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
