@@ -13,7 +13,7 @@ from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, incidents, organisations, reports, serving
+from . import accounts, incidents, operations, organisations, reports, serving
 from . import commands as c
 
 
@@ -63,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor")
     p = _sub(case, "show", c.case_show, "status, data, ready tasks, timers")
     p.add_argument("case")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(case, "message", c.case_message, "deliver a message")
     p.add_argument("case")
     p.add_argument("name")
@@ -76,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(task, "list", c.task_list, "ready tasks")
     p.add_argument("--case")
     p.add_argument("--lane")
-    _sub(task, "show", c.task_show, "one task with its form").add_argument("task")
+    p = _sub(task, "show", c.task_show, "one task with its form")
+    p.add_argument("task")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(task, "complete", c.task_complete, "validate and complete a task")
     p.add_argument("task")
     p.add_argument("--data", required=True, help="JSON object, or @file")
@@ -85,14 +87,14 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
     p = _sub(top, "history", c.history, "a case's event log")
     p.add_argument("case")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(top, "replay", c.replay, "rebuild a case from its events; --verify checks it")
     p.add_argument("case")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--until", type=int, help="replay events up to this seq")
     when.add_argument("--at", help="the case as it stood at this ISO date-time")
     p.add_argument("--verify", action="store_true", help="check the hash chain and the stored state")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     audit = top.add_parser("audit", help="check case histories").add_subparsers(dest="sub", required=True)
     p = _sub(audit, "verify", c.audit_verify, "replay and verify cases")
     p.add_argument("cases", nargs="*")
@@ -101,6 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(outbox, "list", c.outbox_list, "queued, sent and failed messages")
     p.add_argument("--pending", action="store_true", help="only messages still to be sent")
     p.add_argument("--failed", action="store_true", help="only messages given up on, with the reason")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
     report = top.add_parser("report", help="reports, and scheduled lists").add_subparsers(dest="sub", required=True)
     reports.register(report, _sub)
@@ -116,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True)
     _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
     accounts.register(top, _sub)
+    operations.register(top, _sub)
     organisations.register(top, _sub)
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
