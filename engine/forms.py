@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .addresses import address_problem, is_email_field
+
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 _NUMERIC_CONSTRAINTS = ("min", "max", "minlength", "maxlength")
@@ -143,6 +145,10 @@ def _coerce(f: FormField, value: Any) -> Any:
         raise ValueError(f"must be at least {f.constraints['minlength']} characters")
     if "maxlength" in f.constraints and len(text) > f.constraints["maxlength"]:
         raise ValueError(f"must be at most {f.constraints['maxlength']} characters")
+    if is_email_field(f.id):
+        problem = address_problem(text)
+        if problem:
+            raise ValueError(problem)
     return text
 
 

@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from engine import deadline_units
+from engine.addresses import address_problem
 from engine.calendar import SchoolCalendar
 from engine.deadline_units import DAY_UNITS, WEEK_UNITS
+from engine.locations import packaged
 
 __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 
@@ -36,7 +38,8 @@ DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "advocacy_weeks": ("calendar_weeks", WEEK_UNITS),
 }
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "processes" / "policy.toml"
+#: The shipped defaults, read from the installed `processes` package.
+DEFAULT_POLICY_PATH = packaged("processes", "policy.toml")
 
 
 @dataclass(frozen=True)
@@ -90,6 +93,10 @@ class Policy:
     #: Addresses for roles that have no accounts of their own (escalation targets, team inboxes).
     contacts: dict[str, str] = field(default_factory=dict)
     timezone: str = "Europe/London"
+    #: A signed-in web session ends after this many minutes without a request ...
+    session_idle_minutes: int = 30
+    #: ... and, however busy, this many hours after sign-in.
+    session_lifetime_hours: int = 8
     #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
     calendar: dict[str, Any] = field(default_factory=dict)
     #: Units chosen for deadlines (``<name>_unit`` keys); a deadline not named takes its default.
@@ -150,6 +157,8 @@ _FIELD_TYPES: dict[str, type] = {
     "mainstream_funding_secondary": int,
     "contacts": dict,
     "timezone": str,
+    "session_idle_minutes": int,
+    "session_lifetime_hours": int,
     "calendar": dict,
 }
 assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
@@ -189,6 +198,8 @@ def _check_value(key: str, value: Any) -> Any:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
                 raise ValueError(f"{key}: unknown time zone {value!r}") from error
+        if key.endswith("_email") and (problem := address_problem(value)):
+            raise ValueError(f"{key} {problem}, got {value!r}")
         return value
     if expected is tuple:
         if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
@@ -199,7 +210,7 @@ def _check_value(key: str, value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table, got {value!r}")
     if key == "contacts":
-        bad = [k for k, v in value.items() if not isinstance(v, str) or "@" not in v]
+        bad = [k for k, v in value.items() if not isinstance(v, str) or address_problem(v)]
         if bad:
             raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
         return value
@@ -228,7 +239,7 @@ def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read a policy TOML file; keys it leaves out take the seed defaults.
 
-    With no ``path``, reads ``processes/policy.toml`` from the repository, or returns the defaults
+    With no ``path``, reads the shipped ``processes/policy.toml``, or returns the defaults
     if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
     key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
     explicitly given file is missing.

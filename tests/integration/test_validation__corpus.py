@@ -47,7 +47,7 @@ CORPUS = {
     "dmn_broken.bpmn": ("corpus_broken_band.dmn", "corpus_broken_band",
                         "input entry 'need.lower() == \"high\"': Call is not allowed"),
 }
-START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale AP"}
+START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale Learning Centre"}
 
 
 def _problem_line(path: str, reported_in: str | None, element: str | None, message: str) -> re.Pattern:
