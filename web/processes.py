@@ -190,6 +190,8 @@ def deploy(process: str):
         deployed = run(lambda eng, user: eng.deploy(content, filename, user.name, documents))
     except InvalidProcess as exc:
         return jsonify({"ok": False, "problems": [_problem_json(p) for p in exc.problems]}), 422
-    if deployed.created or deployed.active != deployed.version:
+    if deployed.created:
+        flash(f"{process} version {deployed.version} deployed: new cases start on it", "success")
+    elif deployed.active != deployed.version:
         flash(deployed.message, "success")
     return jsonify({"ok": True, **deployed.to_json(), "versions_url": url_for("processes.versions")})
