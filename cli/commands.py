@@ -7,9 +7,11 @@ from pathlib import Path
 from typing import Any
 
 from engine import json_input
+from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.locations import processes_dir
+from engine.organisations_csv import import_file, register_file
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
@@ -48,9 +50,13 @@ def _read(path: str) -> bytes:
 def init_db(app: App, args) -> int:
     folder = processes_dir()  # a setting that points nowhere fails before anything changes
     app.upgrade()
+    with app.engine() as eng:  # the register: new entries added, those already there kept as they are
+        register = import_file(eng.session, register_file(folder), app.clock.now(), add_only=True)
     results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
-    emit({"database": app.url, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    emit({"database": safe_url(app.url), "organisations": register, "deployed": results}, args.json,
+         "\n".join([f"schema up to date: {safe_url(app.url)}",
+                    f"organisations register: {register['added']} added, {register['unchanged']} already there"]
+                   + [_deployed_line(r) for r in results]))
     return 0
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from .errors import Forbidden
 from .models import User
+from .organisations import link_account
 
 LANE_ROLES = ("ap_setting", "la_admissions", "host_school", "home_school")
 ROLES = (*LANE_ROLES, "la_attendance", "outreach", "process_owner", "auditor", "admin")
@@ -68,6 +69,7 @@ def add_user(session: Session, name: str, role: str, org: str | None, now, email
         raise ValueError(f"user {name!r} already exists")
     if email is not None and "@" not in email:
         raise ValueError(f"{email!r} is not an email address")
-    user = User(name=name, role=role, org=org, email=email, created_at=now)
+    user = User(name=name, role=role, email=email, created_at=now)
+    link_account(session, user, org)
     session.add(user)
     return user

@@ -5,6 +5,7 @@ import os
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -22,6 +23,14 @@ def database_url(environ: dict[str, str] | None = None) -> str:
     instance = instance_dir(env)
     instance.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{instance / 'reintegrate.sqlite3'}"
+
+
+def safe_url(url: str) -> str:
+    """The database URL with its password masked, for output and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: say nothing of it
+        return "<unparseable database URL>"
 
 
 def make_engine(url: str) -> SAEngine:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms
+from . import organisations
 from .access import ROLES, authorise, authorise_admin, authorise_user
 from .active_versions import activate, active_numbers, active_version, process_events, set_active
 from .clock import Clock
@@ -197,7 +197,7 @@ class Engine:
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
-        values, errors = forms.clean(parsed.info.start_form, data)
+        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         authorise(self.session, actor, None, values)
@@ -355,7 +355,7 @@ class Engine:
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = forms.clean(info.form, data)
+        values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
             for validator in self.registry.validators(row.element):
                 errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})

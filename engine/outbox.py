@@ -17,40 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
-from urllib.parse import parse_qs, unquote, urlparse
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OutboxMessage
+from .smtp import SmtpSettings, SmtpTransport
+
+__all__ = ["DeliveryReport", "SmtpSettings", "SmtpTransport", "backoff", "build_message", "deliver_due"]
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
 MAX_ATTEMPTS = 8  # about two hours of back-off (1, 2, 4 ... 60 minutes), then the message is marked failed
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    ssl: bool = False
-    sender: str = "reintegration@localhost"
-
-    @classmethod
-    def from_url(cls, url: str) -> SmtpSettings:
-        """`smtp://user:pass@host:587?starttls=true&from=noreply@la.gov.uk`, or `smtps://` for TLS."""
-        parts = urlparse(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError(f"REINTEGRATE_SMTP_URL must look like smtp://user:pass@host:port, not {url!r}")
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        return cls(host=parts.hostname, port=parts.port or (465 if parts.scheme == "smtps" else 25),
-                   username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None,
-                   starttls=query.get("starttls", "false").lower() in ("1", "true", "yes"),
-                   ssl=parts.scheme == "smtps", sender=query.get("from", cls.sender))
 
 
 def backoff(attempts: int) -> timedelta:
@@ -67,22 +45,6 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     if row.html:
         msg.add_alternative(row.html, subtype="html")
     return msg
-
-
-class SmtpTransport:
-    """Sends over one SMTP connection per batch."""
-
-    def __init__(self, settings: SmtpSettings, timeout: float = 10):
-        self.settings, self.timeout = settings, timeout
-
-    def open(self) -> smtplib.SMTP:
-        s = self.settings
-        conn = (smtplib.SMTP_SSL if s.ssl else smtplib.SMTP)(s.host, s.port, timeout=self.timeout)
-        if s.starttls:
-            conn.starttls()
-        if s.username:
-            conn.login(s.username, s.password or "")
-        return conn
 
 
 @dataclass
@@ -182,7 +144,9 @@ def deliver_due(sessions: sessionmaker, now: Callable[[], datetime], transport: 
                     if row.attempts >= max_attempts and connected:
                         _give_up(row, f"{row.last_error} (after {row.attempts} attempts)", now(), report)
                     report.failed += 1
-                    report.errors.append(f"message {row.id} to {row.recipient!r}: {row.last_error}")
+                    # no address here: these lines are logged, and logs name cases, not people
+                    report.errors.append(f"message {row.id}{f' on case {row.case_id}' if row.case_id else ''}: "
+                                         f"{row.last_error}")
                 else:
                     row.sent_at, row.next_attempt_at = now(), None
                     report.sent += 1

@@ -58,7 +58,7 @@ CORPUS = {
     "loop_cardinality_refused.bpmn": (None, "approve_place", "loopCardinality: Call is not allowed"),
     "required_read_only_field.bpmn": (None, "approve_place", "field 'approved' is required and read-only"),
 }
-START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale AP"}
+START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale Learning Centre"}
 
 
 def _problem_line(path: str, reported_in: str | None, element: str | None, message: str) -> re.Pattern:
