@@ -16,9 +16,12 @@ from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.models import ProcessVersion
+from engine.reads import SystemRead
 from engine.wiring import Runtime
 
 from .engine_vs_bare import ACTORS, make_runtime
+
+BENCH = SystemRead("benchmark")
 
 
 def _timed(rt: Runtime, total: list[float], method: str, *args):
@@ -39,7 +42,7 @@ def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
         task = next(t for t in case["ready_tasks"] if t["task"] == element)
         case = _timed(rt, spent, "complete_task", task["task_id"], data, ACTORS[task["lane"]])
     with rt.engine() as eng:
-        count = len(eng.history(case["case_id"]))
+        count = len(eng.history(case["case_id"], viewer=BENCH))
     while count < events:
         rt.clock.advance(hours=1)
         case = _timed(rt, spent, "send_message", case["case_id"], "emergency_review_requested", {"n": count}, "hana.host")
@@ -68,7 +71,7 @@ def measure(sizes=(50, 500, 5000)) -> list[dict]:
             case_id, original, events = build_case(rt, size)
             t0 = time.perf_counter()
             with rt.engine() as eng:
-                result = eng.replay(case_id, verify=True)
+                result = eng.replay(case_id, verify=True, viewer=BENCH)
             replay = time.perf_counter() - t0
             assert result["ok"], result["problems"]
             rows.append({"name": f"replay --verify of a case with {events} events / its original execution",

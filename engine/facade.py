@@ -27,7 +27,6 @@ from .history import HistoryWriter, event_json
 from .json_input import json_problem
 from .mail import MailRenderer
 from .models import (
-    AccessLog,
     Case,
     ClosedTask,
     HistoryEvent,
@@ -38,6 +37,8 @@ from .models import (
     User,
     set_case_status,
 )
+from .party_links import relink_workflow
+from .reads import Viewer, access_log, record_read
 from .registry import HandlerRegistry
 from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -216,7 +217,7 @@ class Engine:
         self._step(run, "start", {"process": process_key, "data": values})
         return self._view(run)
 
-    def show_case(self, case_id: str, viewer: str | None = None) -> dict[str, Any]:
+    def show_case(self, case_id: str, *, viewer: Viewer) -> dict[str, Any]:
         """The case as it stands; `viewer` (a person reading it) is written to the access log."""
         case = self._case(case_id)
         self._log_access(case_id, viewer, "viewed case")
@@ -314,11 +315,13 @@ class Engine:
             out.append(task_json(task, self.specs.get(self.session, version_id).parsed.info, initials))
         return out
 
-    def show_task(self, task_id: str) -> dict[str, Any]:
+    def show_task(self, task_id: str, *, viewer: Viewer) -> dict[str, Any]:
+        """A ready task with its form; `viewer` (a person reading it) is written to the case's access log."""
         task = self.session.get(ReadyTask, task_id)
         if task is None:
             raise NotFound(self._gone_message(task_id))
         case = self._case(task.case_id)
+        self._log_access(case.id, viewer, "viewed task")
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
     def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None]:
@@ -410,6 +413,30 @@ class Engine:
         self._step(run, "timer", {"elements": list(due)})
         return list(due)
 
+    def relink_parties(self, case_id: str, parties: dict[str, str], actor: str) -> dict[str, Any]:
+        """Point a case's parties (field -> register entry id or exact name) at register entries: the
+        case's data and workflow take the entries' names, recorded as a `parties_relinked` event (an
+        admin resolving a name that matches no entry; see engine.party_links)."""
+        authorise_admin(self.session, actor)
+        case = self._case(case_id, to_run=True)
+        unknown = {f: "is not a party field" for f in parties if f not in organisations.PARTY_FIELDS}
+        values, errors = organisations.resolve_parties(self.session, parties, derive_authority=False)
+        if unknown or errors:
+            raise InvalidData({**unknown, **errors}, f"case {case_id}")
+        before = {f: (case.data or {}).get(f) for f in values}
+        changes = {f: v for f, v in values.items() if before[f] != v}
+        if changes:
+            run = self._run(case, actor)
+            relink_workflow(run.workflow, before, changes)
+            run.merge_data(changes)
+            run.history.append(run.now, actor, "parties_relinked", None,
+                               {"from": {f: before[f] for f in changes}, "to": changes})
+            with self._conflicts(case_id):
+                run.save()
+                self.session.flush()
+            self._keep(run)
+        return {"case_id": case_id, "relinked": changes}
+
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
         case = self._case(case_id)
@@ -423,7 +450,7 @@ class Engine:
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
         self.session.flush()
-        return self.show_case(case_id)
+        return self.show_case(case_id, viewer=actor)
 
     def retry_timers(self, case_id: str, actor: str) -> dict[str, Any]:
         """Fire a case's due timers now, their back-off forgotten and an error state lifted (the retry
@@ -440,11 +467,13 @@ class Engine:
             timer.attempts, timer.not_before, timer.last_error, timer.claimed_until = 0, None, None, None
         self.session.flush()
         self.fire_case(case_id)
-        return self.show_case(case_id)
+        return self.show_case(case_id, viewer=actor)
 
-    def outbox(self, limit: int = 200) -> list[dict[str, Any]]:
-        """Queued and sent messages, newest first."""
-        rows = self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    def outbox(self, limit: int = 200, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """Queued and sent messages, newest first; `viewer` has read the mail of each case shown."""
+        rows = list(self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+        for case_id in dict.fromkeys(m.case_id for m in rows if m.case_id):
+            self._log_access(case_id, viewer, "read mail")
         return [{"id": m.id, "case_id": m.case_id, "kind": m.kind, "to": m.recipient, "subject": m.subject,
                  "body": m.body,
                  "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
@@ -453,7 +482,7 @@ class Engine:
                  "attempts": m.attempts, "last_error": m.last_error} for m in rows]
 
     def replay(self, case_id: str, until: int | None = None, at: datetime | None = None,
-               verify: bool = False, viewer: str | None = None) -> dict[str, Any]:
+               verify: bool = False, *, viewer: Viewer) -> dict[str, Any]:
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
         self._log_access(case_id, viewer, "replayed case")
@@ -479,18 +508,16 @@ class Engine:
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
-    def _log_access(self, case_id: str, viewer: str | None, action: str) -> None:
-        if viewer is not None:
-            self.session.add(AccessLog(case_id=case_id, actor=viewer, at=self.clock.now(), action=action))
+    def _log_access(self, case_id: str, viewer: Viewer, action: str) -> None:
+        record_read(self.session, self.clock.now(), case_id, viewer, action)
 
     def access_log(self, case_id: str) -> list[dict[str, Any]]:
         """Who read the case, when, newest first."""
         self._case(case_id)
-        rows = self.session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)
-                                    .order_by(AccessLog.at.desc(), AccessLog.id.desc()))
-        return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
+        return access_log(self.session, case_id)
 
-    def history(self, case_id: str, viewer: str | None = None) -> list[dict[str, Any]]:
+    def history(self, case_id: str, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """The case's events in order; `viewer` (a person reading them) is written to the access log."""
         self._case(case_id)
         self._log_access(case_id, viewer, "read history")
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)

@@ -104,7 +104,7 @@ def start_case():
 def show_case(case_id: str):
     def show(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return eng.show_case(case_id)
+        return eng.show_case(case_id, viewer=user.name)
     return _call(show)
 
 
@@ -121,7 +121,7 @@ def send_message(case_id: str, name: str):
 def history(case_id: str):
     def read(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return eng.history(case_id)
+        return eng.history(case_id, viewer=user.name)
     return _call(read)
 
 
@@ -167,7 +167,7 @@ def show_task(task_id: str):
             done = queries.closed_task(eng.session, task_id)
             if done is not None:
                 queries.require_case(eng.session, user, done["case_id"])
-        return eng.show_task(task_id)
+        return eng.show_task(task_id, viewer=user.name)
     return _call(show)
 
 

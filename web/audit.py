@@ -48,8 +48,8 @@ def _step_arg() -> int | None:
 def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
     _require(eng, user, case_id)
     info = case_record.case_info(eng, case_id)
-    case = eng.show_case(case_id)  # the case as it stands now; the view is logged by the replay below
-    events = eng.history(case_id)
+    case = eng.show_case(case_id, viewer=user.name)  # the case as it stands now
+    events = eng.history(case_id, viewer=user.name)
     seqs = [e["seq"] for e in events]
     chosen = min(max(step if step is not None else seqs[-1], seqs[0]), seqs[-1]) if seqs else 0
     replayed = eng.replay(case_id, until=chosen, viewer=user.name)
@@ -92,7 +92,7 @@ def step_json(case_id: str, seq: int):
 def verify(case_id: str):
     def check(eng, user):
         _require(eng, user, case_id)
-        return eng.show_case(case_id), eng.replay(case_id, verify=True, viewer=user.name)
+        return eng.show_case(case_id, viewer=user.name), eng.replay(case_id, verify=True, viewer=user.name)
 
     case, result = run(check)
     return render_template("audit_verify.html", case=case, result=result)
@@ -102,7 +102,7 @@ def _history(eng, user: User, case_id: str) -> tuple[dict, list[dict], dict[int,
     _require(eng, user, case_id)
     info = case_record.case_info(eng, case_id)
     events = eng.history(case_id, viewer=user.name)
-    return eng.show_case(case_id), events, {e["seq"]: case_record.title(e, info) for e in events}
+    return eng.show_case(case_id, viewer=user.name), events, {e["seq"]: case_record.title(e, info) for e in events}
 
 
 def _cell(value: str) -> str:
@@ -143,7 +143,7 @@ def print_history(case_id: str):
         case, events, titles = _history(eng, user, case_id)
         info = case_record.case_info(eng, case_id)
         return {"case": case, "events": events, "titles": titles, "printed_by": user.name,
-                "printed_at": eng.clock.now().isoformat(), "verified": eng.replay(case_id, verify=True),
+                "printed_at": eng.clock.now().isoformat(), "verified": eng.replay(case_id, verify=True, viewer=user.name),
                 "entered": {e["seq"]: case_record.labelled(case_record.entered(e), info, e.get("element"))
                             for e in events}}
 

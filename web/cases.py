@@ -20,7 +20,7 @@ def _case_view(eng, user, case_id: str) -> dict:
     queries.require_case(eng.session, user, case_id)
     case = eng.show_case(case_id, viewer=user.name)  # a person reading the case: the access log
     awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
-    return {"case": case, "history": eng.history(case_id),
+    return {"case": case, "history": eng.history(case_id, viewer=user.name),
             "can_request_review": EMERGENCY_REVIEW in awaited and queries.can_write(user) and user.role != "process_owner"}
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, g, render_template
 
-from .engine_access import call
+from .engine_access import run
 
 bp = Blueprint("mail", __name__)
 
@@ -13,4 +13,4 @@ bp = Blueprint("mail", __name__)
 def outbox():
     if g.user.role not in ("admin", "auditor"):
         abort(403, description="the mail page shows every case's mail: admins and auditors only")
-    return render_template("mail.html", messages=call("outbox"))
+    return render_template("mail.html", messages=run(lambda eng, user: eng.outbox(viewer=user.name)))

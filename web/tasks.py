@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import queries
+from engine import organisations, queries
 from engine.access import ROLES
 from engine.errors import Conflict, InvalidData, StepFailed
 
@@ -70,7 +70,9 @@ def _load(eng, user, task_id: str):
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
-    return {**eng.show_task(task_id), "claimed_by": row.claimed_by}, eng.show_case(row.case_id)
+    task = eng.show_task(task_id, viewer=user.name)
+    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"])},
+            eng.show_case(row.case_id, viewer=user.name))
 
 
 @bp.get("/tasks/<task_id>")

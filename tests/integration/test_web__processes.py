@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from tests.conftest import REINTEGRATION
+from tests.conftest import REINTEGRATION, TEST_READ
 from tests.integration.test_versions__migration import NOTES_FIELD
 from tests.web_helpers import csrf, post
 
@@ -31,7 +31,7 @@ def _versions(web_world) -> list[tuple[str, int, str]]:
 def _running_on(web_world, version: int) -> list[str]:
     with web_world.runtime.engine() as eng:
         return [c for c in eng.case_ids()
-                if (case := eng.show_case(c))["status"] == "running" and case["version"] == version]
+                if (case := eng.show_case(c, viewer=TEST_READ))["status"] == "running" and case["version"] == version]
 
 
 def test_every_other_role_is_refused(web_world, signed_in):
@@ -128,5 +128,5 @@ def test_migration_dry_run_then_confirm_with_refusals_and_reasons(web_world, sig
     assert done.status_code == 200 and f"{len(movable)} of {len(movable)} case(s) moved from version 1 to version 2" in text
     assert sorted(_running_on(web_world, 2)) == sorted(movable) and sorted(_running_on(web_world, 1)) == sorted(refused)
     with web_world.runtime.engine() as eng:
-        assert eng.history(movable[0])[-1]["kind"] == "version_migrated"
-        assert eng.history(movable[0])[-1]["actor"] == "ada.admin"
+        assert eng.history(movable[0], viewer=TEST_READ)[-1]["kind"] == "version_migrated"
+        assert eng.history(movable[0], viewer=TEST_READ)[-1]["actor"] == "ada.admin"
