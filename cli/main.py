@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from engine import logs
 from engine.errors import EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
+    logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
         return args.fn(App.from_env(default_registry()), args)
     except InvalidProcess as exc:
