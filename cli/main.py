@@ -163,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:
         return c.fail(str(exc), 3)
+    except (RecursionError, MemoryError) as exc:  # input too deep or too big for a check that missed it
+        return c.fail(f"the input is too deeply nested or too large to handle ({type(exc).__name__})", 2)
+    except Exception as exc:  # a bug: one line here, the traceback in the log when asked for
+        if os.environ.get("REINTEGRATE_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return c.fail(f"unexpected error, nothing was saved: {type(exc).__name__}: {first[:300]} "
+                      "(set REINTEGRATE_DEBUG=1 to see where)", 70)
 
 
 if __name__ == "__main__":
