@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine import json_input
 from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
@@ -40,9 +41,14 @@ def parse_json(text: str | None, what: str = "--data") -> Any:
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        value = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+    if problem := json_input.json_problem(value):
+        raise UsageError(f"{what}: {problem}")
+    return value
 
 
 def _read(path: str) -> bytes:
@@ -191,7 +197,8 @@ def task_complete(app: App, args) -> int:
 def timers_fire(app: App, args) -> int:
     report = app.fire_due("cli")
     lines = [f"fired {f['task']} on {f['case_id']}" for f in report.fired]
-    lines += [f"failed on {f['case_id']}: {f['error']}" for f in report.failed]
+    lines += [f"failed on {f['case_id']}: {f['error']}"
+              + (f" (incident #{f['incident']})" if f.get("incident") else "") for f in report.failed]
     emit(report.to_json(), args.json, "\n".join(lines) or "no timer due")
     return 1 if report.failed else 0
 
