@@ -34,11 +34,13 @@ def _authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _error(401, "unauthorised", "send an API token: Authorization: Bearer <token>")
-    with runtime().sessions() as s:
-        user = accounts.user_for_token(s, token.strip())
+    rt = runtime()
+    with rt.sessions() as s:
+        user = accounts.user_for_token(s, token.strip(), rt.clock.now())
         g.api_user_id = user.id if user else None
+        s.commit()  # when the token was last used
     if g.api_user_id is None:
-        return _error(401, "unauthorised", "this API token is not valid")
+        return _error(401, "unauthorised", "this API token is not valid, has expired or was revoked")
     return None
 
 
