@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine import json_input
 from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
@@ -40,9 +41,14 @@ def parse_json(text: str | None, what: str = "--data") -> Any:
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        value = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+    if problem := json_input.json_problem(value):
+        raise UsageError(f"{what}: {problem}")
+    return value
 
 
 def _read(path: str) -> bytes:

@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from engine import logs
 from engine.errors import EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
@@ -137,8 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
+    logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
         return args.fn(App.from_env(default_registry()), args)
     except InvalidProcess as exc:
@@ -162,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:
         return c.fail(str(exc), 3)
+    except (RecursionError, MemoryError) as exc:  # input too deep or too big for a check that missed it
+        return c.fail(f"the input is too deeply nested or too large to handle ({type(exc).__name__})", 2)
+    except Exception as exc:  # a bug: one line here, the traceback in the log when asked for
+        if os.environ.get("REINTEGRATE_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return c.fail(f"unexpected error, nothing was saved: {type(exc).__name__}: {first[:300]} "
+                      "(set REINTEGRATE_DEBUG=1 to see where)", 70)
 
 
 if __name__ == "__main__":

@@ -128,4 +128,6 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     from .reports import bp as reports_bp  # the report pages (issue 8)
     app.register_blueprint(reports_bp)
     security.install(app)
+    from . import request_log
+    request_log.install(app)
     return app

@@ -15,7 +15,11 @@ bp = Blueprint("tasks", __name__)
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    if not (value and value.isascii() and value.isdigit()):
+        return default
+    if int(value) > queries.MAX_PAGE:  # an OFFSET past what the databases take
+        abort(400, description=f"There is no page {value[:30]}: pages go from 1 to {queries.MAX_PAGE:,} at most.")
+    return int(value)
 
 
 def _filters(args) -> queries.TaskFilter:
