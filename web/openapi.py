@@ -40,8 +40,9 @@ def document() -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "Reintegration from alternative provision", "version": "1",
                  "description": "Cases and tasks, as the `reintegrate` command line has them. Every call but this "
-                                "document needs `Authorization: Bearer <token>` (`reintegrate user add NAME --role R "
-                                "--token`). A user sees the cases of their organisation and does their lane's tasks."},
+                                "document needs `Authorization: Bearer <token>` (`reintegrate user token add NAME`, or "
+                                "an account's admin page); an expired or revoked token gets 401. A user sees the cases of "
+                                "their organisation and does their lane's tasks."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
