@@ -7,11 +7,13 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from engine import json_input
 from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.locations import processes_dir
 from engine.organisations_csv import import_file, register_file
+from engine.party_links import link_spellings
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
@@ -39,9 +41,14 @@ def parse_json(text: str | None, what: str = "--data") -> Any:
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        value = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+    if problem := json_input.json_problem(value):
+        raise UsageError(f"{what}: {problem}")
+    return value
 
 
 def _read(path: str) -> bytes:
@@ -56,10 +63,13 @@ def init_db(app: App, args) -> int:
     app.upgrade()
     with app.engine() as eng:  # the register: new entries added, those already there kept as they are
         register = import_file(eng.session, register_file(folder), app.clock.now(), add_only=True)
+    with app.engine() as eng:  # parties and accounts spelled as an entry but for case and spacing
+        relinked = link_spellings(eng)
     results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
-    emit({"database": safe_url(app.url), "organisations": register, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {safe_url(app.url)}",
-                    f"organisations register: {register['added']} added, {register['unchanged']} already there"]
+    emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
+         args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",
+                               f"organisations register: {register['added']} added, {register['unchanged']} already "
+                               f"there; {relinked['cases']} case(s) and {relinked['accounts']} account(s) relinked"]
                    + [_deployed_line(r) for r in results]))
     return 0
 

@@ -2,18 +2,18 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
+from engine import logs
 from engine.errors import EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, data_protection, incidents, organisations, reports, serving
+from . import accounts, data_protection, incidents, operations, organisations, reports, serving
 from . import commands as c
 
 
@@ -120,6 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
     accounts.register(top, _sub)
     data_protection.register(top, case, _sub)
+    operations.register(top, _sub)
     organisations.register(top, _sub)
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
@@ -137,8 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
+    logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
         return args.fn(App.from_env(default_registry()), args)
     except InvalidProcess as exc:
@@ -162,6 +164,14 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:
         return c.fail(str(exc), 3)
+    except (RecursionError, MemoryError) as exc:  # input too deep or too big for a check that missed it
+        return c.fail(f"the input is too deeply nested or too large to handle ({type(exc).__name__})", 2)
+    except Exception as exc:  # a bug: one line here, the traceback in the log when asked for
+        if os.environ.get("REINTEGRATE_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return c.fail(f"unexpected error, nothing was saved: {type(exc).__name__}: {first[:300]} "
+                      "(set REINTEGRATE_DEBUG=1 to see where)", 70)
 
 
 if __name__ == "__main__":

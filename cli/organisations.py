@@ -6,6 +6,7 @@ from pathlib import Path
 
 from engine import organisations as orgs
 from engine.organisations_csv import RegisterFileError, export_csv, import_file
+from engine.party_links import resolve, unmatched
 from engine.wiring import Runtime as App
 
 from .commands import UsageError
@@ -25,6 +26,12 @@ def register(top, sub) -> None:
     p.add_argument("--authority", help="the local authority it belongs to: id or exact name")
     p.add_argument("--urn", help="its DfE URN, where it has one")
     p.add_argument("--id", dest="org_id", help="a stable id (default: made from the name)")
+    sub(org, "unmatched", org_unmatched, "case parties and accounts that name no entry, with the closest entries")
+    p = sub(org, "resolve", org_resolve, "point every case party and account that names VALUE at an entry")
+    p.add_argument("value", help="the organisation as the cases and accounts spell it")
+    p.add_argument("--to", required=True, help="the register entry: id or exact name")
+    p.add_argument("--field", choices=tuple(orgs.PARTY_FIELDS), help="only this party field of the cases")
+    p.add_argument("--as", dest="actor", help="the admin resolving it (default: the command line's system actor)")
 
 
 def org_import(app: App, args) -> int:
@@ -66,4 +73,26 @@ def org_add(app: App, args) -> int:
             raise UsageError(str(exc)) from None
         result = org.to_json()
     emit(result, args.json, f"added {result['id']}: {result['name']} ({orgs.KIND_LABELS[result['kind']]})")
+    return 0
+
+
+def org_unmatched(app: App, args) -> int:
+    with app.engine() as eng:
+        found = unmatched(eng.session)
+    lines = [f"{g['field']} {g['value']!r}: {g['cases']} case(s) ({', '.join(g['case_ids'])})"
+             + (f"; closest: {', '.join(g['suggestions'])}" if g["suggestions"] else "") for g in found["case_parties"]]
+    lines += [f"account {a['name']} ({a['role']}) {a['org']!r}"
+              + (f"; closest: {', '.join(a['suggestions'])}" if a["suggestions"] else "") for a in found["accounts"]]
+    emit(found, args.json, "\n".join(lines) or "every case party and account points at a register entry")
+    return 0
+
+
+def org_resolve(app: App, args) -> int:
+    with app.engine() as eng:
+        try:
+            result = resolve(eng, args.value, args.to, args.actor or "system", args.field)
+        except ValueError as exc:
+            raise UsageError(str(exc)) from None
+    emit(result, args.json, f"{args.value!r} -> {result['entry']['name']}: {len(result['cases'])} case(s), "
+                            f"{len(result['accounts'])} account(s)")
     return 0

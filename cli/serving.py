@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import subprocess
 import sys
 
-from engine.scheduler import fire_due, make_scheduler, single_scheduler_lock
+from engine.db import safe_url
+from engine.heartbeat import process_name
+from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
 from engine.wiring import Runtime
 
-from .demo_data import DEMO_PASSWORD, load_demo
+from .demo_data import DEMO_PASSWORD, load_demo, not_demo_data
 
 log = logging.getLogger("reintegrate")
 DEVELOPMENT_ENVS = ("dev", "test")
@@ -102,10 +105,26 @@ def _serve_production(rt: Runtime, args) -> int:
 def scheduler(rt: Runtime, args) -> int:
     _quiet_logs()
     rt.scheduler_lock = single_scheduler_lock(rt)
-    fire_due(rt)  # timers that fell due while nothing ran fire now, in due order
-    log.info("scheduler polling the timer table every %s s", args.interval)
-    make_scheduler(rt, blocking=True, interval_seconds=args.interval).start()
+    name = process_name()
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)  # systemd's stop: record it, as Ctrl+C does
+    poller = make_scheduler(rt, blocking=True, interval_seconds=args.interval, beat_as=name)
+    try:
+        fire_due(rt, beat_as=name)  # timers that fell due while nothing ran fire now, in due order
+        log.info("scheduler %s polling the timer table every %s s", name, args.interval)
+        poller.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass
+    finally:
+        if poller.running:
+            poller.shutdown(wait=False)
+        record_stop(rt, name)
+        log.info("scheduler %s stopped", name)
     return 0
+
+
+def _exit_on_sigterm(signum, frame):
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # one stop is enough; a second must not cut it short
+    raise SystemExit(0)
 
 
 def demo(rt: Runtime, args) -> int:
@@ -114,6 +133,10 @@ def demo(rt: Runtime, args) -> int:
     if not development_mode():
         raise Refused("demo runs only in development mode (REINTEGRATE_ENV=dev): it creates accounts with a "
                       "published password")
+    reason = not_demo_data(rt)
+    if reason:
+        raise Refused(f"demo refuses {safe_url(rt.url)}: {reason}. It loads accounts with a published password, "
+                      "so it runs only on an empty database or one that holds demo data alone")
     args.json = False
     init_db(rt, args)
     print(load_demo(rt))

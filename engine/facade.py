@@ -24,6 +24,7 @@ from .clock import Clock
 from .dmn import content_hash
 from .errors import Conflict, EngineError, ExpressionFailed, InvalidData, InvalidProcess, NotFound, StepFailed
 from .history import HistoryWriter, event_json
+from .json_input import json_problem
 from .mail import MailRenderer
 from .models import (
     Case,
@@ -36,6 +37,7 @@ from .models import (
     User,
     set_case_status,
 )
+from .party_links import relink_workflow
 from .reads import Viewer, access_log, record_read
 from .redactions import redactions_of
 from .registry import HandlerRegistry
@@ -202,7 +204,7 @@ class Engine:
             raise InvalidData(errors, f"cannot start {process_key}")
         authorise(self.session, actor, None, values)
         now = self.clock.now()
-        case = Case(id=_new_case_id(process_key), process_version_id=deployment.id, process_key=process_key,
+        case = Case(id=_free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
                     started_by=actor, created_at=now, updated_at=now)
         self.session.add(case)
@@ -380,6 +382,8 @@ class Engine:
             raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
         if not isinstance(data, dict):
             raise InvalidData({"_": "message data must be a JSON object"}, name)
+        if problem := json_problem(data):
+            raise InvalidData({"_": f"message data: {problem}"}, name)
         run = self._run(case, actor)
         authorise(self.session, actor, None, case.data)
         try:
@@ -409,6 +413,30 @@ class Engine:
             run.workflow.refresh_timers()
         self._step(run, "timer", {"elements": list(due)})
         return list(due)
+
+    def relink_parties(self, case_id: str, parties: dict[str, str], actor: str) -> dict[str, Any]:
+        """Point a case's parties (field -> register entry id or exact name) at register entries: the
+        case's data and workflow take the entries' names, recorded as a `parties_relinked` event (an
+        admin resolving a name that matches no entry; see engine.party_links)."""
+        authorise_admin(self.session, actor)
+        case = self._case(case_id, to_run=True)
+        unknown = {f: "is not a party field" for f in parties if f not in organisations.PARTY_FIELDS}
+        values, errors = organisations.resolve_parties(self.session, parties, derive_authority=False)
+        if unknown or errors:
+            raise InvalidData({**unknown, **errors}, f"case {case_id}")
+        before = {f: (case.data or {}).get(f) for f in values}
+        changes = {f: v for f, v in values.items() if before[f] != v}
+        if changes:
+            run = self._run(case, actor)
+            relink_workflow(run.workflow, before, changes)
+            run.merge_data(changes)
+            run.history.append(run.now, actor, "parties_relinked", None,
+                               {"from": {f: before[f] for f in changes}, "to": changes})
+            with self._conflicts(case_id):
+                run.save()
+                self.session.flush()
+            self._keep(run)
+        return {"case_id": case_id, "relinked": changes}
 
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
@@ -532,9 +560,24 @@ def _redeployed(existing: ProcessVersion, active: ProcessVersion) -> Deployed:
     return Deployed(key, number, created=False, active=active.version, message=message)
 
 
+_random_hex = secrets.token_hex  # the case ids' randomness (a test seeds it to force a clash)
+CASE_ID_BYTES = 8  # 64 random bits: a clash is unlikely before billions of cases of one process
+CASE_ID_ATTEMPTS = 5
+
+
 def _new_case_id(process_key: str) -> str:
+    """`R-` and 16 hex digits (64 random bits), the prefix from the process key's initials."""
     prefix = "".join(part[0] for part in process_key.split("_"))[:3].upper() or "C"
-    return f"{prefix}-{secrets.token_hex(4).upper()}"
+    return f"{prefix}-{_random_hex(CASE_ID_BYTES).upper()}"
+
+
+def _free_case_id(session: Session, process_key: str) -> str:
+    """A new case id no case has yet: drawn again on a clash (a primary-key read each, nearly always one)."""
+    for _ in range(CASE_ID_ATTEMPTS):
+        case_id = _new_case_id(process_key)
+        if session.get(Case, case_id) is None:
+            return case_id
+    raise Conflict(f"no free case id after {CASE_ID_ATTEMPTS} draws: the id generator is broken; nothing was saved")
 
 
 def _initials(name: Any) -> str:

@@ -226,7 +226,7 @@ class User(Base):
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # engine.accounts
-    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)  # sha256 of the API token
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)  # not read: api_tokens
 
 
 class AccessLog(Base):

@@ -97,12 +97,27 @@ def _kinds_text(kinds: Iterable[str]) -> str:
     return _a(" or ".join(KIND_LABELS[k] for k in kinds))
 
 
+#: Words too common in organisations' names to tell two apart.
+GENERIC_WORDS = frozenset({"school", "high", "primary", "academy", "centre", "center", "learning", "the", "of", "and",
+                           "college", "county", "council", "infant", "junior", "secondary", "church", "ce", "st",
+                           "saint", "special", "unit", "trust", "borough", "city", "short", "stay"})
+
+
+def _words(key: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z0-9']+", key) if w not in GENERIC_WORDS]
+
+
 def _likeness(typed: str, candidate: str) -> float:
-    """How alike two name keys are, 0..1: the whole names, or what was typed against the start of the
-    candidate (a school typed by its first word or two is like its full name)."""
+    """How alike two name keys are, 0..1: the whole names; what was typed against the start of the
+    candidate (a school typed by its first word or two); or the distinctive words they share (the
+    same school with "Academy" for "High School")."""
     whole = difflib.SequenceMatcher(None, typed, candidate).ratio()
     start = difflib.SequenceMatcher(None, typed, candidate[:len(typed) + 1]).ratio() if len(typed) >= 4 else 0.0
-    return max(whole, 0.95 * start)
+    typed_words, their_words = _words(typed), _words(candidate)
+    shared = sum(1 for w in typed_words
+                 if any(difflib.SequenceMatcher(None, w, v).ratio() >= 0.85 for v in their_words))
+    words = shared / len(typed_words) if typed_words else 0.0
+    return max(whole, 0.95 * start, 0.9 * words)
 
 
 def suggest(session: Session, text: str, kinds: Iterable[str] | None = None, n: int = 3) -> list[str]:
@@ -237,8 +252,9 @@ def list_organisations(session: Session, kind: str | None = None) -> list[dict[s
 
 def choices(session: Session, kinds: Iterable[str]) -> list[tuple[str, str]]:
     """(id, name) of every entry of `kinds`, by name: the options a form offers for a party field."""
-    return list(session.execute(select(Organisation.id, Organisation.name)
-                                .where(Organisation.kind.in_(tuple(kinds))).order_by(Organisation.name)).tuples())
+    rows = session.execute(select(Organisation.id, Organisation.name)
+                           .where(Organisation.kind.in_(tuple(kinds))).order_by(Organisation.name))
+    return [(oid, name) for oid, name in rows]
 
 
 def link_account(session: Session, user, org: str | None) -> None:
@@ -261,3 +277,9 @@ def clean_form(session: Session, fields: list, data: Any, derive_authority: bool
     if errors:
         return values, errors
     return resolve_parties(session, values, derive_authority)
+
+
+def form_choices(session: Session, fields: list[dict[str, Any]]) -> dict[str, list[tuple[str, str]]]:
+    """For each party field of a form (JSON field shapes), the (id, name) entries it may name."""
+    return {f["id"]: choices(session, PARTY_FIELDS[f["id"]]) for f in fields
+            if f["id"] in PARTY_FIELDS and f["type"] == "string"}

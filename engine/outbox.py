@@ -104,7 +104,8 @@ def _text(value) -> str:
 
 
 def _smtp_reply(recipients: dict) -> str:
-    return "; ".join(f"{addr}: {code} {_text(msg)}" for addr, (code, msg) in recipients.items())
+    # the server's answers without the addresses: these lines are logged, and logs name cases, not people
+    return "; ".join(f"{code} {_text(msg)}" for code, msg in recipients.values())
 
 
 def _give_up(row: OutboxMessage, reason: str, at: datetime, report: DeliveryReport) -> None:
@@ -135,7 +136,8 @@ def deliver_due(sessions: sessionmaker, now: Callable[[], datetime], transport: 
                 except _Permanent as exc:
                     _give_up(row, str(exc), now(), report)
                     report.failed += 1
-                    report.errors.append(f"message {row.id} to {row.recipient!r}: failed for good: {exc}")
+                    report.errors.append(f"message {row.id}{f' on case {row.case_id}' if row.case_id else ''}: "
+                                         f"failed for good: {exc}")
                 except (OSError, smtplib.SMTPException) as exc:
                     if not isinstance(exc, smtplib.SMTPRecipientsRefused):
                         conn = None  # the connection is in doubt: a new one for the next message

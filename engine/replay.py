@@ -20,6 +20,7 @@ from SpiffWorkflow.util.task import TaskState
 from .clock import FixedClock
 from .history import is_redacted, verify_chain
 from .models import Case, HistoryEvent, ReadyTask, Timer
+from .party_links import relink_workflow
 from .runtime import _due, advance, call_handler, deliver_message, timer_due, waiting_timers
 from .scripting import CaseScriptEngine
 from .state_compare import Difference, compare_rows, compare_workflows, first_difference, numbered
@@ -111,6 +112,10 @@ class _Replayer:
         elif event.kind == "version_migrated":
             self.deployment = self.deployment_of(data["to"])
             migrate(self.workflow, self.spec_registry, self.deployment.parsed)
+            return
+        elif event.kind == "parties_relinked":  # an admin pointed parties at register entries
+            relink_workflow(self.workflow, data["from"], data["to"])
+            self.data.update(data["to"])
             return
         elif event.kind == "case_completed":
             if not self.workflow.is_completed():

@@ -130,7 +130,7 @@ class CaseRun:
         case = self.case
         case.state = self._serializer.dumps(wf)
         case.updated_at = self.now
-        if wf.is_completed():
+        if wf.is_completed() and case.status not in ("completed", "cancelled"):  # not again on a re-save
             case.status = "completed" if wf.success else "cancelled"
             self.history.append(self.now, "system", "case_completed", None,
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})

@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from typing import TypeVar
 
@@ -19,6 +20,7 @@ from .clock import Clock, clock_from_env
 from .db import database_url, is_transient, make_engine, safe_url, session_factory, upgrade
 from .errors import StepFailed
 from .facade import Engine
+from .heartbeat import DEFAULT_STALE_AFTER
 from .locations import mail_dirs, policy_path
 from .mail import MailRenderer
 from .outbox import DeliveryReport, deliver_due
@@ -48,6 +50,7 @@ class Runtime:
     mail_dirs: list | None = None  # mail template folders, searched in order; None: the shipped ones
     smtp_ca_file: str | None = None  # a private CA trusted besides the system's, for the SMTP server
     smtp_allow_plain_auth: bool = False  # send the SMTP password without TLS (refused unless set)
+    scheduler_stale_after: timedelta = DEFAULT_STALE_AFTER  # no scheduler beat for longer: reported
 
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
@@ -57,7 +60,8 @@ class Runtime:
                       smtp_url=env.get("REINTEGRATE_SMTP_URL") or None,
                       workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128), mail_dirs=mail_dirs(),
                       smtp_ca_file=env.get("REINTEGRATE_SMTP_CA_FILE") or None,
-                      smtp_allow_plain_auth=env.get("REINTEGRATE_SMTP_ALLOW_PLAIN_AUTH", "").lower() in TRUE)
+                      smtp_allow_plain_auth=env.get("REINTEGRATE_SMTP_ALLOW_PLAIN_AUTH", "").lower() in TRUE,
+                      scheduler_stale_after=timedelta(seconds=_int_env("REINTEGRATE_SCHEDULER_STALE_SECONDS", 300)))
         runtime.transport  # noqa: B018  (bad SMTP settings fail at start, not at the first mail)
         return runtime
 

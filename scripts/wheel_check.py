@@ -169,6 +169,10 @@ def check_database(name: str, url: str, work: Path, prefix: Path) -> dict:
         _wait_schedulers(procs[1:], site, schedulers)
         run(["bash", "-euo", "pipefail", "-c", readme_block("check")], cwd=site,
             env=clean_env(PREFIX=str(prefix), ENV_FILE=str(env_file)), what="README check block")
+        status = json.loads(run([str(prefix / "bin" / "reintegrate"), "status", "--json"], cwd=site,
+                                env=clean_env(**settings), what="status --json"))
+        if status["scheduler"]["alive"] != schedulers:
+            raise CheckFailed(f"status shows {status['scheduler']['alive']} scheduler(s) alive, not {schedulers}")
     except CheckFailed as exc:
         logs = "\n".join(f"--- {p.name}\n{p.read_text()[-2000:]}" for p in sorted(site.glob("*.log")))
         raise CheckFailed(f"{exc}\n{logs}") from None

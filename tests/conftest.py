@@ -240,7 +240,7 @@ def web_world(db_url) -> WebWorld:
         for name, (role, org) in OTHER_PEOPLE.items():
             accounts.create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
         for user in eng.session.query(User).all():
-            tokens[user.name] = accounts.issue_token(user)
+            tokens[user.name] = accounts.issue_token(user, rt.clock.now())
     with rt.engine() as eng:
         other = eng.start_case("reintegration", OTHER_CASE, "una.ap")["case_id"]
     return WebWorld(rt, tokens, other, _placement_case(rt, PLACEMENT_TASK))

@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.wiring import Runtime
 
@@ -63,6 +64,14 @@ def secret_key(environ: dict[str, str] | None = None) -> str:
     return secrets.token_hex(32)
 
 
+def _proxies(environ: dict[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    value = env.get("REINTEGRATE_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"REINTEGRATE_TRUSTED_PROXIES must be a number of proxies (0, 1, 2 ...), not {value!r}")
+    return int(value)
+
+
 def _default_config(runtime: Runtime) -> dict[str, Any]:
     url = urlparse(runtime.base_url)
     # Secure cookies everywhere but plain http on this machine (the demo on 127.0.0.1).
@@ -72,8 +81,14 @@ def _default_config(runtime: Runtime) -> dict[str, Any]:
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "SIGN_IN_ATTEMPTS": 5,  # failed sign-ins per IP and user name ...
-        "SIGN_IN_WINDOW_SECONDS": 15 * 60,  # ... within this window, then 429 until it passes
+        # Failed sign-ins (counted in the database, for every worker) from one address for one user name,
+        # and from one address for any names, within the window; past either, that address gets 429.
+        "SIGN_IN_ATTEMPTS": 5,
+        "SIGN_IN_ADDRESS_ATTEMPTS": 20,
+        "SIGN_IN_WINDOW_SECONDS": 15 * 60,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto: the client's address is read
+        # from that many hops back (0: the address the connection came from).
+        "TRUSTED_PROXIES": _proxies(),
         "SERVICE_NAME": "Reintegration from alternative provision",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bigger requests get 413: the largest BPMN upload is ~120 kB
     }
@@ -87,6 +102,9 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key()
     app.session_interface = ServerSessionInterface()
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.extensions["runtime"] = runtime
     app.jinja_loader = ChoiceLoader([PackageLoader("web"),
                                      PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
@@ -110,4 +128,6 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     from .reports import bp as reports_bp  # the report pages (issue 8)
     app.register_blueprint(reports_bp)
     security.install(app)
+    from . import request_log
+    request_log.install(app)
     return app

@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from engine import accounts, queries
 from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
+from engine.json_input import MAX_DEPTH, json_problem
 from engine.models import User
 
 from .engine_access import runtime
@@ -16,7 +17,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 # A step that failed (a handler, an expression) is the server's fault, not the request's: 500, with
 # what failed and the incident that records it.
 STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, StepFailed: 500}
-MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflowed SQLite's integer: a 500)
+MAX_PAGE = queries.MAX_PAGE
 
 
 def _error(status: int, error: str, message: str, **extra):
@@ -34,11 +35,13 @@ def _authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _error(401, "unauthorised", "send an API token: Authorization: Bearer <token>")
-    with runtime().sessions() as s:
-        user = accounts.user_for_token(s, token.strip())
+    rt = runtime()
+    with rt.sessions() as s:
+        user = accounts.user_for_token(s, token.strip(), rt.clock.now())
         g.api_user_id = user.id if user else None
+        s.commit()  # when the token was last used
     if g.api_user_id is None:
-        return _error(401, "unauthorised", "this API token is not valid")
+        return _error(401, "unauthorised", "this API token is not valid, has expired or was revoked")
     return None
 
 
@@ -67,9 +70,16 @@ def _body(optional: bool = False) -> dict:
     """The request's JSON object; with `optional`, an empty body is {} (but a broken one is refused)."""
     if optional and not request.get_data(cache=True):
         return {}
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the JSON parser's own stack: nesting thousands deep
+        raise InvalidData({"_": f"the request body is nested too deeply (at most {MAX_DEPTH} levels)"}) from None
     if not isinstance(body, dict):
         raise InvalidData({"_": "the request body must be a JSON object, sent as application/json"})
+    problem = json_problem(body)
+    if problem:
+        raise InvalidData({"_": f"the request body is {problem}" if problem.startswith("nested")
+                           else f"the request body's {problem}"})
     return body
 
 

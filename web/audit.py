@@ -8,13 +8,12 @@ every other role is refused (403). Each view is written to the case's access log
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from engine import queries
+from engine.csv_export import write_csv
 from engine.errors import Forbidden
 from engine.models import User
 
@@ -25,7 +24,6 @@ bp = Blueprint("audit", __name__)
 AUDIT_ROLES = ("auditor", "dpo", "admin")
 LA_ROLES = ("la_admissions", "la_attendance")
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.app_template_global()
@@ -105,22 +103,13 @@ def _history(eng, user: User, case_id: str) -> tuple[dict, list[dict], dict[int,
     return eng.show_case(case_id, viewer=user.name), events, {e["seq"]: case_record.title(e, info) for e in events}
 
 
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell that starts like a formula: quote it as text.
-    return "'" + value if value.startswith(_FORMULA_START) else value
-
-
 @bp.get("/cases/<case_id>/audit/history.csv")
 def history_csv(case_id: str):
     _case, events, titles = run(lambda eng, user: _history(eng, user, case_id))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        row = (str(e["seq"]), e["at"], e["actor"], e["kind"], e["element"] or "", titles[e["seq"]],
-               json.dumps(e["data"], sort_keys=True, ensure_ascii=False, default=str), e["hash"])
-        writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv",
+    rows = [CSV_COLUMNS] + [(e["seq"], e["at"], e["actor"], e["kind"], e["element"] or "", titles[e["seq"]],
+                             json.dumps(e["data"], sort_keys=True, ensure_ascii=False, default=str), e["hash"])
+                            for e in events]
+    return Response(write_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{case_id}-history.csv"'})
 
 

@@ -1,29 +1,29 @@
 """Sign in and out; every other page needs a signed-in user (loaded into `g` before each request).
 
 Sessions live in the database (web.server_sessions): signing out ends the session on the server,
-so the old cookie opens nothing; the "You have signed out" page confirms it."""
+so the old cookie opens nothing; the "You have signed out" page confirms it. A person changes their
+own password here too, which ends their sessions everywhere else."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from datetime import timedelta
 
-from engine import accounts
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from engine import accounts, throttle
 from engine.models import User
 
-from .engine_access import runtime
+from .engine_access import run, runtime
 from .redirects import safe_path
-from .security import SignInLimiter
 
 bp = Blueprint("auth", __name__)
 PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.signed_out", "pages.accessibility", "assets.govuk", "assets.vendor",
                     "static", "api.openapi", "health.healthz", "health.readyz"}
 
 
-def _limiter() -> SignInLimiter:
-    app = current_app
-    if "sign_in_limiter" not in app.extensions:
-        app.extensions["sign_in_limiter"] = SignInLimiter(app.config["SIGN_IN_ATTEMPTS"],
-                                                          app.config["SIGN_IN_WINDOW_SECONDS"])
-    return app.extensions["sign_in_limiter"]
+def _limits() -> throttle.Limits:
+    config = current_app.config
+    return throttle.Limits(config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_ADDRESS_ATTEMPTS"],
+                           timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]))
 
 
 @bp.before_app_request
@@ -60,24 +60,24 @@ def sign_in():
         return render_template("sign_in.html", errors={}, name="", next=_next(request.args.get("next")))
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
-    ip = request.remote_addr or "?"
     errors = {}
     if not name:
         errors["name"] = "Enter your user name"
     if not password:
         errors["password"] = "Enter your password"
-    if not errors and _limiter().blocked(ip, name):
-        abort(429, description="Too many failed sign-in attempts for this user name. Wait 15 minutes and try again.")
     if not errors:
-        with runtime().sessions() as s:
-            user = accounts.authenticate(s, name, password)
-            user_id = user.id if user else None
-        if user_id is None:
-            _limiter().failed(ip, name)
+        rt = runtime()
+        with rt.sessions() as s:  # the client's address: see TRUSTED_PROXIES for one behind a proxy
+            outcome, user = throttle.attempt(s, request.remote_addr or "?", name, password, rt.clock.now(), _limits())
+            s.commit()
+        if outcome == "blocked":
+            minutes = current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60
+            abort(429, description=f"Too many failed sign-in attempts from your network. Wait {minutes} minutes "
+                                   "and try again, or ask your administrator to reset your password.")
+        if user is None:
             errors["name"] = "The user name or password is not right"
         else:
-            _limiter().succeeded(ip, name)
-            session.sign_in(user_id)  # a new session under a new id: nothing carried over from before
+            session.sign_in(user.id)  # a new session under a new id: nothing carried over from before
             return redirect(_next(request.form.get("next")))
     return render_template("sign_in.html", errors=errors, name=name, next=_next(request.form.get("next"))), 400
 
@@ -93,3 +93,30 @@ def sign_out():
 @bp.get("/signed-out")
 def signed_out():
     return render_template("signed_out.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    if request.method == "GET":
+        return render_template("change_password.html", errors={})
+    current, new = request.form.get("current_password", ""), request.form.get("new_password", "")
+    errors = {}
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    if not new:
+        errors["new_password"] = "Enter a new password"
+    if not errors:
+        def change(eng, user):
+            try:
+                return accounts.change_own_password(eng.session, user.id, current, new, keep_session=session.sid)
+            except ValueError as exc:
+                return str(exc)
+
+        result = run(change)
+        if not isinstance(result, str):
+            session.sign_in(g.user_id)  # this session goes on under a new id; every other one has ended
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("tasks.task_list"))
+        field, message = result.split(": ", 1)
+        errors[f"{field}_password"] = message[:1].upper() + message[1:]
+    return render_template("change_password.html", errors=errors), 400

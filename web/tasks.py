@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import queries
+from engine import organisations, queries
 from engine.access import ROLES
 from engine.errors import Conflict, InvalidData, StepFailed
 
@@ -15,7 +15,11 @@ bp = Blueprint("tasks", __name__)
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    if not (value and value.isascii() and value.isdigit()):
+        return default
+    if int(value) > queries.MAX_PAGE:  # an OFFSET past what the databases take
+        abort(400, description=f"There is no page {value[:30]}: pages go from 1 to {queries.MAX_PAGE:,} at most.")
+    return int(value)
 
 
 def _filters(args) -> queries.TaskFilter:
@@ -66,7 +70,8 @@ def _load(eng, user, task_id: str):
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
-    return ({**eng.show_task(task_id, viewer=user.name), "claimed_by": row.claimed_by},
+    task = eng.show_task(task_id, viewer=user.name)
+    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"])},
             eng.show_case(row.case_id, viewer=user.name))
 
 

@@ -1,8 +1,9 @@
 """incidents, the active version of each process and its history, failed outbox messages
 
 - `incidents`: a step of a case that failed (engine.incidents), committed apart from the rolled-back step.
-- `active_versions`: the version new cases of a process start on (engine.active_versions); each process
-  gets its latest version, as before this table, and `process_events` records the choice.
+- `active_versions`: the version new cases of a process start on (engine.active_versions); a process
+  without a row starts them on its latest version, as before this table. `process_events` records every
+  deploy and every choice.
 - `outbox.failed_at`: a message given up on, its reason in `last_error` (engine.outbox).
 
 Revision ID: 0013

@@ -210,3 +210,38 @@ def test_the_task_page_keeps_the_answers_and_the_incidents_page_retries(web_worl
     retried = post(admin, "/incidents/1/retry", token_from="/incidents")
     assert retried.status_code == 302
     assert "still fails" in admin.get("/incidents").get_data(as_text=True)
+
+
+def _cycle_harness(make_harness):
+    """The mini process with its reminder a cycle read from the start form (as handlers compute them)."""
+    registry = default_registry()
+    registry.add("echo", lambda ctx: {})
+    harness = make_harness(registry)
+    harness.add_people()
+    text = (FIXTURES / "mini.bpmn").read_text()
+    text = text.replace('<camunda:formField id="ap_setting" label="AP setting" type="string" />',
+                        '<camunda:formField id="ap_setting" label="AP setting" type="string" />'
+                        '<camunda:formField id="cycle" label="Cycle" type="string" />')
+    text = text.replace('attachedToRef="answer_question">', 'cancelActivity="false" attachedToRef="answer_question">')
+    text = text.replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P3D"</bpmn:timeDuration>',
+                        '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">cycle</bpmn:timeCycle>')
+    with harness.transaction() as eng:
+        eng.deploy(text.encode(), "cycle.bpmn", "tester")
+    return harness
+
+
+def test_a_zero_length_cycle_computed_while_running_is_an_incident_not_a_hang(make_harness):
+    h = _cycle_harness(make_harness)
+    with pytest.raises(ExpressionFailed) as failed:  # it looped for ever in engine/specs.py
+        h.call("start_case", "mini", {**START, "cycle": "R/2026-01-01T00:00:00Z/PT0S"}, "ava.ap")
+    assert failed.value.element == "too_slow" and "at least 1:00:00" in failed.value.detail
+    [incident] = _incidents(h)
+    assert (incident["action"], incident["element"], incident["case_id"]) == ("start", "too_slow", failed.value.case_id)
+    assert h.call("case_ids") == []  # the case was not started
+
+
+def test_a_cycle_long_overdue_fires_once_and_its_next_firing_is_the_first_after_now(make_harness):
+    h = _cycle_harness(make_harness)
+    case = h.call("start_case", "mini", {**START, "cycle": "R/2016-03-02T08:00:00Z/PT1H"}, "ava.ap")
+    # ten years of hourly firings missed: one firing, and the next one the first hour after now (09:00)
+    assert [t["due"] for t in case["waiting_timers"]] == ["2026-03-02T10:00:00+00:00"]

@@ -107,7 +107,8 @@ def test_org_commands_add_list_import_and_export(run_cli, tmp_path):
     code, _, err = run_cli("org", "import", str(path))
     assert code == 1 and err == (f"{path}:2: 'Pershore Learning Hub 2' is an AP setting, which belongs to a local "
                           "authority: give its id or name\n")
-    assert run_cli("init-db")[1].splitlines()[1] == "organisations register: 0 added, 22 already there"
+    assert run_cli("init-db")[1].splitlines()[1] == ("organisations register: 0 added, 22 already there; "
+                                                      "0 case(s) and 0 account(s) relinked")
 
 
 def test_accounts_take_an_id_or_an_exact_name_and_nothing_else(run_cli):

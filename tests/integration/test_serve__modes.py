@@ -88,3 +88,37 @@ def test_worker_and_thread_settings_must_be_whole_numbers(run_cli, monkeypatch):
     monkeypatch.setenv("REINTEGRATE_WEB_WORKERS", "many")
     code, _, err = run_cli("serve")
     assert code == 2 and err == "reintegrate: REINTEGRATE_WEB_WORKERS must be a whole number, not 'many'\n"
+
+
+def test_demo_refuses_a_database_with_anything_but_demo_data(run_cli, db_url):
+    assert run_cli("init-db")[0] == 0
+    assert run_cli("user", "add", "real.person", "--role", "la_admissions", "--org", "Worcestershire County Council")[0] == 0
+    code, out, err = run_cli("demo")
+    assert (code, out) == (2, "")
+    assert err.startswith(f"reintegrate: demo refuses {db_url}: it has accounts that are not demo accounts (real.person)")
+    with make_engine(db_url).connect() as conn:
+        from sqlalchemy import text
+        assert conn.execute(text("SELECT name FROM users")).scalars().all() == ["real.person"]  # nothing added
+
+
+def test_demo_data_alone_or_nothing_is_demo_data(db_url, web_world):
+    from cli.demo_data import not_demo_data
+    from engine import accounts
+
+    rt = web_world.runtime
+    with rt.engine() as eng:  # web_world adds two accounts of its own beside the demo's
+        for name in ("wes.wrong", "una.ap"):
+            eng.session.delete(accounts.get_user(eng.session, name))
+    assert not_demo_data(rt) is None
+    with rt.engine() as eng:
+        accounts.set_password(eng.session, "ada.admin", "a real admin's own long password")
+    assert not_demo_data(rt) == "demo account ada.admin does not have the demo password"
+
+
+def test_an_empty_database_is_fit_for_the_demo(db_url):
+    from cli.demo_data import not_demo_data
+    from engine.clock import SystemClock
+    from engine.policy import Policy
+    from engine.wiring import Runtime
+
+    assert not_demo_data(Runtime(url=db_url, clock=SystemClock(), policy=Policy(), registry=None)) is None

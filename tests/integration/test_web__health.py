@@ -2,8 +2,11 @@
 reachable and its schema at the code's migration head (503 with the reason otherwise). No sign-in."""
 from __future__ import annotations
 
+from datetime import timedelta
+
 from engine.clock import FixedClock
-from engine.db import make_engine, upgrade
+from engine.db import make_engine, session_factory, upgrade
+from engine.heartbeat import beat
 from engine.operations import head_revision
 from engine.policy import load_policy
 from engine.wiring import Runtime
@@ -17,15 +20,22 @@ def _client(url: str):
     return create_app(rt, {"TESTING": True}).test_client()
 
 
-def test_healthz_and_readyz_on_a_current_schema(db_url):
+def test_healthz_and_readyz_on_a_current_schema_with_a_scheduler(db_url):
     upgrade(make_engine(db_url))
     client = _client(db_url)
     assert client.get("/healthz").get_json() == {"status": "ok"}
+    waiting = client.get("/readyz")
+    assert waiting.status_code == 503
+    assert waiting.get_json()["checks"]["scheduler"]["error"] == "no scheduler has ever run: start `reintegrate scheduler`"
+    with session_factory(make_engine(db_url))() as s:
+        beat(s, "host-a:1", WEB_NOW - timedelta(seconds=40))
+        s.commit()
     ready = client.get("/readyz")
     assert ready.status_code == 200, ready.get_json()
     checks = ready.get_json()["checks"]
     assert checks["database"] == {"ok": True}
     assert checks["schema"] == {"ok": True, "revision": head_revision(), "expected": head_revision()}
+    assert checks["scheduler"] == {"ok": True, "alive": 1, "last_beat": (WEB_NOW - timedelta(seconds=40)).isoformat()}
 
 
 def test_readyz_is_503_before_init_db_and_on_an_old_schema(db_url):
