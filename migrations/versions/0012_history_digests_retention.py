@@ -155,6 +155,54 @@ def upgrade() -> None:
     op.create_index('ix_redactions_case_id', 'redactions', ['case_id'])
 
 
+def _seal_as_before(bind) -> None:
+    """Chain every case again over whole payloads (the formula before this revision)."""
+    events = sa.table('history_events', *(sa.column(c) for c in ('id', 'case_id', 'seq', 'actor', 'kind', 'element',
+                                                                  'prev_hash', 'hash', 'digest')),
+                      sa.column('at', sa.DateTime(timezone=True)), sa.column('data', sa.JSON))
+    cases = sa.table('cases', sa.column('id'), sa.column('history_hash'))
+    updates, heads, state = [], {}, {"case": None, "prev": GENESIS, "new": GENESIS, "broken": False}
+    for e in bind.execute(sa.select(events).order_by(events.c.case_id, events.c.seq)).mappings():
+        if e["case_id"] != state["case"]:
+            state = {"case": e["case_id"], "prev": GENESIS, "new": GENESIS, "broken": False}
+        at = _utc(e["at"])
+        expected = _new_hash(state["new"], e["case_id"], e["seq"], at, e["actor"], e["kind"], e["element"], e["digest"])
+        state["broken"] = state["broken"] or e["prev_hash"] != state["new"] or e["hash"] != expected
+        state["new"] = e["hash"]
+        if state["broken"]:  # a broken chain stays broken where it was
+            heads.pop(e["case_id"], None)
+            continue
+        old = _old_hash(state["prev"], e["case_id"], e["seq"], at, e["actor"], e["kind"], e["element"], e["data"])
+        updates.append({"row_id": e["id"], "prev_hash": state["prev"], "hash": old})
+        state["prev"] = heads[e["case_id"]] = old
+    statement = events.update().where(events.c.id == sa.bindparam("row_id")).values(
+        prev_hash=sa.bindparam("prev_hash"), hash=sa.bindparam("hash"))
+    for start in range(0, len(updates), 2000):
+        bind.execute(statement, updates[start:start + 2000])
+    rows = [{"case_id": c, "head": h} for c, h in heads.items()]
+    head = cases.update().where(cases.c.id == sa.bindparam("case_id")).values(history_hash=sa.bindparam("head"))
+    for start in range(0, len(rows), 2000):
+        bind.execute(head, rows[start:start + 2000])
+
+
 def downgrade() -> None:
-    """Back to whole-payload hashes is impossible once a payload is erased: refuse, rather than forge."""
-    raise NotImplementedError("0012 cannot be undone: the chain now covers digests, and erased payloads are gone")
+    """Back to hashes over whole payloads; refused once retention has erased any payload (the old chain
+    cannot cover a payload that is gone, and forging one would be worse)."""
+    bind = op.get_bind()
+    dialect = bind.dialect.name
+    erased = bind.execute(sa.text("SELECT count(*) FROM history_events WHERE data IS NULL")).scalar()
+    if erased:
+        raise RuntimeError(f"0012 cannot be undone: retention has erased {erased} event payload(s), "
+                           "which a chain over whole payloads cannot cover")
+    op.drop_index('ix_redactions_case_id', 'redactions')
+    op.drop_table('redactions')
+    _drop_triggers(dialect)
+    _seal_as_before(bind)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Skipped unsupported reflection")
+        with op.batch_alter_table('history_events') as batch_op:
+            batch_op.drop_column('digest')
+            batch_op.drop_column('salt')
+            batch_op.alter_column('data', existing_type=sa.JSON(), nullable=False)
+    _create_triggers(dialect, "history_events is append-only: events cannot be changed or deleted",
+                     allow_erasing=False)

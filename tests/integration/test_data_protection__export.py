@@ -110,3 +110,24 @@ def test_the_dpo_reads_every_case_and_changes_none(web_world, signed_in):
     assert post(dpo, f"/tasks/{task}").status_code == 403
     assert post(dpo, f"/cases/{web_world.placement}/emergency-review").status_code in (403, 409)
     assert web_world.task_id(web_world.placement, "interim_review_1") == task
+
+
+def test_a_redacted_case_still_opens_on_every_page(web_world, signed_in):
+    from datetime import timedelta
+
+    from engine.retention import apply_retention
+    from tests.integration.reintegration_cases import EMERGENCY_END_PATH, drive
+
+    rt = web_world.runtime
+    case_id = drive(rt, EMERGENCY_END_PATH, pupil="Fay Failed").case_id
+    rt.clock.set(rt.clock.now() + timedelta(days=7 * 366))
+    assert [r["case_id"] for r in apply_retention(rt.engine, "system")] == [case_id]
+    auditor, dpo = signed_in("aud.auditor"), signed_in("dee.dpo")
+    for path in ("", "/audit", "/audit?step=1", "/audit/verify", "/audit/history.csv", "/audit/history.json",
+                 "/audit/print", "/forms"):
+        response = auditor.get(f"/cases/{case_id}{path}")
+        assert response.status_code == 200, path
+        assert "Fay" not in response.get_data(as_text=True), path
+    assert "redacted" in auditor.get(f"/cases/{case_id}/audit/verify").get_data(as_text=True)
+    document, html = read_archive(io.BytesIO(dpo.get(f"/cases/{case_id}/subject-access.zip").data))
+    assert document["cases"][0]["redactions"] and "Fay" not in html

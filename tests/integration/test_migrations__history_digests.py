@@ -67,3 +67,40 @@ def test_existing_events_get_digests_and_their_chain_still_verifies(db_url):
         head = ses.execute(sa.text("SELECT history_hash FROM cases WHERE id = 'R-GOOD'")).scalar()
         assert head == good[-1].hash
         assert verify_chain(events("R-BROKEN")) == 2
+
+
+@pytest.mark.filterwarnings("ignore:Skipped unsupported reflection")
+def test_down_and_up_again_keeps_the_chain_and_refuses_once_a_payload_is_erased(harness, db_url):
+    from cli import scenarios as s
+    from engine.db import alembic_config
+    from tests.conftest import REINTEGRATION
+
+    harness.deploy(REINTEGRATION)
+    case_id = harness.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    engine = make_engine(db_url)
+    from alembic import command
+
+    def migrate(fn, revision):
+        cfg = alembic_config()
+        with engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            fn(cfg, revision)
+
+    migrate(command.downgrade, "0011")
+    with engine.connect() as conn:  # the old formula again, over whole payloads
+        rows = conn.execute(sa.text("SELECT seq, at, actor, kind, element, data, prev_hash, hash FROM history_events "
+                                    "WHERE case_id = :c ORDER BY seq"), {"c": case_id}).all()
+    prev = GENESIS
+    for seq, at, actor, kind, element, data, prev_hash, digest in rows:
+        at = at if isinstance(at, datetime) else datetime.fromisoformat(at)
+        data = data if isinstance(data, dict) else json.loads(data)
+        at = at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC)
+        assert (prev_hash, digest) == (prev, old_hash(prev, case_id, seq, at, actor, kind, element, data))
+        prev = digest
+    migrate(command.upgrade, "head")
+    assert harness.call("replay", case_id, verify=True)["status"] == "verified"
+    with engine.begin() as conn:
+        conn.execute(sa.text("UPDATE history_events SET data = NULL, salt = NULL WHERE case_id = :c AND seq = 1"),
+                     {"c": case_id})
+    with pytest.raises(RuntimeError, match="cannot be undone"):
+        migrate(command.downgrade, "0011")
