@@ -197,7 +197,8 @@ def task_complete(app: App, args) -> int:
 def timers_fire(app: App, args) -> int:
     report = app.fire_due("cli")
     lines = [f"fired {f['task']} on {f['case_id']}" for f in report.fired]
-    lines += [f"failed on {f['case_id']}: {f['error']}" for f in report.failed]
+    lines += [f"failed on {f['case_id']}: {f['error']}"
+              + (f" (incident #{f['incident']})" if f.get("incident") else "") for f in report.failed]
     emit(report.to_json(), args.json, "\n".join(lines) or "no timer due")
     return 1 if report.failed else 0
 

@@ -102,3 +102,15 @@ def process_events(session: Session, process_key: str) -> list[dict[str, Any]]:
                            .order_by(ProcessEvent.at, ProcessEvent.id))
     return [{"version": r.version, "kind": r.kind, "actor": r.actor, "at": r.at.isoformat(), "data": r.data}
             for r in rows]
+
+
+def redeployed(existing: ProcessVersion, active: ProcessVersion) -> tuple[str, int, int, str]:
+    """A document deployed before: (process, its version, the active version, what to tell the deployer)."""
+    key, number = existing.process_key, existing.version
+    if active.id == existing.id:
+        message = f"{key} v{number}: unchanged, already deployed; new cases start on it"
+    else:
+        message = (f"{key} v{number}: this file is already deployed as version {number}, but new cases start on "
+                   f"version {active.version}; to start them on version {number}: "
+                   f"reintegrate process activate {key} {number}")
+    return key, number, active.version, message

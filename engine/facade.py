@@ -1,13 +1,13 @@
 """The engine's public operations. Callers pass the session and commit: one call, one transaction."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -19,11 +19,13 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from . import organisations
 from .access import ROLES, authorise, authorise_admin, authorise_user
-from .active_versions import activate, active_numbers, active_version, process_events, set_active
+from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
+from .case_ids import free_case_id
 from .clock import Clock
 from .dmn import content_hash
-from .errors import Conflict, EngineError, ExpressionFailed, InvalidData, InvalidProcess, NotFound, StepFailed
+from .errors import Conflict, EngineError, InvalidData, InvalidProcess, NotFound, StepFailed
 from .history import HistoryWriter, event_json
+from .incidents import as_expression_failure, describe
 from .json_input import json_problem
 from .mail import MailRenderer
 from .models import (
@@ -105,7 +107,8 @@ class Engine:
         digest = content_hash(content, documents)
         existing = self.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
         if existing is not None:
-            return _redeployed(existing, active_version(self.session, existing.process_key))
+            key, number, active, message = redeployed(existing, active_version(self.session, existing.process_key))
+            return Deployed(key, number, created=False, active=active, message=message)
         parsed = self.specs_parse(content, filename, documents)
         last = self.session.scalar(select(func.max(ProcessVersion.version))
                                    .where(ProcessVersion.process_key == parsed.key)) or 0
@@ -204,7 +207,7 @@ class Engine:
             raise InvalidData(errors, f"cannot start {process_key}")
         authorise(self.session, actor, None, values)
         now = self.clock.now()
-        case = Case(id=_free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
+        case = Case(id=free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
                     started_by=actor, created_at=now, updated_at=now)
         self.session.add(case)
@@ -282,12 +285,12 @@ class Engine:
         try:
             yield
         except StepFailed as exc:
-            _described(exc, run, action, payload)
+            describe(exc, run, action, payload)
             raise
         except (EngineError, SQLAlchemyError):
             raise
         except Exception as exc:
-            raise _described(_expression_failure(exc, run.case.id), run, action, payload) from exc
+            raise describe(as_expression_failure(exc, run.case.id), run, action, payload) from exc
 
     def _flush(self, case_id: str) -> None:
         with self._conflicts(case_id):
@@ -361,8 +364,10 @@ class Engine:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
+            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         task.data.update(values)
@@ -386,6 +391,12 @@ class Engine:
             raise InvalidData({"_": f"message data: {problem}"}, name)
         run = self._run(case, actor)
         authorise(self.session, actor, None, case.data)
+        today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
+        errors: dict[str, str] = {}
+        for validator in self.registry.validators(name):  # a message's data is checked like a form's
+            errors.update(validator(data, {**(case.data or {}), "_today": today}, self.policy) or {})
+        if errors:
+            raise InvalidData(errors, name)
         try:
             deliver_message(run.workflow, name, data)
         except WorkflowException:
@@ -525,59 +536,6 @@ class Engine:
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                       .order_by(HistoryEvent.seq))
         return [event_json(e) for e in events]
-
-
-def _expression_failure(exc: Exception, case_id: str) -> ExpressionFailed:
-    """An error out of SpiffWorkflow (an expression it evaluated, mostly) as an ExpressionFailed at its element."""
-    task = getattr(exc, "task", None)
-    spec = task.task_spec if task is not None else getattr(exc, "task_spec", None)
-    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
-    title = getattr(spec, "bpmn_name", None) or element
-    cause = exc.__context__ if isinstance(exc, WorkflowException) and exc.__context__ is not None else None
-    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    detail = f"{type(exc).__name__}: {first}" + (f" ({type(cause).__name__}: {cause})" if cause else "")
-    return ExpressionFailed(f"case {case_id}: step {element} failed: {detail}", case_id=case_id, element=element,
-                            title=title, detail=detail[:4000])
-
-
-def _described(failure: StepFailed, run: CaseRun, action: str, payload: dict[str, Any]) -> StepFailed:
-    """The failure, told what was being done (for the incident and its retry)."""
-    failure.case_id = failure.case_id or run.case.id
-    failure.action, failure.payload, failure.actor = action, payload, run.actor
-    failure.process_key, failure.version = run.deployment.key, run.deployment.version
-    return failure
-
-
-def _redeployed(existing: ProcessVersion, active: ProcessVersion) -> Deployed:
-    """A document deployed before: which version it is, and whether new cases start on it."""
-    key, number = existing.process_key, existing.version
-    if active.id == existing.id:
-        message = f"{key} v{number}: unchanged, already deployed; new cases start on it"
-    else:
-        message = (f"{key} v{number}: this file is already deployed as version {number}, but new cases start on "
-                   f"version {active.version}; to start them on version {number}: "
-                   f"reintegrate process activate {key} {number}")
-    return Deployed(key, number, created=False, active=active.version, message=message)
-
-
-_random_hex = secrets.token_hex  # the case ids' randomness (a test seeds it to force a clash)
-CASE_ID_BYTES = 8  # 64 random bits: a clash is unlikely before billions of cases of one process
-CASE_ID_ATTEMPTS = 5
-
-
-def _new_case_id(process_key: str) -> str:
-    """`R-` and 16 hex digits (64 random bits), the prefix from the process key's initials."""
-    prefix = "".join(part[0] for part in process_key.split("_"))[:3].upper() or "C"
-    return f"{prefix}-{_random_hex(CASE_ID_BYTES).upper()}"
-
-
-def _free_case_id(session: Session, process_key: str) -> str:
-    """A new case id no case has yet: drawn again on a clash (a primary-key read each, nearly always one)."""
-    for _ in range(CASE_ID_ATTEMPTS):
-        case_id = _new_case_id(process_key)
-        if session.get(Case, case_id) is None:
-            return case_id
-    raise Conflict(f"no free case id after {CASE_ID_ATTEMPTS} draws: the id generator is broken; nothing was saved")
 
 
 def _initials(name: Any) -> str:

@@ -13,11 +13,12 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from SpiffWorkflow.exceptions import WorkflowException
 from sqlalchemy import JSON, Index, Integer, String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column, sessionmaker
 
 from .access import authorise_admin
-from .errors import Conflict, NotFound, StepFailed
+from .errors import Conflict, ExpressionFailed, NotFound, StepFailed
 from .models import Base, ClosedTask, UTCDateTime
 
 OPERATORS = ("admin", "process_owner")
@@ -115,7 +116,9 @@ def get(session: Session, incident_id: int) -> Incident:
 
 
 def resolve(row: Incident, actor: str, now: datetime, resolution: str) -> None:
+    """Close the incident; the submitted data it kept for a retry is no longer needed, and is dropped."""
     row.status, row.resolved_at, row.resolved_by, row.resolution = "resolved", now, actor, resolution[:MAX_ERROR]
+    row.payload = {}
 
 
 def retry(eng, incident_id: int, actor: str) -> dict[str, Any]:
@@ -149,3 +152,24 @@ def retry(eng, incident_id: int, actor: str) -> dict[str, Any]:
     resolve(row, actor, now, f"retried by {actor}: went through" + (
         f" (case {case['case_id']} started)" if row.action == "start" else ""))
     return {"incident": incident_json(row), "case": case}
+
+
+def as_expression_failure(exc: Exception, case_id: str) -> ExpressionFailed:
+    """An error out of SpiffWorkflow (an expression it evaluated, mostly) as an ExpressionFailed at its element."""
+    task = getattr(exc, "task", None)
+    spec = task.task_spec if task is not None else getattr(exc, "task_spec", None)
+    element = getattr(spec, "bpmn_id", None) or getattr(spec, "name", None) or "?"
+    title = getattr(spec, "bpmn_name", None) or element
+    cause = exc.__context__ if isinstance(exc, WorkflowException) and exc.__context__ is not None else None
+    first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+    detail = f"{type(exc).__name__}: {first}" + (f" ({type(cause).__name__}: {cause})" if cause else "")
+    return ExpressionFailed(f"case {case_id}: step {element} failed: {detail}", case_id=case_id, element=element,
+                            title=title, detail=detail[:MAX_ERROR])
+
+
+def describe(failure: StepFailed, run, action: str, payload: dict[str, Any]) -> StepFailed:
+    """The failure, told what was being done on which run (a CaseRun), for the incident and its retry."""
+    failure.case_id = failure.case_id or run.case.id
+    failure.action, failure.payload, failure.actor = action, payload, run.actor
+    failure.process_key, failure.version = run.deployment.key, run.deployment.version
+    return failure

@@ -11,6 +11,7 @@ from . import (
     advocacy,
     deadlines,
     escalation,
+    fair_access,
     letters,
     notifications,
     outcomes,
@@ -23,7 +24,7 @@ from . import (
     weightings,
 )
 
-MODULES = (deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings,
+MODULES = (deadlines, escalation, fair_access, letters, notifications, outcomes, registration, reviews, transport, weightings,
            advocacy, outreach, semh, timetable)
 
 

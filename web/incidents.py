@@ -29,7 +29,7 @@ def retry(incident_id: int):
     try:
         result = run(lambda eng, user: incidents.retry(eng, incident_id, user.name))
     except StepFailed as exc:
-        flash(f"Incident {incident_id} still fails: {exc.detail}", "success")
+        flash(f"Incident {incident_id} still fails: {exc.detail}", "important")
     except Conflict as exc:
         abort(409, description=str(exc))
     else:

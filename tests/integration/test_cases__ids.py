@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-import engine.facade
+import engine.case_ids
 from cli.scenarios import START_DATA
 from tests.conftest import REINTEGRATION
 
@@ -18,7 +18,7 @@ def test_a_case_id_is_the_prefix_and_64_random_bits(harness):
 def test_an_id_already_taken_is_drawn_again(harness, monkeypatch):
     harness.deploy(REINTEGRATION)
     draws = iter(["00000000000000aa", "00000000000000aa", "00000000000000aa", "00000000000000bb"])
-    monkeypatch.setattr(engine.facade, "_random_hex", lambda n: next(draws))
+    monkeypatch.setattr(engine.case_ids, "_random_hex", lambda n: next(draws))
     first = harness.call("start_case", "reintegration", START_DATA, "ava.ap")["case_id"]
     second = harness.call("start_case", "reintegration", START_DATA, "ava.ap")["case_id"]  # aa clashes twice
     assert (first, second) == ("R-00000000000000AA", "R-00000000000000BB")
@@ -31,7 +31,7 @@ def test_a_generator_that_only_repeats_itself_is_a_clean_conflict(harness, monke
     from engine.errors import Conflict
 
     harness.deploy(REINTEGRATION)
-    monkeypatch.setattr(engine.facade, "_random_hex", lambda n: "00000000000000aa")
+    monkeypatch.setattr(engine.case_ids, "_random_hex", lambda n: "00000000000000aa")
     harness.call("start_case", "reintegration", START_DATA, "ava.ap")
     with pytest.raises(Conflict, match="no free case id"):
         harness.call("start_case", "reintegration", START_DATA, "ava.ap")
