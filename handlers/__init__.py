@@ -9,6 +9,7 @@ from engine.registry import HandlerRegistry
 
 from . import (
     advocacy,
+    consent,
     deadlines,
     escalation,
     fair_access,
@@ -24,8 +25,8 @@ from . import (
     weightings,
 )
 
-MODULES = (deadlines, escalation, fair_access, letters, notifications, outcomes, registration, reviews, transport, weightings,
-           advocacy, outreach, semh, timetable)
+MODULES = (consent, deadlines, escalation, fair_access, letters, notifications, outcomes, registration, reviews,
+           transport, weightings, advocacy, outreach, semh, timetable)
 
 
 def default_registry() -> HandlerRegistry:

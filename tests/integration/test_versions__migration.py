@@ -128,15 +128,15 @@ def old_run(h, case_id: str, until: str) -> None:
 
 def test_cases_running_on_the_version_before_the_fair_access_moves_keep_their_deadlines(harness, tmp_path):
     """The shipped diagram deployed over the one before Fair Access had three moves: a case waiting for its
-    place keeps its 20-school-day deadline and finishes on its own version; a case that has not reached
-    Fair Access moves and runs the three moves; one past it is refused, with the reason, and unchanged."""
+    place keeps its 20-school-day deadline and finishes on its own version; a case still waiting for consent
+    moves and runs the three moves; one past them is refused, with the reason, and unchanged."""
     h = harness
     h.deploy(BEFORE_FAIR_ACCESS_MOVES)
     h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
     waiting = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     old_run(h, waiting, "allocate_place")
     early = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
-    old_run(h, early, "record_child_views")
+    # (no step taken yet: the consent gates changed too)
     before = h.call("show_case", waiting)
     # 25 January 2027 + 20 school days (February half-term 15-19 Feb): Monday 1 March 2027
     assert before["data"]["fair_access_deadline"] == "2027-03-01"
@@ -152,7 +152,8 @@ def test_cases_running_on_the_version_before_the_fair_access_moves_keep_their_de
 
     moved = h.call("migrate_case", early, 2, "ada.admin")
     assert (moved["from"], moved["to"]) == (1, 2)
-    for element in ("record_child_views", "record_fair_access_decision", "allocate_place", "confirm_host_place"):
+    for element in ("record_parental_consent", "gather_information", "record_child_views",
+                    "record_fair_access_decision", "allocate_place", "confirm_host_place"):
         h.complete(early, element, s.HAPPY_PATH[element], ACTORS[h.task(early, element)["lane"]])
     case = h.call("show_case", early)
     assert case["version"] == 2 and case["data"]["fair_access_deadline"] == "2027-03-01"
