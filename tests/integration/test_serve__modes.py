@@ -122,3 +122,11 @@ def test_an_empty_database_is_fit_for_the_demo(db_url):
     from engine.wiring import Runtime
 
     assert not_demo_data(Runtime(url=db_url, clock=SystemClock(), policy=Policy(), registry=None)) is None
+
+
+def test_production_serve_without_a_secret_key_stops_before_starting_anything(run_cli, monkeypatch):
+    monkeypatch.setenv("REINTEGRATE_ENV", "production")
+    monkeypatch.delenv("REINTEGRATE_FAKE_NOW")
+    monkeypatch.delenv("REINTEGRATE_SECRET_KEY", raising=False)
+    code, out, err = run_cli("serve")
+    assert (code, out) == (2, "") and err.startswith("reintegrate: REINTEGRATE_SECRET_KEY is not set.")
