@@ -349,8 +349,12 @@ def semh_exclusion(app: App, args) -> int:
     from engine.core_places import withdraw_for_exclusion
 
     with app.engine() as eng:
-        case = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
-    emit(case, args.json, case_text(case))
+        result = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
+    if "case_id" in result:
+        emit(result, args.json, case_text(result))
+    else:  # no core place to withdraw: the school's allowance for the term is one lower
+        emit(result, args.json, f"{result['school']}: no core place of {result['term']} to withdraw; its allowance "
+                                f"for the term is now {result['allowance']} ({result['left']} left)")
     return 0
 
 
