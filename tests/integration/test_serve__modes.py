@@ -58,6 +58,7 @@ def test_production_serve_runs_gunicorn_workers_and_a_scheduler_child(db_url, tm
         output = proc.communicate(timeout=60)[0]
     assert f"with gunicorn: 2 worker(s) x 3 thread(s), scheduler pid {scheduler_pid}" in output
     assert "Using worker: gthread" in output and "Werkzeug" not in output
+    assert "Control socket" not in output  # none opened in the home folder
     with pytest.raises(ProcessLookupError):  # ... and stops with the server
         os.kill(scheduler_pid, 0)
 
