@@ -202,3 +202,26 @@ def test_the_shipped_file_imports_cleanly_and_exports_as_it_is(harness):
                                                                                  "unchanged": 22}
         exported = export_csv(session).splitlines()
     assert sorted(exported[1:]) == sorted(SHIPPED.read_text().splitlines()[1:])
+
+
+def test_a_site_keeps_its_own_register_beside_its_processes(run_cli, monkeypatch, tmp_path, db_url):
+    (tmp_path / "organisations.csv").write_text(
+        "id,name,kind,authority,urn\n"
+        "warwickshire,Warwickshire County Council,local_authority,,\n"
+        ",Avon Valley School,school,warwickshire,\n")
+    monkeypatch.setenv("REINTEGRATE_PROCESSES_DIR", str(tmp_path))
+    code, out, _ = run_cli("init-db")
+    assert code == 0 and "organisations register: 2 added, 0 already there" in out
+    code, out, _ = run_cli("org", "list", "--json")
+    assert [o["name"] for o in json.loads(out)] == ["Warwickshire County Council", "Avon Valley School"]
+    assert run_cli("org", "add", "Nuneaton Academy", "--kind", "school", "--authority", "warwickshire")[0] == 0
+    (tmp_path / "organisations.csv").write_text(  # the file moves the school: init-db leaves it where it is
+        "id,name,kind,authority,urn\n"
+        "warwickshire,Warwickshire County Council,local_authority,,\n"
+        "other,Other Council,local_authority,,\n"
+        "avon-valley-school,Avon Valley School,school,other,\n")
+    assert "organisations register: 1 added, 2 already there" in run_cli("init-db")[1]
+    code, out, _ = run_cli("org", "list", "--json")
+    assert {o["name"]: o["authority"] for o in json.loads(out)} == {
+        "Other Council": None, "Warwickshire County Council": None, "Avon Valley School": "warwickshire",
+        "Nuneaton Academy": "warwickshire"}
