@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -362,8 +363,10 @@ class Engine:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
+            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         task.data.update(values)
@@ -387,6 +390,12 @@ class Engine:
             raise InvalidData({"_": f"message data: {problem}"}, name)
         run = self._run(case, actor)
         authorise(self.session, actor, None, case.data)
+        today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
+        errors: dict[str, str] = {}
+        for validator in self.registry.validators(name):  # a message's data is checked like a form's
+            errors.update(validator(data, {**(case.data or {}), "_today": today}, self.policy) or {})
+        if errors:
+            raise InvalidData(errors, name)
         try:
             deliver_message(run.workflow, name, data)
         except WorkflowException:

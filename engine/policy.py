@@ -28,6 +28,7 @@ __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fair_access_school_days": ("school_days", DAY_UNITS),
     "la_notice_days": ("working_days", DAY_UNITS),
+    "dual_registration_school_days": ("school_days", DAY_UNITS),
     "reminder_school_days": ("school_days", DAY_UNITS),
     "escalation_repeat_days": ("calendar_days", ("calendar_days",)),
     "review_weeks": ("calendar_weeks", WEEK_UNITS),
@@ -52,6 +53,8 @@ class Policy:
     fair_access_school_days: int = 20
     #: Seed 002: the initial meeting sets interim reviews at 2 and 4 weeks and a final one at 6.
     review_weeks: tuple[int, ...] = (2, 4, 6)
+    #: Seed 002 step 5: the pupil is on both registers from the start date (0 school days after it).
+    dual_registration_school_days: int = 0
     #: Seed 002: the final placement review is within 6 weeks of the start date.
     final_review_max_weeks: int = 6
     #: Seed 004: a part-time timetable returns to full time within a maximum of 6 weeks.
@@ -135,6 +138,7 @@ _FIELD_TYPES: dict[str, type] = {
     "fair_access_school_days": int,
     "review_weeks": tuple,
     "final_review_max_weeks": int,
+    "dual_registration_school_days": int,
     "timetable_max_weeks": int,
     "la_notice_days": int,
     "placement_max_weeks": int,
@@ -160,7 +164,7 @@ _FIELD_TYPES: dict[str, type] = {
 assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
 
 
-_ZERO_ALLOWED = ("la_notice_days", "outreach_weekly_charge", "counsellor_days_per_week",
+_ZERO_ALLOWED = ("la_notice_days", "dual_registration_school_days", "outreach_weekly_charge", "counsellor_days_per_week",
                  "primary_teacher_days_per_week")
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
