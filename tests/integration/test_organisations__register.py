@@ -27,7 +27,7 @@ def _names(session) -> set[str]:
 
 def test_the_shipped_register_has_every_organisation_the_demo_scenarios_and_tests_name(harness):
     named = {org for _, org in (*PEOPLE.values(), *OTHER_PEOPLE.values(), *demo_data.DEMO_USERS.values()) if org}
-    for data in (s.START_DATA, OTHER_CASE, s.OUTREACH_REQUEST, s.HAPPY_PATH["record_fair_access_decision"]):
+    for data in (s.START_DATA, OTHER_CASE, s.OUTREACH_REQUEST, s.HAPPY_PATH["allocate_place"]):
         named |= {data[f] for f in orgs.PARTY_FIELDS if data.get(f)}
     named |= TEST_ORGANISATIONS
     register = harness.query(_names)
@@ -169,16 +169,15 @@ def test_a_misspelt_host_school_is_refused_on_the_fair_access_form(harness):
     harness.deploy(REINTEGRATION)
     case_id = harness.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     for element, data in s.HAPPY_PATH.items():
-        if element == "record_fair_access_decision":
+        if element == "allocate_place":
             break
         harness.complete(case_id, element, data, demo_data.ACTOR_BY_LANE[harness.task(case_id, element)["lane"]])
-    decision = {**s.HAPPY_PATH["record_fair_access_decision"], "host_school": "Kingsmead high school"}
+    offer = {**s.HAPPY_PATH["allocate_place"], "host_school": "Kingsmead high school"}
     with pytest.raises(InvalidData) as caught:
-        harness.complete(case_id, "record_fair_access_decision", decision, "lee.la")
+        harness.complete(case_id, "allocate_place", offer, "lee.la")
     assert caught.value.errors == {"host_school": "Host school 'Kingsmead high school' is not in the organisations "
                                                   "register; did you mean 'Kingsmead High School'?"}
-    done = harness.complete(case_id, "record_fair_access_decision",
-                            {**decision, "host_school": "kingsmead-high-school"}, "lee.la")
+    done = harness.complete(case_id, "allocate_place", {**offer, "host_school": "kingsmead-high-school"}, "lee.la")
     assert done["data"]["host_school"] == "Kingsmead High School"
 
 
