@@ -22,6 +22,7 @@ DEMO_USERS = {
     "otto.outreach": ("outreach", None),
     "pia.owner": ("process_owner", None),
     "aud.auditor": ("auditor", None),
+    "dee.dpo": ("dpo", None),
     "ada.admin": ("admin", None),
 }
 #: Every demo account's password (README, "Demo accounts"); `reintegrate demo` prints it. Demo only.

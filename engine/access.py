@@ -16,7 +16,10 @@ from .models import User
 from .organisations import link_account
 
 LANE_ROLES = ("ap_setting", "la_admissions", "host_school", "home_school")
-ROLES = (*LANE_ROLES, "la_attendance", "outreach", "process_owner", "auditor", "admin")
+#: Read every case and change none: auditors, and the data protection officer (`dpo`), who also
+#: exports everything held about a pupil (subject access) and applies retention.
+READ_ONLY_ROLES = ("auditor", "dpo")
+ROLES = (*LANE_ROLES, "la_attendance", "outreach", "process_owner", *READ_ONLY_ROLES, "admin")
 SYSTEM_ACTORS = ("system", "scheduler")
 PARTY_FIELD = {
     "ap_setting": "ap_setting",
@@ -41,8 +44,8 @@ def authorise_user(user: User | None, actor: str, lane: str | None, case_data: d
         raise Forbidden(f"unknown user {actor!r}: add them with `reintegrate user add`")
     if user.role == "admin":
         return user
-    if user.role == "auditor":
-        raise Forbidden(f"{actor} is an auditor and reads cases only")
+    if user.role in READ_ONLY_ROLES:
+        raise Forbidden(f"{actor} ({user.role}) reads cases only")
     if lane is not None and user.role != lane:
         raise Forbidden(f"{actor} ({user.role}) cannot do a task for {lane}")
     if lane is None and user.role not in LANE_ROLES:

@@ -41,6 +41,7 @@ from .models import (
 )
 from .party_links import relink_workflow
 from .reads import Viewer, access_log, record_read
+from .redactions import redactions_of
 from .registry import HandlerRegistry
 from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -513,8 +514,9 @@ class Engine:
                 return deployment
             return self.specs.get(self.session, self._version(case.process_key, number).id)
 
-        return replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
-                           self.serializer.registry).to_json()
+        result = replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
+                             self.serializer.registry).to_json()
+        return {**result, "redactions": redactions_of(self.session, case_id)} if result["redacted_events"] else result
 
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))

@@ -29,7 +29,7 @@ PARTY_FIELDS = {
     "la_admissions": "local_authority",
     "la_attendance": "local_authority",
 }
-READ_ALL_ROLES = ("admin", "auditor", "process_owner")
+READ_ALL_ROLES = ("admin", "auditor", "dpo", "process_owner")
 DUE_SOON_DAYS = 3
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -80,7 +80,7 @@ def require_task(session: Session, user: User, task_id: str) -> ReadyTask | None
 
 
 def can_write(user: User) -> bool:
-    return user.role != "auditor"
+    return user.role not in ("auditor", "dpo")
 
 
 @dataclass

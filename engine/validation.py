@@ -28,7 +28,7 @@ _ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 #: Expressions that multi-instance activities evaluate (loopCardinality, completionCondition).
 _LOOP_EXPRESSIONS = ("loopCardinality", "completionCondition")
 #: Roles that read cases and never act on them: a user task in such a lane could never be done.
-READ_ONLY_ROLES = ("auditor",)
+READ_ONLY_ROLES = ("auditor", "dpo")
 
 
 @lru_cache(maxsize=1)

@@ -42,6 +42,7 @@ PEOPLE = {
     "omar.home": ("home_school", scenarios.START_DATA["home_school"]),
     "ada.admin": ("admin", None),
     "aud.auditor": ("auditor", None),
+    "dee.dpo": ("dpo", None),
     "wes.wrong": ("host_school", "Westfield School"),
 }
 

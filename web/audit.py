@@ -21,7 +21,7 @@ from . import case_record
 from .engine_access import run
 
 bp = Blueprint("audit", __name__)
-AUDIT_ROLES = ("auditor", "admin")
+AUDIT_ROLES = ("auditor", "dpo", "admin")
 LA_ROLES = ("la_admissions", "la_attendance")
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
 

@@ -11,6 +11,6 @@ bp = Blueprint("mail", __name__)
 
 @bp.get("/mail")
 def outbox():
-    if g.user.role not in ("admin", "auditor"):
+    if g.user.role not in ("admin", "auditor", "dpo"):
         abort(403, description="the mail page shows every case's mail: admins and auditors only")
     return render_template("mail.html", messages=run(lambda eng, user: eng.outbox(viewer=user.name)))
