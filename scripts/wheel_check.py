@@ -230,8 +230,11 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     try:
         wheel, prefix = build_wheel(work), work / "opt-reintegrate"
+        # pip's settings by environment, so that the README's command runs as written: no byte-compiling
+        # of every dependency up front (the services compile what they import), no version check.
         run(["bash", "-euo", "pipefail", "-c", readme_block("install")], cwd=work,
-            env=clean_env(PREFIX=str(prefix), WHEEL=str(wheel)), what=f"README install block ({wheel.name})")
+            env=clean_env(PREFIX=str(prefix), WHEEL=str(wheel), PIP_NO_COMPILE="1", PIP_DISABLE_PIP_VERSION_CHECK="1"),
+            what=f"README install block ({wheel.name})")
         checks = {}
         if args.db in ("sqlite", "all"):
             checks["sqlite"] = f"sqlite:///{work / 'sqlite.sqlite3'}"
