@@ -23,6 +23,7 @@ def register(top, sub) -> None:
     p = sub(user, "role", user_role, "change an account's role")
     p.add_argument("name")
     p.add_argument("role")
+    p.add_argument("--org", help="the organisation it acts for (a lane role must have one)")
     sub(user, "token", user_token, "issue a new API token, replacing the old one").add_argument("name")
 
 
@@ -58,7 +59,7 @@ def user_add(app: App, args) -> int:
 def user_role(app: App, args) -> int:
     with app.engine() as eng:
         try:
-            result = _account_json(accounts.set_role(eng.session, args.name, args.role))
+            result = _account_json(accounts.set_role(eng.session, args.name, args.role, org=args.org))
         except ValueError as exc:
             raise AccountError(str(exc)) from None
     emit(result, args.json, f"{result['name']} is now {result['role']}")

@@ -43,7 +43,7 @@ def _read(path: str) -> bytes:
 
 def init_db(app: App, args) -> int:
     app.upgrade()
-    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "init-db")
+    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "system")
     emit({"database": app.url, "deployed": results}, args.json,
          "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
     return 0
@@ -86,7 +86,7 @@ def process_validate(app: App, args) -> int:
 
 
 def process_deploy(app: App, args) -> int:
-    results = _deploy_files(app, args.files, args.actor or "cli")
+    results = _deploy_files(app, args.files, args.actor or "system")
     emit(results, args.json, "\n".join(_deployed_line(r) for r in results))
     return 0
 

@@ -13,8 +13,9 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .access import ROLES, add_user
+from .access import add_user
 from .models import User
+from .permissions import check_account
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = 10
@@ -87,11 +88,13 @@ def set_password(session: Session, name: str, password: str) -> User:
     return user
 
 
-def set_role(session: Session, name: str, role: str) -> User:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+def set_role(session: Session, name: str, role: str, org: str | None = None) -> User:
+    """Change an account's role (and, given `org`, its organisation); ValueError for an unknown role,
+    or a lane role for an account that would belong to no organisation."""
     user = get_user(session, name)
-    user.role = role
+    org = (org or "").strip() or user.org
+    check_account(role, org)
+    user.role, user.org = role, org
     return user
 
 

@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms
-from .access import ROLES, authorise, authorise_admin, authorise_user
+from . import forms, permissions
 from .clock import Clock
+from .core_places import MESSAGE_RULES
 from .dmn import content_hash
-from .errors import Conflict, InvalidData, InvalidProcess, NotFound
+from .errors import Conflict, Forbidden, InvalidData, InvalidProcess, NotFound
 from .history import event_json
 from .mail import MailRenderer
 from .models import (
@@ -35,6 +35,7 @@ from .models import (
     User,
     set_case_status,
 )
+from .permissions import ROLES, actor_for, require
 from .registry import HandlerRegistry
 from .replay import replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -90,6 +91,7 @@ class Engine:
                documents: Mapping[str, bytes] | None = None) -> Deployed:
         """Store a new immutable version: the BPMN and the DMN `documents` (file name -> XML) its
         business rule tasks reference. The same content twice is a no-op that says so."""
+        require(actor_for(self.session, actor), permissions.DEPLOY)
         documents = dict(documents or {})
         problems = self.validate(content, filename, documents)
         if problems:
@@ -138,7 +140,7 @@ class Engine:
 
     def migrate_case(self, case_id: str, to_version: int | None, actor: str, dry_run: bool = False) -> dict[str, Any]:
         """Move a running case to another version of its process (None: back to where it came from)."""
-        authorise_admin(self.session, actor, ("admin", "process_owner"))
+        require(actor_for(self.session, actor), permissions.MIGRATE)
         case = self._case(case_id, to_run=True)
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; only running cases move between versions")
@@ -181,7 +183,9 @@ class Engine:
         values, errors = forms.clean(parsed.info.start_form, data)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
-        authorise(self.session, actor, None, values)
+        starter, starters = actor_for(self.session, actor), parsed.info.starters
+        values = permissions.starting_values(starter, values, starters)
+        require(starter, permissions.START, case=values, starters=starters)
         now = self.clock.now()
         case = Case(id=_new_case_id(process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
@@ -200,6 +204,7 @@ class Engine:
     def show_case(self, case_id: str, viewer: str | None = None) -> dict[str, Any]:
         """The case as it stands; `viewer` (a person reading it) is written to the access log."""
         case = self._case(case_id)
+        self._may_read(case, viewer)
         self._log_access(case_id, viewer, "viewed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         tasks = self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id)
@@ -317,7 +322,10 @@ class Engine:
         row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks[row.element]
-        authorise_user(user, actor, info.lane, case.data)
+        who = actor_for(self.session, actor, user)
+        if not permissions.decide(who, permissions.READ, case=case.data):
+            raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
+        require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
@@ -337,21 +345,43 @@ class Engine:
 
     # -- messages and timers --------------------------------------------------------------------
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
+        """Deliver message `name` from `actor`: one of the senders the catching event declares (else its
+        lane's role) on a case they may read, with data of the shape the event declares; a message
+        that moves a quota (`MESSAGE_RULES`) goes through the code that keeps it. Nothing is changed
+        on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
+        who = actor_for(self.session, actor)
+        if not permissions.decide(who, permissions.READ, case=case.data):
+            raise NotFound(f"no case {case_id!r}")
+        info = self.specs.get(self.session, case.process_version_id).parsed.info
+        catches = [c for c in info.catches.values() if c.message == name]
+        if not catches:
+            raise Conflict(f"case {case_id} is not waiting for message {name!r}: its process has no such message")
+        require(who, permissions.MESSAGE, case=case.data, senders=dict.fromkeys(r for c in catches for r in c.senders))
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
-        if not isinstance(data, dict):
-            raise InvalidData({"_": "message data must be a JSON object"}, name)
         run = self._run(case, actor)
-        authorise(self.session, actor, None, case.data)
+        waiting = [c for c in catches if c.id in _waiting_elements(run.workflow)]
+        if not waiting:
+            raise Conflict(f"case {case_id} is not waiting for message {name!r} now")
+        values, errors = forms.clean(waiting[0].form, data)
+        if errors:
+            raise InvalidData(errors, f"message {name}")
+        rule = MESSAGE_RULES.get(name)
+        payload = rule(self, case, values, actor) if rule else values
         try:
-            deliver_message(run.workflow, name, data)
+            deliver_message(run.workflow, name, payload)
         except WorkflowException:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
-        run.merge_data({name: data})
-        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": data})
+        run.merge_data({name: payload})
+        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": payload})
         self._step(run)
         return self._view(run)
+
+    def message_senders(self, case_id: str, name: str) -> tuple[str, ...]:
+        """The roles that may send message `name` to the case (from its process version's diagram)."""
+        info = self.process_info(case_id)
+        return tuple(dict.fromkeys(r for c in info.catches.values() if c.message == name for r in c.senders))
 
     def fire_case(self, case_id: str) -> list[str]:
         """Fire the case's timers that are due now (refresh_timers, then engine steps); [] if none are."""
@@ -373,8 +403,8 @@ class Engine:
 
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
+        require(actor_for(self.session, actor), permissions.RETRY)
         case = self._case(case_id)
-        authorise_admin(self.session, actor)
         if case.status != "error":
             raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
         run = self._run(case, actor)
@@ -398,6 +428,7 @@ class Engine:
                verify: bool = False, viewer: str | None = None) -> dict[str, Any]:
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
+        self._may_read(case, viewer)
         self._log_access(case_id, viewer, "replayed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
@@ -418,6 +449,16 @@ class Engine:
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
+    def _may_read(self, case: Case, viewer: str | None) -> None:
+        """A person reading a case must be allowed to (one they may not read is, to them, no case)."""
+        if viewer is not None:
+            try:
+                allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
+            except Forbidden:
+                allowed = False
+            if not allowed:
+                raise NotFound(f"no case {case.id!r}")
+
     def _log_access(self, case_id: str, viewer: str | None, action: str) -> None:
         if viewer is not None:
             self.session.add(AccessLog(case_id=case_id, actor=viewer, at=self.clock.now(), action=action))
@@ -430,11 +471,16 @@ class Engine:
         return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
 
     def history(self, case_id: str, viewer: str | None = None) -> list[dict[str, Any]]:
-        self._case(case_id)
+        self._may_read(self._case(case_id), viewer)
         self._log_access(case_id, viewer, "read history")
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                       .order_by(HistoryEvent.seq))
         return [event_json(e) for e in events]
+
+
+def _waiting_elements(workflow: BpmnWorkflow) -> set[str]:
+    """The BPMN ids of the events the workflow is waiting at (message catches among them)."""
+    return {task.task_spec.bpmn_id for task in workflow.get_tasks(state=TaskState.WAITING)}
 
 
 def _new_case_id(process_key: str) -> str:

@@ -1,12 +1,12 @@
 """The admin page: every account, and a form to add one."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 
-from engine import accounts
-from engine.access import ROLES
+from engine import accounts, permissions
+from engine.permissions import ROLES
 
-from .engine_access import run
+from .engine_access import require_permission, run
 
 bp = Blueprint("admin", __name__)
 FIELDS = ("name", "role", "org", "email", "password")
@@ -14,8 +14,7 @@ FIELDS = ("name", "role", "org", "email", "password")
 
 @bp.before_request
 def _admins_only():
-    if g.user is None or g.user.role != "admin":
-        abort(403, description="only admins manage accounts")
+    require_permission(permissions.MANAGE_ACCOUNTS)
 
 
 @bp.get("/admin/users")
@@ -40,7 +39,8 @@ def add_user():
 
     problem = run(add)
     if problem:
-        field = next((f for f in ("role", "email", "password") if f in problem), "name")
+        field = next((f for f in ("organisation", "role", "email", "password") if f in problem), "name")
+        field = "org" if field == "organisation" else field
         return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session)),
                                roles=ROLES, values={**values, "password": ""}, errors={field: problem}), 400
     flash(f"Account {values['name']} added", "success")
