@@ -295,10 +295,13 @@ _WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between version
          READ_AUDIT: "open the auditor's view", REPORT: "run reports", COMPLETE: "do a task", CLAIM: "take a task"}
 
 
+_ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance"}
+
+
 def _role(role: str | None) -> str:
-    return (role or "system").replace("_", " ")
+    return _ROLE_NAMES.get(role or "", (role or "system").replace("_", " "))
 
 
 def _a(role: str | None) -> str:
     name = _role(role)
-    return f"{'an' if name[0] in 'aeiou' else 'a'} {name}"
+    return f"{'an' if name[0] in 'aeiouAEIOU' or name.startswith('LA') else 'a'} {name}"
