@@ -6,7 +6,10 @@ NPM ?= npm
 # npm ci writes this file; it is newer than the lock file once node_modules/ matches it.
 NODE_STAMP := node_modules/.package-lock.json
 
-.PHONY: install assets system-deps demo test bench lint
+# scripts.vendor_assets writes this file once it has copied the served assets into web/static/vendor/.
+VENDOR_STAMP := node_modules/.vendored
+
+.PHONY: install assets system-deps demo test bench lint wheel wheel-check
 
 $(BIN)/reintegrate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -23,7 +26,12 @@ $(NODE_STAMP): package.json package-lock.json | system-deps
 	$(NPM) ci --no-audit --no-fund
 	touch $@
 
-assets: $(NODE_STAMP)
+# The files the web app serves, copied into the web package (web/static/vendor/) so that the wheel carries them.
+$(VENDOR_STAMP): $(NODE_STAMP) scripts/vendor_assets.py web/assets.py | install
+	$(BIN)/python -m scripts.vendor_assets
+	touch $@
+
+assets: $(VENDOR_STAMP)
 
 # chromium, nodejs, npm and postgresql from Debian, when missing (uses sudo unless root).
 system-deps:
@@ -36,6 +44,17 @@ test: system-deps install assets
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest -rsx
 	$(BIN)/python -m pytest -rsx --db=postgresql --ignore=tests/browser
+
+# The installable package: dist/reintegrate-*.whl, with migrations, processes and browser assets inside.
+wheel: install assets
+	rm -rf build dist
+	$(BIN)/pip wheel --quiet --no-deps -w dist .
+	rm -rf build
+
+# The wheel installed in a fresh virtual environment outside the source tree and run as the README's
+# production section says, on SQLite and on a throwaway PostgreSQL cluster.
+wheel-check: system-deps install assets
+	$(BIN)/python -m scripts.wheel_check
 
 bench: system-deps install
 	$(BIN)/python -m bench.run

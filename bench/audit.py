@@ -9,6 +9,7 @@ import tempfile
 import time
 
 from cli import scenarios as s
+from engine.reads import SystemRead
 from engine.wiring import Runtime
 
 from .engine_vs_bare import make_runtime
@@ -35,7 +36,7 @@ def measure(cases: int = 1000) -> list[dict]:
         failed = 0
         for case_id in ids:
             with rt.engine() as eng:
-                failed += not eng.replay(case_id, verify=True)["ok"]
+                failed += not eng.replay(case_id, verify=True, viewer=SystemRead("benchmark"))["ok"]
         elapsed = time.perf_counter() - t0
     assert failed == 0
     return [{"name": f"audit verify --all over {cases} cases (SQLite): cases per second",

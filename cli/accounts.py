@@ -1,13 +1,17 @@
-"""`reintegrate user add|role|token`: accounts from the command line (parse, call engine.accounts, print)."""
+"""`reintegrate user add|role|password|sign-out|token ...`: accounts from the command line (parse, call
+engine.accounts and engine.api_tokens, print)."""
 from __future__ import annotations
 
 import sys
 
-from engine import accounts
+from engine import accounts, api_tokens
 from engine.wiring import Runtime as App
 
 from .commands import UsageError as AccountError  # exit 2 with the message, as any bad input
 from .output import emit
+
+#: Days an API token lasts unless told otherwise.
+TOKEN_DAYS = 90
 
 
 def register(top, sub) -> None:
@@ -19,17 +23,33 @@ def register(top, sub) -> None:
     p.add_argument("--org")
     p.add_argument("--email")
     p.add_argument("--password-stdin", action="store_true", help="read the password from the first line of stdin")
-    p.add_argument("--token", action="store_true", help="issue an API token and print it (once)")
+    p.add_argument("--token", action="store_true", help=f"issue an API token (valid {TOKEN_DAYS} days) and print it once")
     p = sub(user, "role", user_role, "change an account's role")
     p.add_argument("name")
     p.add_argument("role")
     p.add_argument("--org", help="the organisation it acts for (a lane role must have one)")
-    sub(user, "token", user_token, "issue a new API token, replacing the old one").add_argument("name")
+    p = sub(user, "password", user_password, "set a new password (first line of stdin); ends the account's sessions")
+    p.add_argument("name")
+    p.add_argument("--current-stdin", action="store_true",
+                   help="the holder's own change: stdin holds the current password, then the new one")
+    sub(user, "sign-out", user_sign_out, "end every web session of the account now").add_argument("name")
+    _register_tokens(user.add_parser("token", help="API tokens: add, list, revoke").add_subparsers(
+        dest="token_sub", required=True), sub)
 
 
-def _password(args) -> str | None:
-    if not args.password_stdin:
-        return None
+def _register_tokens(token, sub) -> None:
+    p = sub(token, "add", token_add, "issue a new API token and print it (once)")
+    p.add_argument("name", help="the account")
+    p.add_argument("--label", default="token", help="what the token is for (shown in lists)")
+    expiry = p.add_mutually_exclusive_group()
+    expiry.add_argument("--expires-days", type=int, default=TOKEN_DAYS, help=f"days until it expires ({TOKEN_DAYS})")
+    expiry.add_argument("--no-expiry", action="store_true", help="a token that never expires")
+    sub(token, "list", token_list, "API tokens (of one account), newest first").add_argument("name", nargs="?")
+    p = sub(token, "revoke", token_revoke, "revoke an API token by its id")
+    p.add_argument("id", type=int)
+
+
+def _line() -> str:
     return sys.stdin.readline().rstrip("\r\n")
 
 
@@ -41,38 +61,92 @@ def _account_json(user, token: str | None = None) -> dict:
     return out
 
 
-def user_add(app: App, args) -> int:
+def _engine_call(app: App, fn):
+    """`fn(engine)` in one transaction; a ValueError is bad input (exit 2, nothing changed)."""
     with app.engine() as eng:
         try:
-            user, token = accounts.create_account(eng.session, args.name, args.role, app.clock.now(), org=args.org,
-                                                  email=args.email, password=_password(args), token=args.token)
+            return fn(eng)
         except ValueError as exc:
             raise AccountError(str(exc)) from None
-        result = _account_json(user, token)
+
+
+def user_add(app: App, args) -> int:
+    password = _line() if args.password_stdin else None
+
+    def add(eng):
+        user, token = accounts.create_account(eng.session, args.name, args.role, app.clock.now(), org=args.org,
+                                              email=args.email, password=password, token=args.token,
+                                              token_days=TOKEN_DAYS)
+        return _account_json(user, token)
+
+    result = _engine_call(app, add)
     text = f"added {result['name']} ({result['role']}{', ' + result['org'] if result['org'] else ''})"
-    if token:
-        text += f"\nAPI token (shown once, keep it safe): {token}"
+    if result.get("token"):
+        text += f"\nAPI token (shown once, keep it safe; expires in {TOKEN_DAYS} days): {result['token']}"
     emit(result, args.json, text)
     return 0
 
 
 def user_role(app: App, args) -> int:
-    with app.engine() as eng:
-        try:
-            result = _account_json(accounts.set_role(eng.session, args.name, args.role, org=args.org))
-        except ValueError as exc:
-            raise AccountError(str(exc)) from None
+    result = _engine_call(app, lambda eng: _account_json(accounts.set_role(eng.session, args.name, args.role,
+                                                                            org=args.org)))
     emit(result, args.json, f"{result['name']} is now {result['role']}")
     return 0
 
 
-def user_token(app: App, args) -> int:
-    with app.engine() as eng:
+def user_password(app: App, args) -> int:
+    first, second = _line(), (_line() if args.current_stdin else None)
+
+    def change(eng):
+        if second is None:
+            return accounts.set_password(eng.session, args.name, first)[1]
+        user = accounts.get_user(eng.session, args.name)
         try:
-            user = accounts.get_user(eng.session, args.name)
+            return accounts.change_own_password(eng.session, user.id, first, second)
         except ValueError as exc:
-            raise AccountError(str(exc)) from None
-        token = accounts.issue_token(user)
-        result = _account_json(user, token)
-    emit(result, args.json, f"API token for {result['name']} (shown once, keep it safe): {token}")
+            raise ValueError(str(exc).split(": ", 1)[1]) from None
+
+    ended = _engine_call(app, change)
+    emit({"name": args.name, "sessions_ended": ended}, args.json,
+         f"password of {args.name} changed; {ended} web session(s) ended")
+    return 0
+
+
+def user_sign_out(app: App, args) -> int:
+    ended = _engine_call(app, lambda eng: accounts.sign_out_everywhere(eng.session, args.name))
+    emit({"name": args.name, "sessions_ended": ended}, args.json, f"{args.name} signed out everywhere: {ended} session(s) ended")
+    return 0
+
+
+def token_add(app: App, args) -> int:
+    days = None if args.no_expiry else args.expires_days
+
+    def add(eng):
+        user = accounts.get_user(eng.session, args.name)
+        row, secret = api_tokens.issue(eng.session, user, app.clock.now(), args.label, days)
+        return {**api_tokens.describe(row, user.name, app.clock.now()), "token": secret}
+
+    result = _engine_call(app, add)
+    until = f"expires {result['expires_at']}" if result["expires_at"] else "never expires"
+    emit(result, args.json, f"API token {result['id']} ({result['name']}) for {result['user']}, {until}; "
+                            f"shown once, keep it safe:\n{result['token']}")
+    return 0
+
+
+def token_list(app: App, args) -> int:
+    def listing(eng):
+        user = accounts.get_user(eng.session, args.name) if args.name else None
+        return api_tokens.list_tokens(eng.session, app.clock.now(), user)
+
+    tokens = _engine_call(app, listing)
+    lines = [f"{t['id']:>4}  {t['user']:<20} {t['name']:<20} {t['status']:<8} created {t['created_at'][:10]}  "
+             f"expires {(t['expires_at'] or 'never')[:10]}  last used {(t['last_used_at'] or 'never')[:10]}"
+             for t in tokens]
+    emit(tokens, args.json, "\n".join(lines) or "no API tokens")
+    return 0
+
+
+def token_revoke(app: App, args) -> int:
+    result = _engine_call(app, lambda eng: api_tokens.revoke(eng.session, args.id, app.clock.now()))
+    emit(result, args.json, f"API token {result['id']} ({result['name']}) of {result['user']} revoked")
     return 0

@@ -1,19 +1,31 @@
 """The `reintegrate` commands: parse, call the engine facade, print. Nothing else."""
 from __future__ import annotations
 
+import getpass
 import json
 import sys
 from pathlib import Path
 from typing import Any
 
-from engine.db import ROOT
+from engine import json_input
+from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
+from engine.locations import processes_dir
+from engine.organisations_csv import import_file, register_file
+from engine.party_links import link_spellings
+from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
 from .output import case_text, emit, history_text, task_line, task_text
 
-PROCESSES = ROOT / "processes"
+#: `audit verify` checks every case's integrity; it shows a case's data only where the case is broken.
+INTEGRITY_CHECK = SystemRead("audit verify: integrity check of every case")
+
+
+def reader(args) -> str:
+    """Who reads through this command, for the access log: `--as`, else the login running it."""
+    return getattr(args, "actor", None) or f"cli:{getpass.getuser()}"
 
 
 class UsageError(Exception):
@@ -29,9 +41,14 @@ def parse_json(text: str | None, what: str = "--data") -> Any:
         except OSError as exc:
             raise UsageError(f"{what}: cannot read {text[1:]}: {exc.strerror}") from None
     try:
-        return json.loads(text)
+        value = json_input.loads(text)
     except json.JSONDecodeError as exc:
         raise UsageError(f"{what} is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}") from None
+    except ValueError as exc:
+        raise UsageError(f"{what}: {exc}") from None
+    if problem := json_input.json_problem(value):
+        raise UsageError(f"{what}: {problem}")
+    return value
 
 
 def _read(path: str) -> bytes:
@@ -42,16 +59,23 @@ def _read(path: str) -> bytes:
 
 
 def init_db(app: App, args) -> int:
+    folder = processes_dir()  # a setting that points nowhere fails before anything changes
     app.upgrade()
-    results = _deploy_files(app, sorted(str(p) for p in PROCESSES.glob("*.bpmn")), "system")
-    emit({"database": app.url, "deployed": results}, args.json,
-         "\n".join([f"schema up to date: {app.url}"] + [_deployed_line(r) for r in results]))
+    with app.engine() as eng:  # the register: new entries added, those already there kept as they are
+        register = import_file(eng.session, register_file(folder), app.clock.now(), add_only=True)
+    with app.engine() as eng:  # parties and accounts spelled as an entry but for case and spacing
+        relinked = link_spellings(eng)
+    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "system")
+    emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
+         args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",
+                               f"organisations register: {register['added']} added, {register['unchanged']} already "
+                               f"there; {relinked['cases']} case(s) and {relinked['accounts']} account(s) relinked"]
+                   + [_deployed_line(r) for r in results]))
     return 0
 
 
 def _deployed_line(r: dict[str, Any]) -> str:
-    state = "deployed as" if r["created"] else "unchanged, already"
-    return f"{r['file']}: {state} {r['process']} v{r['version']}"
+    return f"{r['file']}: {r['message']}"
 
 
 def _with_documents(paths: list[str]) -> list[tuple[str, bytes, dict[str, bytes]]]:
@@ -136,7 +160,7 @@ def case_start(app: App, args) -> int:
 
 def case_show(app: App, args) -> int:
     with app.engine() as eng:
-        case = eng.show_case(args.case, viewer=args.actor)
+        case = eng.show_case(args.case, viewer=reader(args))
     emit(case, args.json, case_text(case))
     return 0
 
@@ -157,7 +181,7 @@ def task_list(app: App, args) -> int:
 
 def task_show(app: App, args) -> int:
     with app.engine() as eng:
-        task = eng.show_task(args.task)
+        task = eng.show_task(args.task, viewer=reader(args))
     emit(task, args.json, task_text(task))
     return 0
 
@@ -173,7 +197,8 @@ def task_complete(app: App, args) -> int:
 def timers_fire(app: App, args) -> int:
     report = app.fire_due("cli")
     lines = [f"fired {f['task']} on {f['case_id']}" for f in report.fired]
-    lines += [f"failed on {f['case_id']}: {f['error']}" for f in report.failed]
+    lines += [f"failed on {f['case_id']}: {f['error']}"
+              + (f" (incident #{f['incident']})" if f.get("incident") else "") for f in report.failed]
     emit(report.to_json(), args.json, "\n".join(lines) or "no timer due")
     return 1 if report.failed else 0
 
@@ -187,7 +212,7 @@ def case_retry(app: App, args) -> int:
 
 def history(app: App, args) -> int:
     with app.engine() as eng:
-        events = eng.history(args.case, viewer=args.actor)
+        events = eng.history(args.case, viewer=reader(args))
     emit(events, args.json, history_text(events))
     return 0
 
@@ -205,7 +230,7 @@ def _iso(text: str):
 def replay(app: App, args) -> int:
     with app.engine() as eng:
         result = eng.replay(args.case, until=args.until, at=_iso(args.at) if args.at else None, verify=args.verify,
-                            viewer=args.actor)
+                            viewer=reader(args))
     state = result["state"]
     lines = [f"{result['case_id']}: replayed {result['replayed']} of {result['events']} events"
              + (", verified" if args.verify and result["ok"] else ""), *result["problems"],
@@ -223,7 +248,7 @@ def audit_verify(app: App, args) -> int:
     failures, total = {}, len(case_ids)
     for n, case_id in enumerate(case_ids, 1):
         with app.engine() as eng:
-            result = eng.replay(case_id, verify=True)
+            result = eng.replay(case_id, verify=True, viewer=INTEGRITY_CHECK)
         if not result["ok"]:
             failures[case_id] = result["problems"]
         if not args.json and (n % 50 == 0 or n == total):
@@ -238,14 +263,27 @@ def audit_verify(app: App, args) -> int:
 
 def outbox_list(app: App, args) -> int:
     with app.engine() as eng:
-        messages = eng.outbox()
+        messages = eng.outbox(viewer=reader(args))
     if args.pending:
-        messages = [m for m in messages if not m["sent_at"]]
+        messages = [m for m in messages if m["status"] == "queued"]
+    if args.failed:
+        messages = [m for m in messages if m["status"] == "failed"]
     emit(messages, args.json, "\n".join(
-        f"{m['id']:>5}  {'sent ' + m['sent_at'] if m['sent_at'] else 'queued':<38} {m['to']:<40} {m['subject']}"
-        + (f"  [{m['attempts']} attempts: {m['last_error']}]" if m["last_error"] else "")
+        f"{m['id']:>5}  {_outbox_state(m):<38} {_printable(m['to']):<40} {_printable(m['subject'])}"
+        + (f"  [{m['attempts']} attempts: {_printable(m['last_error'])}]" if m["last_error"] else "")
         for m in messages) or "the outbox is empty")
     return 0
+
+
+def _outbox_state(m: dict[str, Any]) -> str:
+    if m["sent_at"]:
+        return f"sent {m['sent_at']}"
+    return f"FAILED {m['failed_at']}" if m["failed_at"] else "queued"
+
+
+def _printable(text: str) -> str:
+    """One line whatever the text holds (an address with a line break in it, from older data)."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in text)
 
 
 def outbox_send(app: App, args) -> int:
@@ -254,7 +292,8 @@ def outbox_send(app: App, args) -> int:
         emit({"sent": 0, "failed": 0, "errors": [], "smtp": None}, args.json,
              "no SMTP server configured (REINTEGRATE_SMTP_URL): mail stays in the outbox")
         return 0
-    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed}", *report.errors]))
+    emit(report.to_json(), args.json, "\n".join([f"sent {report.sent}, failed {report.failed} "
+                                                  f"({report.given_up} for good)", *map(_printable, report.errors)]))
     return 1 if report.failed and not report.sent else 0
 
 

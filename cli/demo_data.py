@@ -4,10 +4,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 
-from engine.accounts import create_account
+from engine.accounts import check_password, create_account
 from engine.models import Case, User
+from engine.reads import SystemRead
 from engine.wiring import Runtime
 
 from . import scenarios as s
@@ -49,6 +50,30 @@ def _shifted(data: dict, days: int, calendar) -> dict:
     return out
 
 
+LOADER = SystemRead("demo data loader")
+
+
+def not_demo_data(rt: Runtime) -> str | None:
+    """Why this database holds something besides demo data, or None when it holds demo data only (or
+    nothing at all): an account that is not a demo account, a demo account name whose password is not
+    the demo password, or cases without the demo accounts."""
+    tables = set(inspect(rt.db).get_table_names())
+    if "users" not in tables:
+        return None
+    with rt.sessions() as session:
+        users = session.scalars(select(User)).all()
+        cases = session.scalar(select(func.count()).select_from(Case)) if "cases" in tables else 0
+    others = sorted(u.name for u in users if u.name not in DEMO_USERS)
+    if others:
+        return f"it has accounts that are not demo accounts ({', '.join(others[:3])}{', ...' if len(others) > 3 else ''})"
+    changed = sorted(u.name for u in users if not check_password(u.password_hash, DEMO_PASSWORD))
+    if changed:
+        return f"demo account {changed[0]} does not have the demo password"
+    if cases and not users:
+        return f"it has {cases} case(s) and no demo accounts"
+    return None
+
+
 def load_demo(rt: Runtime) -> str:
     """Add the demo users and cases unless the database already has cases."""
     with rt.engine() as eng:
@@ -65,7 +90,7 @@ def load_demo(rt: Runtime) -> str:
                                   "ava.ap")
         for task_id in list(s.HAPPY_PATH)[:steps]:
             with rt.engine() as eng:
-                ready = {t["task"]: t for t in eng.show_case(case["case_id"])["ready_tasks"]}
+                ready = {t["task"]: t for t in eng.show_case(case["case_id"], viewer=LOADER)["ready_tasks"]}
                 if task_id not in ready:
                     break
                 eng.complete_task(ready[task_id]["task_id"], _shifted(s.HAPPY_PATH[task_id], days, calendar),

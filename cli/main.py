@@ -2,17 +2,18 @@
 from __future__ import annotations
 
 import argparse
-import logging
+import os
 import sys
 
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from engine.errors import EngineError, InvalidProcess
+from engine import logs
+from engine.errors import EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, reports, serving
+from . import accounts, incidents, operations, organisations, reports, serving
 from . import commands as c
 
 
@@ -54,6 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--revert", action="store_true", help="back to the version each case came from")
     p.add_argument("--dry-run", action="store_true")
     p.add_argument("--as", dest="actor")
+    incidents.register(top, proc, _sub)
     case = top.add_parser("case", help="start, show and message cases").add_subparsers(dest="sub", required=True)
     p = _sub(case, "start", c.case_start, "start a case")
     p.add_argument("process")
@@ -61,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor")
     p = _sub(case, "show", c.case_show, "status, data, ready tasks, timers")
     p.add_argument("case")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(case, "message", c.case_message, "deliver a message")
     p.add_argument("case")
     p.add_argument("name")
@@ -74,7 +76,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(task, "list", c.task_list, "ready tasks")
     p.add_argument("--case")
     p.add_argument("--lane")
-    _sub(task, "show", c.task_show, "one task with its form").add_argument("task")
+    p = _sub(task, "show", c.task_show, "one task with its form")
+    p.add_argument("task")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(task, "complete", c.task_complete, "validate and complete a task")
     p.add_argument("task")
     p.add_argument("--data", required=True, help="JSON object, or @file")
@@ -83,21 +87,23 @@ def build_parser() -> argparse.ArgumentParser:
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
     p = _sub(top, "history", c.history, "a case's event log")
     p.add_argument("case")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     p = _sub(top, "replay", c.replay, "rebuild a case from its events; --verify checks it")
     p.add_argument("case")
     when = p.add_mutually_exclusive_group()
     when.add_argument("--until", type=int, help="replay events up to this seq")
     when.add_argument("--at", help="the case as it stood at this ISO date-time")
     p.add_argument("--verify", action="store_true", help="check the hash chain and the stored state")
-    p.add_argument("--as", dest="actor", help="who is reading (written to the access log)")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     audit = top.add_parser("audit", help="check case histories").add_subparsers(dest="sub", required=True)
     p = _sub(audit, "verify", c.audit_verify, "replay and verify cases")
     p.add_argument("cases", nargs="*")
     p.add_argument("--all", action="store_true")
     outbox = top.add_parser("outbox", help="queued and sent mail").add_subparsers(dest="sub", required=True)
-    _sub(outbox, "list", c.outbox_list, "queued and sent messages").add_argument(
-        "--pending", action="store_true", help="only messages not yet sent")
+    p = _sub(outbox, "list", c.outbox_list, "queued, sent and failed messages")
+    p.add_argument("--pending", action="store_true", help="only messages still to be sent")
+    p.add_argument("--failed", action="store_true", help="only messages given up on, with the reason")
+    p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
     _sub(outbox, "send", c.outbox_send, "deliver what is due now, once")
     report = top.add_parser("report", help="reports, and scheduled lists").add_subparsers(dest="sub", required=True)
     reports.register(report, _sub)
@@ -113,29 +119,39 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True)
     _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
     accounts.register(top, _sub)
+    operations.register(top, _sub)
+    organisations.register(top, _sub)
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),
                                 ("demo", serving.demo, "init, load demo data, serve")):
         p = _sub(top, name, fn, help_text)
-        p.add_argument("--host", default="127.0.0.1")
-        p.add_argument("--port", type=int, default=5000)
+        p.add_argument("--host", default=os.environ.get("REINTEGRATE_HOST", "127.0.0.1"),
+                       help="default REINTEGRATE_HOST or 127.0.0.1")
+        p.add_argument("--port", type=int, default=os.environ.get("REINTEGRATE_PORT", "5000"),
+                       help="default REINTEGRATE_PORT or 5000")
         p.add_argument("--no-scheduler", action="store_true", help="a separate `reintegrate scheduler` runs")
+        p.add_argument("--workers", type=int, help="gunicorn worker processes (default REINTEGRATE_WEB_WORKERS or 2)")
+        p.add_argument("--threads", type=int, help="threads per worker (default REINTEGRATE_WEB_THREADS or 4)")
     p = _sub(top, "scheduler", serving.scheduler, "the timer poller alone")
     p.add_argument("--interval", type=int, default=30, help="seconds between polls")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     args = build_parser().parse_args(argv)
+    # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
+    logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
         return args.fn(App.from_env(default_registry()), args)
     except InvalidProcess as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
         return 1
+    except StepFailed as exc:
+        incident = f" (incident #{exc.incident_id}: `reintegrate incident list`)" if exc.incident_id else ""
+        return c.fail(f"{exc}; nothing was saved{incident}", exc.exit_code)
     except EngineError as exc:
         return c.fail(str(exc), exc.exit_code)
-    except c.UsageError as exc:
+    except (c.UsageError, serving.Refused) as exc:
         return c.fail(str(exc), 2)
     except (OperationalError, ProgrammingError) as exc:
         if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
@@ -147,6 +163,14 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:
         return c.fail(str(exc), 3)
+    except (RecursionError, MemoryError) as exc:  # input too deep or too big for a check that missed it
+        return c.fail(f"the input is too deeply nested or too large to handle ({type(exc).__name__})", 2)
+    except Exception as exc:  # a bug: one line here, the traceback in the log when asked for
+        if os.environ.get("REINTEGRATE_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        return c.fail(f"unexpected error, nothing was saved: {type(exc).__name__}: {first[:300]} "
+                      "(set REINTEGRATE_DEBUG=1 to see where)", 70)
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from . import permissions
 from .errors import Forbidden
 from .models import User
+from .organisations import link_account
 from .permissions import LANE_ROLES, PARTY_FIELDS, ROLES, SYSTEM_ACTORS, Actor, actor_for, check_account, require
 
 PARTY_FIELD = PARTY_FIELDS
@@ -49,6 +50,7 @@ def add_user(session: Session, name: str, role: str, org: str | None, now, email
     check_account(role, org)
     if email is not None and "@" not in email:
         raise ValueError(f"{email!r} is not an email address")
-    user = User(name=name, role=role, org=org, email=email, created_at=now)
+    user = User(name=name, role=role, email=email, created_at=now)
+    link_account(session, user, org)
     session.add(user)
     return user

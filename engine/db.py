@@ -2,15 +2,17 @@
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine as SAEngine
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 
-ROOT = Path(__file__).resolve().parent.parent
-INSTANCE = ROOT / "instance"
+from .locations import SOURCE_ROOT, instance_dir, migrations_location
+
+#: The source checkout's root (tests and benchmarks read fixtures from it); the installed product never does.
+ROOT = SOURCE_ROOT
 
 
 def database_url(environ: dict[str, str] | None = None) -> str:
@@ -18,8 +20,17 @@ def database_url(environ: dict[str, str] | None = None) -> str:
     url = env.get("REINTEGRATE_DATABASE_URL")
     if url:
         return url
-    INSTANCE.mkdir(exist_ok=True)
-    return f"sqlite:///{INSTANCE / 'reintegrate.sqlite3'}"
+    instance = instance_dir(env)
+    instance.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{instance / 'reintegrate.sqlite3'}"
+
+
+def safe_url(url: str) -> str:
+    """The database URL with its password masked, for output and logs."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except Exception:  # not a URL SQLAlchemy can parse: say nothing of it
+        return "<unparseable database URL>"
 
 
 def make_engine(url: str) -> SAEngine:
@@ -59,13 +70,20 @@ def session_factory(engine: SAEngine) -> sessionmaker[Session]:
     return sessionmaker(engine, expire_on_commit=False)
 
 
-def upgrade(engine: SAEngine) -> None:
-    """Create or upgrade the schema to the latest Alembic revision."""
-    from alembic import command
+def alembic_config():
+    """Alembic's configuration, with the migrations read from the installed `migrations` package."""
     from alembic.config import Config
 
     cfg = Config()
-    cfg.set_main_option("script_location", str(ROOT / "migrations"))
+    cfg.set_main_option("script_location", migrations_location())
+    return cfg
+
+
+def upgrade(engine: SAEngine, revision: str = "head") -> None:
+    """Create or upgrade the schema to `revision` (the latest by default)."""
+    from alembic import command
+
+    cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)

@@ -62,13 +62,42 @@ class InvalidData(EngineError):
         super().__init__(f"{context}: {detail}" if context else detail)
 
 
-class HandlerFailed(EngineError):
-    """A service-task handler raised; the case is left as it was before the call.
+class StepFailed(EngineError):
+    """A step of a case failed (an expression, a handler, a timer): the case is left as it was before
+    the step, and the caller records an incident (`engine.incidents`) in a transaction of its own.
 
-    Not the caller's fault: the web app says so, keeps what a person typed, and the API answers 500.
-    `case_id`, `element`, `topic` and `title` say where, for the person to quote and the operator's log."""
+    Not the caller's fault: the web app says so and keeps what a person typed; the API answers 500
+    with the incident's id. `case_id`, `element` and `title` say where; `kind` what failed; `action`
+    and `payload` what was being done, so that retrying the incident can do it again."""
 
-    def __init__(self, message: str, case_id: str = "", element: str = "", topic: str = "", title: str = ""):
-        self.case_id, self.element, self.topic = case_id, element, topic
+    exit_code = 6
+    kind = "step"
+
+    def __init__(self, message: str, case_id: str = "", element: str = "", title: str = "", detail: str = ""):
+        self.case_id, self.element = case_id, element
         self.title = title or element  # the step's name in the diagram, for people
+        self.detail = detail or message  # the error itself, for the operator
+        self.action: str = ""  # start, complete, message, timer
+        self.payload: dict = {}
+        self.actor = ""
+        self.process_key, self.version = "", 0
+        self.incident_id: int | None = None
         super().__init__(message)
+
+
+class ExpressionFailed(StepFailed):
+    """An expression of the diagram could not be evaluated: a variable missing, a refused construct,
+    a KeyError or TypeError, no gateway condition true."""
+
+    kind = "expression"
+
+
+class HandlerFailed(StepFailed):
+    """A service-task handler raised; the case is left as it was before the call. `topic` names it."""
+
+    kind = "handler"
+
+    def __init__(self, message: str, case_id: str = "", element: str = "", topic: str = "", title: str = "",
+                 detail: str = ""):
+        self.topic = topic
+        super().__init__(message, case_id=case_id, element=element, title=title, detail=detail)

@@ -1,7 +1,6 @@
 """The engine's public operations. Callers pass the session and commit: one call, one transaction."""
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -13,18 +12,22 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import forms, permissions
+from . import forms, organisations, permissions
+from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
+from .case_ids import free_case_id
 from .clock import Clock
 from .core_places import MESSAGE_RULES
 from .dmn import content_hash
-from .errors import Conflict, Forbidden, InvalidData, InvalidProcess, NotFound
-from .history import event_json
+from .errors import Conflict, EngineError, Forbidden, InvalidData, InvalidProcess, NotFound, StepFailed
+from .history import HistoryWriter, event_json
+from .incidents import as_expression_failure, describe
+from .json_input import json_problem
 from .mail import MailRenderer
 from .models import (
-    AccessLog,
     Case,
     ClosedTask,
     HistoryEvent,
@@ -35,9 +38,11 @@ from .models import (
     User,
     set_case_status,
 )
+from .party_links import relink_workflow
 from .permissions import ROLES, actor_for, require
+from .reads import SystemRead, Viewer, access_log, record_read
 from .registry import HandlerRegistry
-from .replay import replay_case
+from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
 from .serialization import StateSerializer
 from .shapes import case_json, task_json
@@ -51,9 +56,12 @@ class Deployed:
     process: str
     version: int
     created: bool
+    active: int = 0  # the version new cases start on after this deploy
+    message: str = ""
 
     def to_json(self) -> dict[str, Any]:
-        return {"process": self.process, "version": self.version, "created": self.created}
+        return {"process": self.process, "version": self.version, "created": self.created,
+                "active": self.active, "message": self.message}
 
 
 class Engine:
@@ -99,7 +107,8 @@ class Engine:
         digest = content_hash(content, documents)
         existing = self.session.scalar(select(ProcessVersion).where(ProcessVersion.content_hash == digest))
         if existing is not None:
-            return Deployed(existing.process_key, existing.version, created=False)
+            key, number, active, message = redeployed(existing, active_version(self.session, existing.process_key))
+            return Deployed(key, number, created=False, active=active, message=message)
         parsed = self.specs_parse(content, filename, documents)
         last = self.session.scalar(select(func.max(ProcessVersion.version))
                                    .where(ProcessVersion.process_key == parsed.key)) or 0
@@ -108,7 +117,19 @@ class Engine:
             bpmn_xml=content.decode(), documents={n: d.decode() for n, d in documents.items()} or None,
             info=parsed.info.to_json(), deployed_at=self.clock.now(), deployed_by=actor))
         self.session.flush()
-        return Deployed(parsed.key, last + 1, created=True)
+        version = self._version(parsed.key, last + 1)
+        set_active(self.session, version, actor, self.clock.now(), "deployed", {"file": filename})
+        return Deployed(parsed.key, last + 1, created=True, active=last + 1,
+                        message=f"{parsed.key} v{last + 1} deployed: new cases start on it")
+
+    def activate(self, process_key: str, number: int, actor: str) -> dict[str, Any]:
+        """A process owner chooses the version new cases start on (a rollback after a bad deploy, say)."""
+        return activate(self.session, process_key, number, actor, self.clock.now())
+
+    def process_history(self, process_key: str) -> list[dict[str, Any]]:
+        """Deploys and choices of the active version of a process, oldest first."""
+        self._latest(process_key)
+        return process_events(self.session, process_key)
 
     def specs_parse(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None = None):
         from .parser import parse_document
@@ -120,9 +141,10 @@ class Engine:
             select(Case.process_version_id, func.count()).group_by(Case.process_version_id)).all())
         rows = self.session.scalars(select(ProcessVersion).order_by(ProcessVersion.process_key,
                                                                     ProcessVersion.version))
+        active = active_numbers(self.session)
         return [{"process": v.process_key, "version": v.version, "hash": v.content_hash[:12],
                  "file": v.filename, "deployed_at": v.deployed_at.isoformat(), "deployed_by": v.deployed_by,
-                 "cases": counts.get(v.id, 0)} for v in rows]
+                 "cases": counts.get(v.id, 0), "active": active.get(v.process_key) == v.version} for v in rows]
 
     def _version(self, process_key: str, number: int) -> ProcessVersion:
         version = self.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key,
@@ -178,16 +200,16 @@ class Engine:
     # -- cases --------------------------------------------------------------------------------
     def start_case(self, process_key: str, data: Any, actor: str) -> dict[str, Any]:
         """Validate the start form, create the case and run it to its first waits."""
-        deployment = self.specs.get(self.session, self._latest(process_key).id)
+        deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
-        values, errors = forms.clean(parsed.info.start_form, data)
+        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         starter, starters = actor_for(self.session, actor), parsed.info.starters
         values = permissions.starting_values(starter, values, starters)
         require(starter, permissions.START, case=values, starters=starters)
         now = self.clock.now()
-        case = Case(id=_new_case_id(process_key), process_version_id=deployment.id, process_key=process_key,
+        case = Case(id=free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
                     started_by=actor, created_at=now, updated_at=now)
         self.session.add(case)
@@ -198,10 +220,10 @@ class Engine:
             task.data.update(values)
         run.history.append(now, actor, "case_started", None,
                            {"process": process_key, "version": deployment.version, "data": values})
-        self._step(run)
+        self._step(run, "start", {"process": process_key, "data": values})
         return self._view(run)
 
-    def show_case(self, case_id: str, viewer: str | None = None) -> dict[str, Any]:
+    def show_case(self, case_id: str, *, viewer: Viewer) -> dict[str, Any]:
         """The case as it stands; `viewer` (a person reading it) is written to the access log."""
         case = self._case(case_id)
         self._may_read(case, viewer)
@@ -244,11 +266,12 @@ class Engine:
         return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
                        self.registry, self.policy, self.serializer, actor, self.mail, workflow=workflow)
 
-    def _step(self, run: CaseRun) -> None:
+    def _step(self, run: CaseRun, action: str, payload: dict[str, Any]) -> None:
         # One UPDATE of the case per step: save() flushes it before the projections (where a lost
         # race shows), and the last flush writes what the effects added; either way a clean Conflict.
         with self._conflicts(run.case.id):
-            advance(run.workflow)
+            with self._failing(run, action, payload):
+                advance(run.workflow)
             run.save()
             self.session.flush()
         self._keep(run)
@@ -257,6 +280,20 @@ class Engine:
         """Remember the saved workflow; it is cached only if the transaction commits (`committed`)."""
         case = run.case
         self._saved[case.id] = (case.process_version_id, case.revision, run.workflow)
+
+    @contextmanager
+    def _failing(self, run: CaseRun, action: str, payload: dict[str, Any]) -> Iterator[None]:
+        """Anything a step of the workflow raises (an expression, a handler) as a StepFailed that says
+        where and what was being done, for the caller to roll back and record as an incident."""
+        try:
+            yield
+        except StepFailed as exc:
+            describe(exc, run, action, payload)
+            raise
+        except (EngineError, SQLAlchemyError):
+            raise
+        except Exception as exc:
+            raise describe(as_expression_failure(exc, run.case.id), run, action, payload) from exc
 
     def _flush(self, case_id: str) -> None:
         with self._conflicts(case_id):
@@ -285,11 +322,13 @@ class Engine:
             out.append(task_json(task, self.specs.get(self.session, version_id).parsed.info, initials))
         return out
 
-    def show_task(self, task_id: str) -> dict[str, Any]:
+    def show_task(self, task_id: str, *, viewer: Viewer) -> dict[str, Any]:
+        """A ready task with its form; `viewer` (a person reading it) is written to the case's access log."""
         task = self.session.get(ReadyTask, task_id)
         if task is None:
             raise NotFound(self._gone_message(task_id))
         case = self._case(task.case_id)
+        self._log_access(case.id, viewer, "viewed task")
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
     def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None]:
@@ -329,7 +368,7 @@ class Engine:
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = forms.clean(info.form, data)
+        values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
             for validator in self.registry.validators(row.element):
                 errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
@@ -339,8 +378,10 @@ class Engine:
         run.completed[task_id] = actor
         run.merge_data(values)
         run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
-        task.run()
-        self._step(run)
+        payload = {"task_id": task_id, "data": values}
+        with self._failing(run, "complete", payload):
+            task.run()
+        self._step(run, "complete", payload)
         return self._view(run)
 
     # -- messages and timers --------------------------------------------------------------------
@@ -360,6 +401,8 @@ class Engine:
         require(who, permissions.MESSAGE, case=case.data, senders=dict.fromkeys(r for c in catches for r in c.senders))
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
+        if problem := json_problem(data):
+            raise InvalidData({"_": f"message data: {problem}"}, name)
         run = self._run(case, actor)
         waiting = [c for c in catches if c.id in _waiting_elements(run.workflow)]
         if not waiting:
@@ -375,7 +418,7 @@ class Engine:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
         run.merge_data({name: payload})
         run.history.append(run.now, actor, "message_received", None, {"message": name, "data": payload})
-        self._step(run)
+        self._step(run, "message", {"message": name, "data": payload})
         return self._view(run)
 
     def message_senders(self, case_id: str, name: str) -> tuple[str, ...]:
@@ -397,9 +440,34 @@ class Engine:
             return []
         run = self._run(case, "scheduler")
         run.history.append(now, "scheduler", "timer_fired", None, {"elements": list(due)})
-        run.workflow.refresh_timers()
-        self._step(run)
+        with self._failing(run, "timer", {"elements": list(due)}):
+            run.workflow.refresh_timers()
+        self._step(run, "timer", {"elements": list(due)})
         return list(due)
+
+    def relink_parties(self, case_id: str, parties: dict[str, str], actor: str) -> dict[str, Any]:
+        """Point a case's parties (field -> register entry id or exact name) at register entries: the
+        case's data and workflow take the entries' names, recorded as a `parties_relinked` event (an
+        admin resolving a name that matches no entry; see engine.party_links)."""
+        require(actor_for(self.session, actor), permissions.ORGANISATIONS)
+        case = self._case(case_id, to_run=True)
+        unknown = {f: "is not a party field" for f in parties if f not in organisations.PARTY_FIELDS}
+        values, errors = organisations.resolve_parties(self.session, parties, derive_authority=False)
+        if unknown or errors:
+            raise InvalidData({**unknown, **errors}, f"case {case_id}")
+        before = {f: (case.data or {}).get(f) for f in values}
+        changes = {f: v for f, v in values.items() if before[f] != v}
+        if changes:
+            run = self._run(case, actor)
+            relink_workflow(run.workflow, before, changes)
+            run.merge_data(changes)
+            run.history.append(run.now, actor, "parties_relinked", None,
+                               {"from": {f: before[f] for f in changes}, "to": changes})
+            with self._conflicts(case_id):
+                run.save()
+                self.session.flush()
+            self._keep(run)
+        return {"case_id": case_id, "relinked": changes}
 
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
@@ -414,18 +482,39 @@ class Engine:
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
         self.session.flush()
-        return self.show_case(case_id)
+        return self.show_case(case_id, viewer=actor)
 
-    def outbox(self, limit: int = 200) -> list[dict[str, Any]]:
-        """Queued and sent messages, newest first."""
-        rows = self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit))
+    def retry_timers(self, case_id: str, actor: str) -> dict[str, Any]:
+        """Fire a case's due timers now, their back-off forgotten and an error state lifted (the retry
+        of a timer's incident); a failure again raises StepFailed."""
+        require(actor_for(self.session, actor), permissions.INCIDENTS)
+        case = self._case(case_id, to_run=True)
+        if case.status not in ("running", "error"):
+            raise Conflict(f"case {case_id} is {case.status}; its timers no longer run")
+        if case.status == "error":
+            previous = case.error
+            set_case_status(self.session, case, "running", None)
+            HistoryWriter(self.session, case).append(self.clock.now(), actor, "retried", None, {"error": previous})
+        for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
+            timer.attempts, timer.not_before, timer.last_error, timer.claimed_until = 0, None, None, None
+        self.session.flush()
+        self.fire_case(case_id)
+        return self.show_case(case_id, viewer=actor)
+
+    def outbox(self, limit: int = 200, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """Queued and sent messages, newest first; `viewer` has read the mail of each case shown."""
+        rows = list(self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+        for case_id in dict.fromkeys(m.case_id for m in rows if m.case_id):
+            self._log_access(case_id, viewer, "read mail")
         return [{"id": m.id, "case_id": m.case_id, "kind": m.kind, "to": m.recipient, "subject": m.subject,
                  "body": m.body,
                  "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                 "failed_at": m.failed_at.isoformat() if m.failed_at else None,
+                 "status": "sent" if m.sent_at else "failed" if m.failed_at else "queued",
                  "attempts": m.attempts, "last_error": m.last_error} for m in rows]
 
     def replay(self, case_id: str, until: int | None = None, at: datetime | None = None,
-               verify: bool = False, viewer: str | None = None) -> dict[str, Any]:
+               verify: bool = False, *, viewer: Viewer) -> dict[str, Any]:
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
         self._may_read(case, viewer)
@@ -435,7 +524,10 @@ class Engine:
                                            .order_by(HistoryEvent.seq)))
         stored = None
         if verify and until is None and at is None:
-            stored = self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs)
+            stored = StoredCase(
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
+                list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
         elif verify:
             raise InvalidData({"verify": "verify the whole history: leave out --until and --at"})
         def deployment_of(number: int | None):
@@ -449,28 +541,28 @@ class Engine:
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
-    def _may_read(self, case: Case, viewer: str | None) -> None:
-        """A person reading a case must be allowed to (one they may not read is, to them, no case)."""
-        if viewer is not None:
-            try:
-                allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
-            except Forbidden:
-                allowed = False
-            if not allowed:
-                raise NotFound(f"no case {case.id!r}")
+    def _may_read(self, case: Case, viewer: Viewer) -> None:
+        """A person reading a case must be allowed to (one they may not read is, to them, no case); a
+        system read (`SystemRead`) is the software's own."""
+        if isinstance(viewer, SystemRead):
+            return
+        try:
+            allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
+        except Forbidden:
+            allowed = False
+        if not allowed:
+            raise NotFound(f"no case {case.id!r}")
 
-    def _log_access(self, case_id: str, viewer: str | None, action: str) -> None:
-        if viewer is not None:
-            self.session.add(AccessLog(case_id=case_id, actor=viewer, at=self.clock.now(), action=action))
+    def _log_access(self, case_id: str, viewer: Viewer, action: str) -> None:
+        record_read(self.session, self.clock.now(), case_id, viewer, action)
 
     def access_log(self, case_id: str) -> list[dict[str, Any]]:
         """Who read the case, when, newest first."""
         self._case(case_id)
-        rows = self.session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)
-                                    .order_by(AccessLog.at.desc(), AccessLog.id.desc()))
-        return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
+        return access_log(self.session, case_id)
 
-    def history(self, case_id: str, viewer: str | None = None) -> list[dict[str, Any]]:
+    def history(self, case_id: str, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """The case's events in order; `viewer` (a person reading them) is written to the access log."""
         self._may_read(self._case(case_id), viewer)
         self._log_access(case_id, viewer, "read history")
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
@@ -481,11 +573,6 @@ class Engine:
 def _waiting_elements(workflow: BpmnWorkflow) -> set[str]:
     """The BPMN ids of the events the workflow is waiting at (message catches among them)."""
     return {task.task_spec.bpmn_id for task in workflow.get_tasks(state=TaskState.WAITING)}
-
-
-def _new_case_id(process_key: str) -> str:
-    prefix = "".join(part[0] for part in process_key.split("_"))[:3].upper() or "C"
-    return f"{prefix}-{secrets.token_hex(4).upper()}"
 
 
 def _initials(name: Any) -> str:

@@ -10,6 +10,9 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .addresses import address_problem, is_email_field
+from .json_input import json_problem
+
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 _NUMERIC_CONSTRAINTS = ("min", "max", "minlength", "maxlength")
@@ -88,6 +91,9 @@ def parse_form(element) -> tuple[list[FormField], list[tuple[int | None, str]]]:
         options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"{_C}value"))
         if ftype == "enum" and not options:
             problems.append((line, f"enum field {fid!r} has no options"))
+        if {"required", "readonly"} <= flags and node.get("defaultValue") is None:
+            problems.append((line, f"field {fid!r} is required and read-only with no default value: "
+                                   "the form could never be submitted"))
         props = {p.get("id"): p.get("value") for p in node.iterfind(f"{_C}properties/{_C}property")}
         fields.append(FormField(
             id=fid, label=node.get("label") or fid, type=ftype, required="required" in flags,
@@ -139,10 +145,16 @@ def _coerce(f: FormField, value: Any) -> Any:
     if not isinstance(value, str):
         raise ValueError("must be text")
     text = value.strip()
+    if json_problem(text):
+        raise ValueError("must be valid text (it holds a lone surrogate such as \\ud800)")
     if "minlength" in f.constraints and len(text) < f.constraints["minlength"]:
         raise ValueError(f"must be at least {f.constraints['minlength']} characters")
     if "maxlength" in f.constraints and len(text) > f.constraints["maxlength"]:
         raise ValueError(f"must be at most {f.constraints['maxlength']} characters")
+    if is_email_field(f.id):
+        problem = address_problem(text)
+        if problem:
+            raise ValueError(problem)
     return text
 
 

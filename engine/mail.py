@@ -1,9 +1,10 @@
 """Email content and addressing: Jinja templates per message kind, recipients by role.
 
-Templates live in `processes/mail/` beside the diagrams, because their wording is the authority's
-to change: `<kind>.txt` starts with a `Subject:` line, then the plain-text body; `<kind>.html`, if
-present, is the HTML body (autoescaped). Emails leave the system, so templates name the child only
-by initials and case reference, with a link to the case.
+Templates live in `processes/mail/` beside the diagrams (shipped in the `processes` package), because
+their wording is the authority's to change (`REINTEGRATE_MAIL_DIR` names a folder whose templates
+replace the shipped ones of the same name): `<kind>.txt` starts with a `Subject:` line, then the
+plain-text body; `<kind>.html`, if present, is the HTML body (autoescaped). Emails leave the system,
+so templates name the child only by initials and case reference, with a link to the case.
 """
 from __future__ import annotations
 
@@ -18,9 +19,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from .access import PARTY_FIELD
+from .locations import packaged
 from .models import User
 
-MAIL_TEMPLATES = Path(__file__).resolve().parent.parent / "processes" / "mail"
+#: The shipped templates, read from the installed `processes` package.
+MAIL_TEMPLATES = packaged("processes", "mail")
 
 
 @dataclass(frozen=True)
@@ -33,9 +36,11 @@ class RenderedMail:
 class MailRenderer:
     """Renders a message kind with its context; a missing template or variable is an error."""
 
-    def __init__(self, template_dir: Path = MAIL_TEMPLATES, base_url: str = "http://127.0.0.1:5000"):
+    def __init__(self, template_dir: Path | list[Path] = MAIL_TEMPLATES, base_url: str = "http://127.0.0.1:5000"):
+        """`template_dir`: a folder, or folders searched in order (a site's own before the shipped ones)."""
         self.base_url = base_url.rstrip("/")
-        loader = FileSystemLoader(str(template_dir))
+        dirs = template_dir if isinstance(template_dir, list) else [template_dir]
+        loader = FileSystemLoader([str(d) for d in dirs])
         self._text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                  keep_trailing_newline=True)
         self._html = Environment(loader=loader, undefined=StrictUndefined, autoescape=select_autoescape(["html"]))

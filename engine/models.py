@@ -192,6 +192,8 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True, index=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
+    # Given up on (a header it cannot carry, a recipient refused, retries spent): `last_error` says why.
+    failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class WeightingEntry(Base):
@@ -215,11 +217,13 @@ class User(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     role: Mapped[str] = mapped_column(String(50))
-    org: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    org: Mapped[str | None] = mapped_column(String(255), nullable=True)  # the register entry's name
+    # The organisation the account acts for, in the register (engine.organisations; migration 0010).
+    org_id: Mapped[str | None] = mapped_column(ForeignKey("organisations.id"), nullable=True, index=True)
     email: Mapped[str | None] = mapped_column(String(255), nullable=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     password_hash: Mapped[str | None] = mapped_column(String(255), nullable=True)  # engine.accounts
-    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)  # sha256 of the API token
+    token_hash: Mapped[str | None] = mapped_column(String(64), nullable=True, unique=True, index=True)  # not read: api_tokens
 
 
 class AccessLog(Base):
@@ -340,3 +344,6 @@ class CaseFacts(Base):
     #: [[first day of the week, hours in education that week], ...] as the agreed plan has them
     timetable_hours: Mapped[list | None] = mapped_column(JSON, nullable=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+from . import organisations as _organisations  # noqa: E402,F401  (the table users.org_id points at)

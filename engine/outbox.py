@@ -2,7 +2,9 @@
 
 Rows are written by the engine in the same transaction as the change that caused them (rule 5).
 Delivery takes one message at a time: claim it (push its next attempt past a lease), send, mark it
-sent, each step committed. A crash between sending and marking re-sends after the lease: delivery
+sent, each step committed. A message that can never go as it is (a header it cannot carry, a recipient
+the server refuses for good) or whose retries are spent is marked failed with its reason, and the
+rest of the outbox still goes. A crash between sending and marking re-sends after the lease: delivery
 is at least once, and the Message-ID is derived from the idempotency key so that a receiving
 server or client can drop the duplicate.
 """
@@ -15,39 +17,18 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
-from urllib.parse import parse_qs, unquote, urlparse
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OutboxMessage
+from .smtp import SmtpSettings, SmtpTransport
+
+__all__ = ["DeliveryReport", "SmtpSettings", "SmtpTransport", "backoff", "build_message", "deliver_due"]
 
 LEASE = timedelta(minutes=5)
 MAX_BACKOFF = timedelta(hours=1)
-
-
-@dataclass(frozen=True)
-class SmtpSettings:
-    host: str
-    port: int
-    username: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    ssl: bool = False
-    sender: str = "reintegration@localhost"
-
-    @classmethod
-    def from_url(cls, url: str) -> SmtpSettings:
-        """`smtp://user:pass@host:587?starttls=true&from=noreply@la.gov.uk`, or `smtps://` for TLS."""
-        parts = urlparse(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
-            raise ValueError(f"REINTEGRATE_SMTP_URL must look like smtp://user:pass@host:port, not {url!r}")
-        query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
-        return cls(host=parts.hostname, port=parts.port or (465 if parts.scheme == "smtps" else 25),
-                   username=unquote(parts.username) if parts.username else None,
-                   password=unquote(parts.password) if parts.password else None,
-                   starttls=query.get("starttls", "false").lower() in ("1", "true", "yes"),
-                   ssl=parts.scheme == "smtps", sender=query.get("from", cls.sender))
+MAX_ATTEMPTS = 8  # about two hours of back-off (1, 2, 4 ... 60 minutes), then the message is marked failed
 
 
 def backoff(attempts: int) -> timedelta:
@@ -66,34 +47,24 @@ def build_message(row: OutboxMessage, sender: str) -> EmailMessage:
     return msg
 
 
-class SmtpTransport:
-    """Sends over one SMTP connection per batch."""
-
-    def __init__(self, settings: SmtpSettings, timeout: float = 10):
-        self.settings, self.timeout = settings, timeout
-
-    def open(self) -> smtplib.SMTP:
-        s = self.settings
-        conn = (smtplib.SMTP_SSL if s.ssl else smtplib.SMTP)(s.host, s.port, timeout=self.timeout)
-        if s.starttls:
-            conn.starttls()
-        if s.username:
-            conn.login(s.username, s.password or "")
-        return conn
-
-
 @dataclass
 class DeliveryReport:
     sent: int = 0
     failed: int = 0
     errors: list[str] | None = None
+    given_up: int = 0  # of `failed`, marked failed for good (a bad header, a refused recipient, retries spent)
 
     def to_json(self) -> dict:
-        return {"sent": self.sent, "failed": self.failed, "errors": self.errors or []}
+        return {"sent": self.sent, "failed": self.failed, "given_up": self.given_up, "errors": self.errors or []}
+
+
+class _Permanent(Exception):
+    """This message can never be sent as it is: retrying will not help."""
 
 
 def _claim(session: Session, now: datetime) -> OutboxMessage | None:
-    query = (select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now)
+    query = (select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
+                                         OutboxMessage.next_attempt_at <= now)
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -104,9 +75,49 @@ def _claim(session: Session, now: datetime) -> OutboxMessage | None:
     return row
 
 
+def _send(conn: smtplib.SMTP, row: OutboxMessage, sender: str) -> None:
+    """Send one message; _Permanent when it can never go as it is (its header, its recipient refused
+    with a 5xx), an SMTP or socket error when a later attempt may do better."""
+    try:
+        message = build_message(row, sender)
+    except (ValueError, TypeError) as exc:  # a header with CR/LF, say: the message cannot be built
+        raise _Permanent(f"the message cannot be built: {exc}") from exc
+    try:
+        refused = conn.send_message(message)
+    except smtplib.SMTPRecipientsRefused as exc:
+        codes = [code for code, _ in exc.recipients.values()]
+        if codes and all(500 <= code < 600 for code in codes):
+            raise _Permanent(f"recipient refused: {_smtp_reply(exc.recipients)}") from exc
+        raise
+    except (smtplib.SMTPDataError, smtplib.SMTPSenderRefused) as exc:
+        if 500 <= exc.smtp_code < 600:
+            raise _Permanent(f"refused by the server: {exc.smtp_code} {_text(exc.smtp_error)}") from exc
+        raise
+    except (ValueError, UnicodeError) as exc:  # smtplib's own refusals of what it was given
+        raise _Permanent(f"the message cannot be sent: {exc}") from exc
+    if refused:  # some recipients took it, others not: it is sent, with a note
+        row.last_error = f"some recipients refused: {_smtp_reply(refused)}"
+
+
+def _text(value) -> str:
+    return value.decode(errors="replace") if isinstance(value, bytes) else str(value)
+
+
+def _smtp_reply(recipients: dict) -> str:
+    # the server's answers without the addresses: these lines are logged, and logs name cases, not people
+    return "; ".join(f"{code} {_text(msg)}" for code, msg in recipients.values())
+
+
+def _give_up(row: OutboxMessage, reason: str, at: datetime, report: DeliveryReport) -> None:
+    row.last_error, row.failed_at, row.next_attempt_at = reason, at, None
+    report.given_up += 1
+
+
 def deliver_due(sessions: sessionmaker, now: Callable[[], datetime], transport: SmtpTransport,
-                limit: int = 500) -> DeliveryReport:
-    """Send every message due now, once each; failures are retried later with back-off."""
+                limit: int = 500, max_attempts: int = MAX_ATTEMPTS) -> DeliveryReport:
+    """Send every message due now, once each. A message that fails is retried later with back-off, and
+    after `max_attempts` (or at once, when it can never go as it is) marked failed with its reason;
+    the rest still go. Only a server that cannot be reached stops the run."""
     report = DeliveryReport(errors=[])
     conn = None
     try:
@@ -120,15 +131,26 @@ def deliver_due(sessions: sessionmaker, now: Callable[[], datetime], transport: 
                 try:
                     conn = conn or transport.open()
                     connected = True
-                    conn.send_message(build_message(row, transport.settings.sender))
+                    row.last_error = None
+                    _send(conn, row, transport.settings.sender)
+                except _Permanent as exc:
+                    _give_up(row, str(exc), now(), report)
+                    report.failed += 1
+                    report.errors.append(f"message {row.id}{f' on case {row.case_id}' if row.case_id else ''}: "
+                                         f"failed for good: {exc}")
                 except (OSError, smtplib.SMTPException) as exc:
-                    conn = None
+                    if not isinstance(exc, smtplib.SMTPRecipientsRefused):
+                        conn = None  # the connection is in doubt: a new one for the next message
                     row.last_error = f"{type(exc).__name__}: {exc}"
                     row.next_attempt_at = now() + backoff(row.attempts)
+                    if row.attempts >= max_attempts and connected:
+                        _give_up(row, f"{row.last_error} (after {row.attempts} attempts)", now(), report)
                     report.failed += 1
-                    report.errors.append(f"message {row.id} to {row.recipient}: {row.last_error}")
+                    # no address here: these lines are logged, and logs name cases, not people
+                    report.errors.append(f"message {row.id}{f' on case {row.case_id}' if row.case_id else ''}: "
+                                         f"{row.last_error}")
                 else:
-                    row.sent_at, row.last_error, row.next_attempt_at = now(), None, None
+                    row.sent_at, row.next_attempt_at = now(), None
                     report.sent += 1
                 session.commit()
                 if not connected:  # the server is down: leave the rest for a later attempt

@@ -6,8 +6,9 @@ SQL condition, and `report_scope` the cases a report may count.
 
 - **Actors.** A person acts through an account with one role; `system` (the command line run without
   `--as`) and `scheduler` are the only system actors, named explicitly, and may do everything.
-- **Organisations.** Every role that stands in a lane acts for an organisation and must have one
-  (`PARTY_FIELDS` says which of a case's parties it is): an AP setting, host or home school its own
+- **Organisations.** Every role that stands in a lane acts for an organisation of the register
+  (`engine.organisations`) and must have one (`PARTY_FIELDS` says which of a case's parties it is;
+  cases and accounts hold the entry's name, so names are compared): an AP setting, host or home school its own
   cases; the LA's teams (admissions, attendance, outreach) the cases of their authority (the case's
   `local_authority`). An account in such a role with no organisation is refused everything.
 - **Lanes.** A task is done or claimed by the role of its lane; a case is started by the role of its
@@ -15,9 +16,10 @@ SQL condition, and `report_scope` the cases a report may count.
   roles the catching event declares (`camunda:property name="senders"`), else by its lane's role.
 - **Readers.** Admins, auditors and process owners read every case; admins may also act in every
   lane (and are recorded doing so); auditors and process owners change no case.
-- **Operators.** Deploying, migrating and activating versions: process owners and admins; retrying a
-  case in error and managing accounts: admins; the mail page: admins and auditors; the auditor's view
-  of a case: auditors, admins and the LA's admissions and attendance teams (for cases they may read).
+- **Operators.** Deploying, migrating and activating versions, and incidents: process owners and
+  admins; retrying a case in error, managing accounts and the organisations register, the service's
+  status: admins; the mail page: admins and auditors; the auditor's view of a case: auditors, admins
+  and the LA's admissions and attendance teams (for cases they may read).
 - **Reports.** Admins and auditors: every case; the LA's teams: their authority's; a school or AP
   setting: its own pupils (the cases where it is the party its role names); process owners: none.
 """
@@ -54,6 +56,7 @@ START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete",
 # ... and actions on the service as a whole.
 DEPLOY, MIGRATE, ACTIVATE, PROCESSES = "deploy", "migrate", "activate", "processes"
 RETRY, MANAGE_ACCOUNTS, READ_MAIL, REPORT = "retry", "manage_accounts", "read_mail", "report"
+INCIDENTS, ORGANISATIONS, STATUS = "incidents", "organisations", "status"
 #: Service-wide actions -> the roles that may take them (system actors may take every one).
 OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
     DEPLOY: ("process_owner", "admin"),
@@ -61,7 +64,10 @@ OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
     ACTIVATE: ("process_owner", "admin"),
     PROCESSES: ("process_owner", "admin"),
     RETRY: ("admin",),
+    INCIDENTS: ("process_owner", "admin"),
     MANAGE_ACCOUNTS: ("admin",),
+    ORGANISATIONS: ("admin",),
+    STATUS: ("admin",),
     READ_MAIL: ("admin", "auditor"),
     READ_AUDIT: ("admin", "auditor", "la_admissions", "la_attendance"),
     REPORT: ("admin", "auditor", *LANE_ROLES),
@@ -86,7 +92,10 @@ class Actor:
 
     @classmethod
     def of(cls, user: User) -> Actor:
-        return cls(user.name, user.role, user.org or None)
+        """The account's organisation counts only when it is linked to the register (engine.organisations):
+        an organisation name that matches no entry is no organisation, until an admin resolves it."""
+        linked = user.org_id is not None if hasattr(user, "org_id") else True
+        return cls(user.name, user.role, (user.org or None) if linked else None)
 
 
 @dataclass(frozen=True)
@@ -291,8 +300,10 @@ def report_scope(who: Actor | User) -> tuple[tuple[str, str], ...]:
 
 _WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between versions",
          ACTIVATE: "choose the version new cases start on", PROCESSES: "manage processes",
-         RETRY: "retry a case in error", MANAGE_ACCOUNTS: "manage accounts", READ_MAIL: "read every case's mail",
-         READ_AUDIT: "open the auditor's view", REPORT: "run reports", COMPLETE: "do a task", CLAIM: "take a task"}
+         RETRY: "retry a case in error", INCIDENTS: "see and retry incidents", MANAGE_ACCOUNTS: "manage accounts",
+         ORGANISATIONS: "manage the organisations register", STATUS: "see the service's status",
+         READ_MAIL: "read every case's mail", READ_AUDIT: "open the auditor's view", REPORT: "run reports",
+         COMPLETE: "do a task", CLAIM: "take a task"}
 
 
 _ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance"}

@@ -15,11 +15,30 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from engine import deadline_units
+from engine.addresses import address_problem
 from engine.calendar import SchoolCalendar
+from engine.deadline_units import DAY_UNITS, WEEK_UNITS
+from engine.locations import packaged
 
-__all__ = ["DEFAULT_POLICY_PATH", "Policy", "load_policy"]
+__all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 
-DEFAULT_POLICY_PATH = Path(__file__).resolve().parent.parent / "processes" / "policy.toml"
+#: Each deadline's default unit (chosen from the seed's words; processes/policy.toml says why) and the
+#: units it may be set to with a ``<name>_unit`` key beside it.
+DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "fair_access_school_days": ("school_days", DAY_UNITS),
+    "la_notice_days": ("working_days", DAY_UNITS),
+    "reminder_school_days": ("school_days", DAY_UNITS),
+    "escalation_repeat_days": ("calendar_days", ("calendar_days",)),
+    "review_weeks": ("calendar_weeks", WEEK_UNITS),
+    "final_review_max_weeks": ("calendar_weeks", WEEK_UNITS),
+    "timetable_max_weeks": ("school_weeks", WEEK_UNITS),
+    "placement_max_weeks": ("calendar_weeks", WEEK_UNITS),
+    "advocacy_weeks": ("calendar_weeks", WEEK_UNITS),
+}
+
+#: The shipped defaults, read from the installed `processes` package.
+DEFAULT_POLICY_PATH = packaged("processes", "policy.toml")
 
 
 @dataclass(frozen=True)
@@ -71,8 +90,24 @@ class Policy:
     #: Addresses for roles that have no accounts of their own (escalation targets, team inboxes).
     contacts: dict[str, str] = field(default_factory=dict)
     timezone: str = "Europe/London"
+    #: A signed-in web session ends after this many minutes without a request ...
+    session_idle_minutes: int = 30
+    #: ... and, however busy, this many hours after sign-in.
+    session_lifetime_hours: int = 8
     #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
     calendar: dict[str, Any] = field(default_factory=dict)
+    #: Units chosen for deadlines (``<name>_unit`` keys); a deadline not named takes its default.
+    units: dict[str, str] = field(default_factory=dict)
+
+    def unit(self, name: str) -> str:
+        """The unit deadline ``name`` is counted in, such as ``"working_days"``."""
+        return self.units.get(name) or DEADLINE_UNITS[name][0]
+
+    def add(self, name: str, start, n: int | None = None):
+        """The date ``n`` (default: the policy's value of ``name``) units of deadline ``name`` after
+        ``start``, in that deadline's unit, on this policy's school calendar."""
+        count = getattr(self, name) if n is None else n
+        return deadline_units.add(self.school_calendar(), start, count, self.unit(name))
 
     def school_calendar(self) -> SchoolCalendar:
         """The school calendar this policy describes, built once per distinct calendar config."""
@@ -118,9 +153,11 @@ _FIELD_TYPES: dict[str, type] = {
     "mainstream_funding_secondary": int,
     "contacts": dict,
     "timezone": str,
+    "session_idle_minutes": int,
+    "session_lifetime_hours": int,
     "calendar": dict,
 }
-assert set(_FIELD_TYPES) == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
+assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
 
 
 _ZERO_ALLOWED = ("la_notice_days", "outreach_weekly_charge", "counsellor_days_per_week",
@@ -157,6 +194,8 @@ def _check_value(key: str, value: Any) -> Any:
                 zoneinfo.ZoneInfo(value)
             except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
                 raise ValueError(f"{key}: unknown time zone {value!r}") from error
+        if key.endswith("_email") and (problem := address_problem(value)):
+            raise ValueError(f"{key} {problem}, got {value!r}")
         return value
     if expected is tuple:
         if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
@@ -167,7 +206,7 @@ def _check_value(key: str, value: Any) -> Any:
     if not isinstance(value, dict):
         raise ValueError(f"{key} must be a table, got {value!r}")
     if key == "contacts":
-        bad = [k for k, v in value.items() if not isinstance(v, str) or "@" not in v]
+        bad = [k for k, v in value.items() if not isinstance(v, str) or address_problem(v)]
         if bad:
             raise ValueError(f"contacts: {', '.join(bad)} must be email addresses")
         return value
@@ -196,7 +235,7 @@ def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
 def load_policy(path: str | Path | None = None) -> Policy:
     """Read a policy TOML file; keys it leaves out take the seed defaults.
 
-    With no ``path``, reads ``processes/policy.toml`` from the repository, or returns the defaults
+    With no ``path``, reads the shipped ``processes/policy.toml``, or returns the defaults
     if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
     key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
     explicitly given file is missing.
@@ -212,7 +251,11 @@ def load_policy(path: str | Path | None = None) -> Policy:
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{path}: invalid TOML: {error}") from error
     values: dict[str, Any] = {}
+    units: dict[str, str] = {}
     for key, value in raw.items():
+        if key.endswith("_unit") and key.removesuffix("_unit") in DEADLINE_UNITS:
+            units[key.removesuffix("_unit")] = _check_unit(path, key, value)
+            continue
         if key not in _FIELD_TYPES:
             raise ValueError(
                 f"{path}: unknown policy key {key!r} (expected one of: {', '.join(sorted(_FIELD_TYPES))})"
@@ -221,4 +264,11 @@ def load_policy(path: str | Path | None = None) -> Policy:
             values[key] = _check_value(key, value)
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from error
-    return Policy(**values)
+    return Policy(**values, units=units)
+
+
+def _check_unit(path: Path, key: str, value: Any) -> str:
+    allowed = DEADLINE_UNITS[key.removesuffix("_unit")][1]
+    if value not in allowed:
+        raise ValueError(f"{path}: {key} must be one of {', '.join(allowed)}, got {value!r}")
+    return value

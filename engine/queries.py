@@ -23,6 +23,7 @@ __all__ = ["PARTY_FIELDS", "READ_ALL_ROLES", "case_filter", "party_value"]  # an
 DUE_SOON_DAYS = 3
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
+MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflows SQLite's integer)
 #: The task list counts at most this many tasks: past it, "more than" is all a person needs (and the
 #: filters), and counting a whole authority's tasks would make every page as slow as the caseload is big.
 COUNT_CAP = 1000
@@ -112,7 +113,7 @@ def task_list(session: Session, user: User, f: TaskFilter, today: date, count_ca
     """One page of the tasks `user` may see, by due date (no due date last), with the total counted
     up to `count_cap` (the page says when there are more)."""
     f.per_page = min(max(f.per_page, 1), MAX_PAGE_SIZE)
-    f.page = max(f.page, 1)
+    f.page = min(max(f.page, 1), MAX_PAGE)
     where = _task_conditions(session, user, f, today)
     counted = select(literal_column("1")).select_from(ReadyTask).join(Case).where(*where).limit(count_cap + 1)
     total = session.scalar(select(func.count()).select_from(counted.subquery())) or 0

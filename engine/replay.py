@@ -3,8 +3,8 @@
 A fresh workflow is driven by the recorded events (case started, tasks completed with their data,
 messages, timers fired), on a clock set to each event's time. Service tasks run their handlers again;
 their outputs must equal the recorded ones, and their side effects are dropped. With `verify`, the
-hash chain is checked and the rebuilt state (task states, data, ready tasks, timers) is compared
-with the stored one; the first event where they part is named.
+hash chain is checked and the rebuilt case is compared with the stored one, task by task, with its
+data and its projections (engine/state_compare.py); the first difference is named by its path.
 """
 from __future__ import annotations
 
@@ -19,9 +19,11 @@ from SpiffWorkflow.util.task import TaskState
 
 from .clock import FixedClock
 from .history import verify_chain
-from .models import Case, HistoryEvent
-from .runtime import _due, advance, call_handler, deliver_message, timer_due
+from .models import Case, HistoryEvent, ReadyTask, Timer
+from .party_links import relink_workflow
+from .runtime import _due, advance, call_handler, deliver_message, timer_due, waiting_timers
 from .scripting import CaseScriptEngine
+from .state_compare import Difference, compare_rows, compare_workflows, first_difference, numbered
 from .versions import migrate
 
 TRIGGERS = ("case_started", "task_completed", "message_received", "timer_fired")
@@ -44,10 +46,12 @@ class ReplayResult:
     first_bad_event: int | None = None
     problems: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
+    difference: dict[str, Any] | None = None  # where verify found the stored case departing from the rebuilt one
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "events": self.events, "replayed": self.replayed, "ok": self.ok,
-                "first_bad_event": self.first_bad_event, "problems": self.problems, "state": self.state}
+                "first_bad_event": self.first_bad_event, "problems": self.problems, "state": self.state,
+                "difference": self.difference}
 
 
 class _Replayer:
@@ -105,6 +109,10 @@ class _Replayer:
             self.deployment = self.deployment_of(data["to"])
             migrate(self.workflow, self.spec_registry, self.deployment.parsed)
             return
+        elif event.kind == "parties_relinked":  # an admin pointed parties at register entries
+            relink_workflow(self.workflow, data["from"], data["to"])
+            self.data.update(data["to"])
+            return
         elif event.kind == "case_completed":
             if not self.workflow.is_completed():
                 raise Divergence(event.seq, "the case was recorded as completed but is not on replay")
@@ -135,7 +143,7 @@ def task_states(workflow: BpmnWorkflow) -> dict[str, int]:
 
 
 def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry, policy,
-                stored: BpmnWorkflow | None, until: int | None = None, at: datetime | None = None,
+                stored: StoredCase | None, until: int | None = None, at: datetime | None = None,
                 spec_registry=None) -> ReplayResult:
     """Replay `events` (all, or up to seq `until` / time `at`); compare with `stored` when given.
 
@@ -160,18 +168,56 @@ def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry,
         result.problems.append(str(exc))
     result.state = replayer.state()
     if stored is not None and result.ok:
-        _compare(result, case, stored, events[-1].seq if events else 0)
+        _compare(result, case, stored, replayer, events[-1].seq if events else 0)
     return result
 
 
-def _compare(result: ReplayResult, case: Case, stored: BpmnWorkflow, last_seq: int) -> None:
-    mismatches = []
-    if result.state["data"] != (case.data or {}):
-        keys = sorted(k for k in {*result.state["data"], *(case.data or {})}
-                      if result.state["data"].get(k) != (case.data or {}).get(k))
-        mismatches.append(f"case data differs in {', '.join(keys)}")
-    if result.state["task_states"] != task_states(stored):
-        mismatches.append("the workflow's tasks differ from the stored state")
-    if mismatches:
-        result.ok, result.first_bad_event = False, last_seq
-        result.problems += [f"after event {last_seq}: {m}" for m in mismatches]
+@dataclass
+class StoredCase:
+    """What the database holds for a case beside its history: the saved workflow and its projections."""
+
+    workflow: BpmnWorkflow
+    ready_rows: list[ReadyTask]
+    timer_rows: list[Timer]
+
+
+def _compare(result: ReplayResult, case: Case, stored: StoredCase, rebuilt: _Replayer, last_seq: int) -> None:
+    """The first difference between the stored case and the rebuilt one, with its path."""
+    found = (compare_workflows(stored.workflow, rebuilt.workflow)
+             or first_difference(case.data or {}, rebuilt.data, "data")
+             or _compare_status(case, rebuilt.workflow)
+             or compare_rows("ready_tasks", *_ready_rows(stored, rebuilt.deployment.parsed.info))
+             or compare_rows("timers", *_timer_rows(stored, rebuilt.workflow)))
+    if found is not None:
+        result.ok, result.first_bad_event, result.difference = False, last_seq, found.to_json()
+        result.problems.append(f"after event {last_seq}: the stored case differs from the rebuilt one at {found}")
+
+
+def _compare_status(case: Case, rebuilt: BpmnWorkflow) -> Difference | None:
+    finished = ("completed" if rebuilt.success else "cancelled") if rebuilt.is_completed() else None
+    stored = case.status if case.status in ("completed", "cancelled") else None
+    return Difference("status", case.status, finished or "running") if stored != finished else None
+
+
+def _ready_rows(stored: StoredCase, info) -> tuple[list, list]:
+    """(stored rows, rows the stored workflow's ready user tasks give), each labelled `element #n`."""
+    ready = numbered(stored.workflow.get_tasks(state=TaskState.READY, manual=True), lambda t: t.task_spec.bpmn_id)
+    label = {str(t.id): key for key, t in ready}
+    expected = []
+    for key, t in ready:
+        spec = info.user_tasks.get(t.task_spec.bpmn_id)
+        expected.append((key, {"id": str(t.id), "element": t.task_spec.bpmn_id,
+                               "title": spec.title if spec else t.task_spec.bpmn_id, "lane": spec.lane if spec else None,
+                               "due": _due(spec.due if spec else None, t.data)}))
+    rows = [(label.get(r.id, f"{r.element} {r.id}"),
+             {"id": r.id, "element": r.element, "title": r.title, "lane": r.lane, "due": r.due})
+            for r in stored.ready_rows]
+    return rows, expected
+
+
+def _timer_rows(stored: StoredCase, rebuilt: BpmnWorkflow) -> tuple[list, list]:
+    """(stored timer rows, the rebuilt workflow's waiting timers), each labelled `element #n` in due order."""
+    waiting = sorted(waiting_timers(rebuilt.get_tasks(state=TaskState.WAITING)), key=lambda t: t[1])
+    expected = [(key, {"due": due.isoformat()}) for key, (_e, due) in numbered(waiting, lambda t: t[0])]
+    rows = sorted(stored.timer_rows, key=lambda r: (r.due_at, r.id))
+    return [(key, {"due": r.due_at.isoformat()}) for key, r in numbered(rows, lambda r: r.element)], expected

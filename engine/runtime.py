@@ -130,7 +130,7 @@ class CaseRun:
         case = self.case
         case.state = self._serializer.dumps(wf)
         case.updated_at = self.now
-        if wf.is_completed():
+        if wf.is_completed() and case.status not in ("completed", "cancelled"):  # not again on a re-save
             case.status = "completed" if wf.success else "cancelled"
             self.history.append(self.now, "system", "case_completed", None,
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
@@ -267,7 +267,8 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
         log.exception("handler %s failed on case %s at %s", topic, case_id, element)
         raise HandlerFailed(f"case {case_id}: service task {element} (topic {topic}) failed: {exc}",
                             case_id=case_id, element=element, topic=topic,
-                            title=getattr(task.task_spec, "bpmn_name", None) or element) from exc
+                            title=getattr(task.task_spec, "bpmn_name", None) or element,
+                            detail=f"{type(exc).__name__}: {exc}") from exc
     task.data.update(updates)
     return updates, ctx.effects
 

@@ -1,7 +1,8 @@
 """The timer poller: APScheduler reads the timer table and fires what is due (ARCHITECTURE rule 4).
 
 APScheduler only sets the rhythm; its job store holds nothing but the poll job. The truth is the
-`timers` table, read on every tick.
+`timers` table, read on every tick. After each pass the process records its heartbeat
+(engine.heartbeat), so that a scheduler that stops is noticed.
 """
 from __future__ import annotations
 
@@ -10,24 +11,50 @@ import logging
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
 
+from . import heartbeat
 from .wiring import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def fire_due(runtime: Runtime, worker: str = "scheduler") -> int:
-    """Fire every timer due now; log and carry on if a pass fails (the next tick retries)."""
+def fire_due(runtime: Runtime, worker: str = "scheduler", beat_as: str | None = None) -> int:
+    """Fire every timer due now; log and carry on if a pass fails (the next tick retries). With
+    `beat_as`, record that scheduler's heartbeat afterwards, with the pass's error if it failed."""
     try:
         report = runtime.fire_due(worker)
-    except Exception:
+    except Exception as exc:
         log.exception("firing due timers failed; will retry on the next tick")
+        if beat_as:
+            record_beat(runtime, beat_as, error=f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
         return 0
     for f in report.fired:
         log.info("fired timer %s on case %s", f["task"], f["case_id"])
     for f in report.failed:
         log.warning("case %s: timer failed: %s%s", f["case_id"], f["error"],
                     " (case now in error)" if f["case_in_error"] else "")
+    if beat_as:
+        record_beat(runtime, beat_as, fired=len(report.fired))
     return len(report.fired)
+
+
+def record_beat(runtime: Runtime, name: str, fired: int = 0, error: str | None = None) -> None:
+    """Write scheduler `name`'s heartbeat in its own transaction; a failure is logged, never raised."""
+    try:
+        with runtime.sessions() as session:
+            heartbeat.beat(session, name, runtime.clock.now(), fired, error)
+            session.commit()
+    except Exception:
+        log.exception("could not record the scheduler heartbeat")
+
+
+def record_stop(runtime: Runtime, name: str) -> None:
+    """Write that scheduler `name` stopped cleanly; a failure is logged, never raised."""
+    try:
+        with runtime.sessions() as session:
+            heartbeat.stopped(session, name, runtime.clock.now())
+            session.commit()
+    except Exception:
+        log.exception("could not record the scheduler's stop")
 
 
 class SchedulerAlreadyRunning(RuntimeError):
@@ -76,10 +103,13 @@ def send_outbox(runtime: Runtime) -> int:
     return report.sent if report else 0
 
 
-def make_scheduler(runtime: Runtime, *, blocking: bool, interval_seconds: int = 30):
-    """A scheduler whose one job polls the timer table every `interval_seconds`."""
+def make_scheduler(runtime: Runtime, *, blocking: bool, interval_seconds: int = 30, beat_as: str | None = None):
+    """A scheduler whose jobs poll the timer table and the outbox every `interval_seconds`; the timer
+    poll records the heartbeat of `beat_as` (this process's host:pid by default)."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
-    for job in (fire_due, send_outbox):
-        scheduler.add_job(job, "interval", seconds=interval_seconds, args=[runtime], id=job.__name__,
-                          max_instances=1, coalesce=True)
+    scheduler.add_job(fire_due, "interval", seconds=interval_seconds, args=[runtime],
+                      kwargs={"beat_as": beat_as or heartbeat.process_name()}, id="fire_due",
+                      max_instances=1, coalesce=True)
+    scheduler.add_job(send_outbox, "interval", seconds=interval_seconds, args=[runtime], id="send_outbox",
+                      max_instances=1, coalesce=True)
     return scheduler

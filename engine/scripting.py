@@ -7,9 +7,10 @@ subscripts) and only then evaluated with no builtins. Scripts are refused outrig
 from __future__ import annotations
 
 import ast
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from functools import lru_cache
 from typing import Any
 
 from SpiffWorkflow.bpmn.script_engine import PythonScriptEngine
@@ -26,20 +27,83 @@ class ExpressionRefused(ValueError):
     """An expression uses something other than variables, literals and comparisons."""
 
 
-@lru_cache(maxsize=4096)
+MAX_LENGTH = 2_000  # characters: the longest condition in processes/ is under 200
+MAX_DEPTH = 40  # nesting of the parsed expression: Python's own parser and compiler recurse on it
+CACHE_BYTES = 2 * 1024 * 1024  # what the compiled-expression cache may hold, roughly measured
+
+
+class _CompiledCache:
+    """Compiled expressions, least recently used dropped first, bounded by an estimate of their bytes
+    (the source twice over, as text and as code, plus the code object's own bytes)."""
+
+    def __init__(self, budget: int):
+        self.budget, self.used = budget, 0
+        self._items: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, expression: str):
+        with self._lock:
+            found = self._items.get(expression)
+            if found is not None:
+                self._items.move_to_end(expression)
+                return found[0]
+            return None
+
+    def put(self, expression: str, code) -> None:
+        cost = 2 * len(expression.encode()) + len(code.co_code) + sum(len(str(c)) for c in code.co_consts) + 200
+        with self._lock:
+            if expression in self._items or cost > self.budget:
+                return
+            self._items[expression] = (code, cost)
+            self.used += cost
+            while self.used > self.budget:
+                self.used -= self._items.popitem(last=False)[1][1]
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+
+_compiled = _CompiledCache(CACHE_BYTES)
+
+
+def _depth(tree: ast.AST) -> int:
+    """How deeply the tree nests, counted without recursion (a refused tree may be deep)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
 def compile_expression(expression: str):
-    """Check `expression` against the whitelist and compile it; cached, as diagrams repeat them."""
+    """Check `expression` against the whitelist, its size and its nesting, and compile it; cached
+    (diagrams repeat their expressions), within a bound in bytes."""
+    found = _compiled.get(expression)
+    if found is not None:
+        return found
+    text = expression.strip()
+    shown = text if len(text) <= 80 else f"{text[:60]}... ({len(text):,} characters)"
+    if len(text) > MAX_LENGTH:
+        raise ExpressionRefused(f"expression of {len(text):,} characters is too long (at most {MAX_LENGTH:,}): "
+                                "put the logic in a service task")
     try:
-        tree = ast.parse(expression.strip(), mode="eval")
+        tree = ast.parse(text, mode="eval")
     except SyntaxError as exc:
-        raise ExpressionRefused(f"not a valid expression: {expression!r} ({exc.msg})") from None
+        raise ExpressionRefused(f"not a valid expression: {shown!r} ({exc.msg})") from None
+    except (RecursionError, MemoryError):
+        raise ExpressionRefused(f"expression {shown!r} nests too deeply (at most {MAX_DEPTH} levels)") from None
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionRefused(f"expression {shown!r} nests too deeply (at most {MAX_DEPTH} levels)")
     for node in ast.walk(tree):
         if not isinstance(node, _ALLOWED_NODES):
             raise ExpressionRefused(
-                f"{type(node).__name__} is not allowed in {expression!r}: use variables, literals, "
+                f"{type(node).__name__} is not allowed in {shown!r}: use variables, literals, "
                 "comparisons and and/or/not; put anything else in a service task"
             )
-    return compile(tree, "<expression>", "eval")
+    code = compile(tree, "<expression>", "eval")
+    _compiled.put(expression, code)
+    return code
 
 
 def evaluate_expression(expression: str, variables: Mapping[str, Any]) -> Any:
@@ -82,7 +146,13 @@ class CaseScriptEngine(PythonScriptEngine):
 
     def validate(self, expression):
         # SpiffWorkflow's DMN engine tells `value` from `op value` cells by catching SyntaxError.
-        ast.parse(expression.strip(), mode="eval")
+        # A SyntaxError goes out as it is; an expression too long or deep is refused by compile_expression.
+        text = expression.strip()
+        if len(text) <= MAX_LENGTH:
+            try:
+                ast.parse(text, mode="eval")
+            except (RecursionError, MemoryError):
+                pass
         compile_expression(expression)
 
     def call_service(self, task, **kwargs):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from SpiffWorkflow.bpmn.exceptions import WorkflowTaskException
 from SpiffWorkflow.bpmn.serializer.default.event_definition import TimerConditionalEventDefinitionConverter
 from SpiffWorkflow.bpmn.serializer.default.task_spec import BpmnTaskSpecConverter
 from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
@@ -19,6 +20,9 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import (
 )
 from SpiffWorkflow.bpmn.specs.mixins.bpmn_spec_mixin import BpmnSpecMixin
 from SpiffWorkflow.bpmn.specs.mixins.service_task import ServiceTask
+
+#: The shortest interval a timer cycle may repeat at: a shorter one is a burst of firings, not a reminder.
+MIN_CYCLE = timedelta(hours=1)
 
 
 class TopicServiceTask(ServiceTask, BpmnSpecMixin):
@@ -94,8 +98,10 @@ class ClockedCycle(CycleTimerEventDefinition):
             next_event = datetime.fromisoformat(event_value["next"])
             if next_event <= now:
                 step = timedelta(seconds=event_value["duration"])
-                while next_event <= now:
-                    next_event += step
+                if step < MIN_CYCLE:  # deploy refuses such literals; this is one computed while running
+                    raise WorkflowTaskException(f"timer cycle repeats every {step}: at least {MIN_CYCLE} between "
+                                                "firings", task=my_task)
+                next_event += step * ((now - next_event) // step + 1)  # the first firing after now
                 event_value["next"] = next_event.isoformat()
                 event_value["cycles"] -= 1
                 ready = True

@@ -122,7 +122,8 @@ def _fire_one(transaction: Transaction, now, case_id: str, max_failures: int, re
         reason = f"{type(exc).__name__}: {exc}"
         with transaction() as eng:
             in_error = record_failure(eng, case_id, reason, now(), max_failures)
-        report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error})
+        report.failed.append({"case_id": case_id, "error": reason, "case_in_error": in_error,
+                              "incident": getattr(exc, "incident_id", None)})
         return False
     report.fired += [{"case_id": case_id, "task": e} for e in elements]
     return bool(elements)

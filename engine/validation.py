@@ -17,6 +17,7 @@ from .parser import executable_processes, parse_document
 from .process_info import BPMN_NS, NS, describe
 from .registry import HandlerRegistry
 from .scripting import ExpressionRefused, compile_expression
+from .specs import MIN_CYCLE
 
 _ISO_DURATION = re.compile(r"^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+(\.\d+)?S)?)?$")
 _FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "businessRuleTask",
@@ -24,6 +25,10 @@ _FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "b
                "intermediateCatchEvent", "intermediateThrowEvent", "boundaryEvent", "exclusiveGateway",
                "parallelGateway", "inclusiveGateway", "eventBasedGateway")
 _ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
+#: Expressions that multi-instance activities evaluate (loopCardinality, completionCondition).
+_LOOP_EXPRESSIONS = ("loopCardinality", "completionCondition")
+#: Roles that read cases and never act on them: a user task in such a lane could never be done.
+READ_ONLY_ROLES = ("auditor",)
 
 
 @lru_cache(maxsize=1)
@@ -42,8 +47,8 @@ def _timer_problem(expression: str, cycle: bool = False) -> str | None:
     if _ISO_DURATION.match(text) or text.upper().startswith("R/") or re.match(r"^R\d+/", text):
         return f"quote literal durations: write \"{text}\" (timer expressions are evaluated)"
     try:
+        compile_expression(text)  # first: it bounds the size and depth that ast.parse then meets
         tree = ast.parse(text, mode="eval").body
-        compile_expression(text)
     except (SyntaxError, ExpressionRefused) as exc:
         return f"timer expression does not evaluate: {exc}"
     if isinstance(tree, ast.Constant):
@@ -67,9 +72,12 @@ def _cycle_problem(value: str) -> str | None:
     from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinition
 
     try:
-        TimerEventDefinition.parse_iso_recurring_interval(value)
+        _, _, interval = TimerEventDefinition.parse_iso_recurring_interval(value)
     except Exception:
         return f"timer cycle {value!r} is not an ISO 8601 repeating interval such as \"R/2026-06-04T09:00:00Z/P7D\""
+    if interval < MIN_CYCLE:
+        return (f"timer cycle {value!r} repeats every {interval}: at least {MIN_CYCLE} between firings "
+                "(a shorter one would fire without end)")
     return None
 
 
@@ -90,6 +98,11 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                 compile_expression(cond.text or "")
             except ExpressionRefused as exc:
                 problems.append(Problem(filename, cond.sourceline, f"condition: {exc}", el.get("id")))
+            else:
+                if _constant(cond.text) is False:
+                    problems.append(Problem(filename, cond.sourceline,
+                                            f"condition {cond.text.strip()!r} is never true: nothing can ever "
+                                            "take this flow", el.get("id")))
     for el in process.iter():
         kind, el_id, line = _local(el), el.get("id"), el.sourceline
         if kind in _FLOW_NODES and el_id not in shapes:
@@ -108,6 +121,9 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                 problems.append(Problem(filename, line, "user task stands in no lane: put it in a role's lane", el_id))
             elif roles is not None and lane not in roles:
                 problems.append(Problem(filename, line, f"lane {lane!r} is not a known role", el_id))
+            elif lane in READ_ONLY_ROLES:
+                problems.append(Problem(filename, line, f"lane {lane!r} is a role that reads cases only: nobody "
+                                        "could ever do this task; put it in the lane of a role that acts", el_id))
             due = info.user_tasks[el_id].due
             if due:
                 try:
@@ -123,6 +139,19 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                         problems.append(Problem(filename, flow.sourceline,
                                                 f"flow out of gateway {el_id} has no condition and is not its default",
                                                 flow.get("id")))
+        elif kind in _LOOP_EXPRESSIONS:
+            owner = _owner_id(el)
+            try:
+                compile_expression(el.text or "")
+            except ExpressionRefused as exc:
+                problems.append(Problem(filename, line, f"{kind}: {exc}", owner))
+            else:
+                value = _constant(el.text)
+                if kind == "loopCardinality" and (value is None or isinstance(value, bool)
+                                                  or (isinstance(value, int) and value < 1)):
+                    problems.append(Problem(filename, line, f"loopCardinality {(el.text or '').strip()!r} runs the "
+                                            "activity no times: give a whole number of 1 or more, or a variable",
+                                            owner))
         elif kind == "timerEventDefinition":
             owner = el.getparent().get("id")
             for expr in el:
@@ -132,6 +161,19 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                 if msg:
                     problems.append(Problem(filename, expr.sourceline, msg, owner))
     return problems
+
+
+_NOT_CONSTANT = object()
+
+
+def _constant(text: str | None):
+    """The value of an expression that is one literal (`False`, `0`), None if it is empty, and the
+    sentinel _NOT_CONSTANT for anything else (a variable, a comparison)."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    tree = ast.parse(text, mode="eval").body  # compile_expression accepted it: bounded and valid
+    return tree.value if isinstance(tree, ast.Constant) else _NOT_CONSTANT
 
 
 def _owner_id(el) -> str | None:
@@ -239,6 +281,10 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
         return [Problem(filename, exc.lineno, f"not well-formed XML: {exc.msg}")]
     if root.tag != f"{{{BPMN_NS}}}definitions":
         return [Problem(filename, root.sourceline, f"not a BPMN 2.0 document: root element is {root.tag}")]
+    entities = [Problem(filename, ref.sourceline, f"entity reference {ref.text} is not allowed: write the text itself",
+                        _owner_id(ref.getparent())) for ref in root.iter(etree.Entity)]
+    if entities:  # the schema validator cannot even look at a tree that holds them
+        return entities
     schema = _schema()
     problems = [Problem(filename, err.line, f"BPMN schema: {err.message}")
                 for err in (schema.error_log if not schema.validate(root) else [])]

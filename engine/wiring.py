@@ -11,18 +11,24 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from functools import cached_property
 from typing import TypeVar
 
+from . import incidents
 from .clock import Clock, clock_from_env
-from .db import database_url, is_transient, make_engine, session_factory, upgrade
+from .db import database_url, is_transient, make_engine, safe_url, session_factory, upgrade
+from .errors import StepFailed
 from .facade import Engine
+from .heartbeat import DEFAULT_STALE_AFTER
+from .locations import mail_dirs, policy_path
 from .mail import MailRenderer
-from .outbox import DeliveryReport, SmtpSettings, SmtpTransport, deliver_due
+from .outbox import DeliveryReport, deliver_due
 from .policy import Policy, load_policy
 from .registry import HandlerRegistry
 from .runtime import SpecCache
 from .serialization import StateSerializer
+from .smtp import TRUE, SmtpSettings, SmtpTransport
 from .timers import FireReport, fire_due
 from .workflow_cache import WorkflowCache
 
@@ -41,18 +47,35 @@ class Runtime:
     base_url: str = "http://127.0.0.1:5000"
     smtp_url: str | None = None
     workflow_cache_size: int = 128  # about 150 KiB each for a reintegration case midway
+    mail_dirs: list | None = None  # mail template folders, searched in order; None: the shipped ones
+    smtp_ca_file: str | None = None  # a private CA trusted besides the system's, for the SMTP server
+    smtp_allow_plain_auth: bool = False  # send the SMTP password without TLS (refused unless set)
+    scheduler_stale_after: timedelta = DEFAULT_STALE_AFTER  # no scheduler beat for longer: reported
 
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
-        return cls(url=database_url(), clock=clock_from_env(), policy=load_policy(), registry=registry,
-                   base_url=os.environ.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
-                   smtp_url=os.environ.get("REINTEGRATE_SMTP_URL") or None,
-                   workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128))
+        env = os.environ
+        runtime = cls(url=database_url(), clock=clock_from_env(), policy=load_policy(policy_path()), registry=registry,
+                      base_url=env.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
+                      smtp_url=env.get("REINTEGRATE_SMTP_URL") or None,
+                      workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128), mail_dirs=mail_dirs(),
+                      smtp_ca_file=env.get("REINTEGRATE_SMTP_CA_FILE") or None,
+                      smtp_allow_plain_auth=env.get("REINTEGRATE_SMTP_ALLOW_PLAIN_AUTH", "").lower() in TRUE,
+                      scheduler_stale_after=timedelta(seconds=_int_env("REINTEGRATE_SCHEDULER_STALE_SECONDS", 300)))
+        runtime.transport  # noqa: B018  (bad SMTP settings fail at start, not at the first mail)
+        return runtime
+
+    def __repr__(self) -> str:
+        """Without secrets: the database URL's password and the SMTP password are masked."""
+        smtp = self.transport.settings.display_url() if self.smtp_url else None
+        return f"Runtime(url={safe_url(self.url)!r}, smtp={smtp!r}, base_url={self.base_url!r})"
 
     @cached_property
     def transport(self) -> SmtpTransport | None:
         """The SMTP transport, or None: without SMTP settings mail stays in the outbox."""
-        return SmtpTransport(SmtpSettings.from_url(self.smtp_url)) if self.smtp_url else None
+        if not self.smtp_url:
+            return None
+        return SmtpTransport(SmtpSettings.from_url(self.smtp_url, self.smtp_ca_file, self.smtp_allow_plain_auth))
 
     def fire_due(self, worker: str = "scheduler") -> FireReport:
         """Fire every timer due now, once, each case in its own transaction."""
@@ -66,6 +89,8 @@ class Runtime:
 
     @cached_property
     def mail(self) -> MailRenderer:
+        if self.mail_dirs:
+            return MailRenderer(self.mail_dirs, base_url=self.base_url)
         return MailRenderer(base_url=self.base_url)
 
     @cached_property
@@ -118,6 +143,10 @@ class Runtime:
                 yield engine
                 session.commit()
                 engine.committed()
+            except StepFailed as failure:  # the case stays as it was; the incident is kept on its own
+                session.rollback()
+                incidents.record(self.sessions, failure, self.clock.now())
+                raise
             except BaseException:
                 session.rollback()
                 raise

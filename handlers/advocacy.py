@@ -7,13 +7,13 @@ beside the current setting's cost and the mainstream funding, as the seed's tabl
 """
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 from zoneinfo import ZoneInfo
 
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
 
-from .deadlines import _local_morning, watch
+from .deadlines import _local_morning, due_after, watch
 
 #: Seed 001's five reasons reintegrations fail, as recorded on the risk assessment.
 RISK_REASONS = {
@@ -65,7 +65,7 @@ def advocacy_costs(data: dict, policy) -> dict:
 def advocacy_plan(ctx: HandlerContext) -> dict:
     """Engage at once: the period runs `advocacy_weeks` from today; the advocacy service is told now."""
     start = ctx.now.astimezone(ZoneInfo(ctx.policy.timezone)).date()
-    end = start + timedelta(weeks=ctx.policy.advocacy_weeks)
+    end = due_after(ctx, "advocacy_weeks", start)
     reasons = [label for key, label in RISK_REASONS.items() if ctx.data.get(key)]
     costs = advocacy_costs(dict(ctx.data), ctx.policy)
     ctx.send_mail("advocacy_referral", "role:advocacy_service", "advocacy_referral", reasons=reasons,

@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from engine import deadline_units
 from engine.effects import HandlerContext
 from engine.registry import topic
 
@@ -30,12 +31,24 @@ def school_days_before(calendar, due: date, n: int) -> date:
     return day
 
 
+def due_after(ctx: HandlerContext, name: str, start: date, n: int | None = None) -> date:
+    """``n`` (default: the policy's value) units of deadline ``name`` after ``start``, in its policy unit."""
+    count = getattr(ctx.policy, name) if n is None else n
+    return deadline_units.add(ctx.calendar, start, count, ctx.policy.unit(name))
+
+
+def remind_on(ctx: HandlerContext, due: date) -> date:
+    """The day assignees are reminded of a deadline on ``due``: ``reminder_school_days`` before it."""
+    policy = ctx.policy
+    return deadline_units.days_before(ctx.calendar, due, policy.reminder_school_days,
+                                      policy.unit("reminder_school_days"))
+
+
 def watch(ctx: HandlerContext, task: str, due: date) -> dict:
     """The variables a deadline task's boundary timers read: when to remind, when and how often to escalate."""
     policy = ctx.policy
-    remind_on = school_days_before(ctx.calendar, due, policy.reminder_school_days)
     return {
-        f"{task}_remind_at": _local_morning(policy, remind_on),
+        f"{task}_remind_at": _local_morning(policy, remind_on(ctx, due)),
         f"{task}_escalation_cycle": f"R/{escalation_time(policy, due)}/P{policy.escalation_repeat_days}D",
     }
 
@@ -44,7 +57,7 @@ def watch(ctx: HandlerContext, task: str, due: date) -> dict:
 def fair_access_deadline(ctx: HandlerContext) -> dict:
     """Seed 002: once referred under Fair Access, a place must be offered within 20 school days."""
     agreed = date.fromisoformat(ctx.data["agreed_to_consider_date"])
-    deadline = ctx.calendar.add_school_days(agreed, ctx.policy.fair_access_school_days)
+    deadline = due_after(ctx, "fair_access_school_days", agreed)
     return {
         "fair_access_deadline": deadline.isoformat(),
         **watch(ctx, "allocate_place", deadline),
@@ -61,7 +74,7 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     tasks = ("interim_review_1", "interim_review_2", "final_review")
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"
-        default = school_days_before(ctx.calendar, start + timedelta(weeks=weeks, days=1), 1)
+        default = school_days_before(ctx.calendar, due_after(ctx, "review_weeks", start, weeks) + timedelta(days=1), 1)
         out[key] = ctx.data.get(key) or default.isoformat()
         out.update(watch(ctx, task, date.fromisoformat(out[key])))
     return out

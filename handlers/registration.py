@@ -1,7 +1,7 @@
 """Checks on the initial meeting and dual registration (seed 002 steps 4 and 5)."""
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from engine.registry import validates
 
@@ -27,7 +27,7 @@ def initial_meeting_dates(values: dict, case: dict, policy) -> dict[str, str]:
             errors[key] = f"Review {n} falls on {when:%A %-d %B %Y}, which is not a school day"
         previous, previous_label = when, f"review {n}"
     final = values.get("review_3_date")
-    limit = start + timedelta(weeks=policy.final_review_max_weeks)
+    limit = policy.add("final_review_max_weeks", start)
     if final and date.fromisoformat(final) > limit:
         errors["review_3_date"] = (f"The final review must be within {policy.final_review_max_weeks} weeks "
                                    f"of the start date (by {limit.isoformat()})")

@@ -11,7 +11,7 @@ from engine.effects import HandlerContext
 from engine.registry import topic, validates
 from engine.terms import terms_after
 
-from .deadlines import _local_morning, watch
+from .deadlines import _local_morning, due_after, watch
 
 #: Seed 003: attendance above the persistent-absence line means missing under 10% of sessions.
 PERSISTENT_ABSENCE_PERCENT = 10
@@ -59,7 +59,7 @@ def placement_starts_on_a_school_day(values: dict, case: dict, policy) -> dict[s
 def placement_deadline(ctx: HandlerContext) -> dict:
     """Seed 003: no young person stays on the engagement programme for more than 12 weeks."""
     start = date.fromisoformat(ctx.data["placement_start_date"])
-    end_by = start + timedelta(weeks=ctx.policy.placement_max_weeks, days=-1)
+    end_by = due_after(ctx, "placement_max_weeks", start) - timedelta(days=1)
     return {"placement_end_by": end_by.isoformat(), **watch(ctx, "placement", end_by)}
 
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from engine.deadline_units import week_mondays
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
 
-from .deadlines import _local_morning, school_days_before, watch
+from .deadlines import _local_morning, due_after, remind_on, school_days_before, watch
 
 DAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday")
 _WEEK = re.compile(r"^\s*week\s*(\d+)\s*[:.\-]?\s*", re.IGNORECASE)
@@ -142,17 +143,6 @@ def plan_returns_to_full_time(values: dict, case: dict, policy) -> dict[str, str
     return errors
 
 
-def school_weeks(calendar, start: date, n: int) -> list[date]:
-    """The Mondays of the first `n` weeks, from `start`'s, that have school days: holidays do not count
-    towards the maximum, as the pupil is not out of education then."""
-    monday, weeks = start - timedelta(days=start.weekday()), []
-    while len(weeks) < n:
-        if any(calendar.is_school_day(monday + timedelta(days=d)) for d in range(5)):
-            weeks.append(monday)
-        monday += timedelta(weeks=1)
-    return weeks
-
-
 def _last_school_day(calendar, monday: date) -> date:
     return school_days_before(calendar, monday + timedelta(days=7), 1)
 
@@ -162,7 +152,8 @@ def plan(ctx: HandlerContext) -> dict:
     """The weeks and hours, the date by which the pupil must be full time, and the review dates."""
     data, policy, calendar = ctx.data, ctx.policy, ctx.calendar
     weeks, _ = parse_timetable(data["weekly_timetable"], data["full_day"], policy.timetable_max_weeks)
-    mondays = school_weeks(calendar, date.fromisoformat(data["start_date"]), policy.timetable_max_weeks)
+    mondays = week_mondays(calendar, date.fromisoformat(data["start_date"]), policy.timetable_max_weeks,
+                           policy.unit("timetable_max_weeks"))
     for week, monday in zip(weeks, mondays, strict=False):
         week["from"] = max(monday, date.fromisoformat(data["start_date"])).isoformat()
     limit = _last_school_day(calendar, mondays[-1])
@@ -213,10 +204,10 @@ def agreement(ctx: HandlerContext) -> dict:
         who = "the parent/carer" if data.get("parent_agrees") is not True else "the agencies the child's status requires"
         return {"timetable_agreed": False, "not_agreed_by": who}
     signed = date.fromisoformat(data["agreement_date"])
-    due = ctx.calendar.add_school_days(signed, ctx.policy.la_notice_days) if ctx.policy.la_notice_days else signed
+    due = due_after(ctx, "la_notice_days", signed)
     out = {"timetable_agreed": True, "la_notice_due": due.isoformat(), **watch(ctx, "send_plan_to_la", due)}
     # With a notice period as short as the reminder period, remind on the morning of the due day instead.
-    if school_days_before(ctx.calendar, due, ctx.policy.reminder_school_days) <= signed:
+    if remind_on(ctx, due) <= signed:
         out["send_plan_to_la_remind_at"] = _local_morning(ctx.policy, due)
     return out
 

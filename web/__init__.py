@@ -2,23 +2,27 @@
 
 GOV.UK Design System: `govuk-frontend` (npm) assets served from node_modules, `govuk-frontend-jinja`
 macros in the templates. Every page but sign-in, the accessibility statement and the assets needs a
-signed-in user; the API under /api/v1 takes bearer tokens instead of the session cookie.
+signed-in user, whose session is kept in the database (the cookie holds only a random id); the API
+under /api/v1 takes bearer tokens instead of the session cookie.
 """
 from __future__ import annotations
 
+import logging
 import os
 import secrets
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
 from flask import Flask
 from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.wiring import Runtime
 
 from . import security
+from .server_sessions import ServerSessionInterface
 from .task_forms import error_anchor
 
 
@@ -33,20 +37,58 @@ def due_date(value: str | None, time: bool = False) -> str:
     text = f"{moment.day} {moment.strftime('%B %Y')}"
     return f"{text}, {moment.strftime('%H:%M')}" if time and len(value) > 10 else text
 
+log = logging.getLogger(__name__)
+DEVELOPMENT_ENVS = ("dev", "test")
+
+
+class MissingSecretKey(ValueError):
+    """Production without REINTEGRATE_SECRET_KEY: every worker would sign cookies and forms its own way."""
+
+
+def secret_key(environ: dict[str, str] | None = None) -> str:
+    """REINTEGRATE_SECRET_KEY; in development (REINTEGRATE_ENV dev or test) a key made up for this
+    process when it is missing, said in the log; in production its absence is refused."""
+    env = os.environ if environ is None else environ
+    key = env.get("REINTEGRATE_SECRET_KEY", "").strip()
+    if key:
+        return key
+    mode = env.get("REINTEGRATE_ENV", "production")
+    if mode not in DEVELOPMENT_ENVS:
+        raise MissingSecretKey(
+            "REINTEGRATE_SECRET_KEY is not set. Set it to the same long random value (for example the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`) for every web worker; without it each "
+            f"worker would sign its own cookies and forms. (REINTEGRATE_ENV is {mode!r}: only dev or test "
+            "make up a key.)")
+    log.warning("REINTEGRATE_SECRET_KEY is not set: made up a key for this process (REINTEGRATE_ENV=%s); "
+                "forms and sign-ins do not survive a restart and are not shared between processes", mode)
+    return secrets.token_hex(32)
+
+
+def _proxies(environ: dict[str, str] | None = None) -> int:
+    env = os.environ if environ is None else environ
+    value = env.get("REINTEGRATE_TRUSTED_PROXIES", "").strip() or "0"
+    if not value.isdigit():
+        raise ValueError(f"REINTEGRATE_TRUSTED_PROXIES must be a number of proxies (0, 1, 2 ...), not {value!r}")
+    return int(value)
+
 
 def _default_config(runtime: Runtime) -> dict[str, Any]:
     url = urlparse(runtime.base_url)
     # Secure cookies everywhere but plain http on this machine (the demo on 127.0.0.1).
     local_http = url.scheme == "http" and url.hostname in ("127.0.0.1", "localhost", "::1")
     return {
-        "SECRET_KEY": os.environ.get("REINTEGRATE_SECRET_KEY") or secrets.token_hex(32),
         "SESSION_COOKIE_SECURE": not local_http,
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
-        "PERMANENT_SESSION_LIFETIME": timedelta(hours=8),
         "WTF_CSRF_TIME_LIMIT": None,  # the token lives as long as the session
-        "SIGN_IN_ATTEMPTS": 5,  # failed sign-ins per IP and user name ...
-        "SIGN_IN_WINDOW_SECONDS": 15 * 60,  # ... within this window, then 429 until it passes
+        # Failed sign-ins (counted in the database, for every worker) from one address for one user name,
+        # and from one address for any names, within the window; past either, that address gets 429.
+        "SIGN_IN_ATTEMPTS": 5,
+        "SIGN_IN_ADDRESS_ATTEMPTS": 20,
+        "SIGN_IN_WINDOW_SECONDS": 15 * 60,
+        # How many proxies in front of the app set X-Forwarded-For/-Proto: the client's address is read
+        # from that many hops back (0: the address the connection came from).
+        "TRUSTED_PROXIES": _proxies(),
         "SERVICE_NAME": "Reintegration from alternative provision",
         "MAX_CONTENT_LENGTH": 2 * 1024 * 1024,  # bigger requests get 413: the largest BPMN upload is ~120 kB
     }
@@ -57,6 +99,12 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(_default_config(runtime))
     app.config.update(config or {})
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key()
+    app.session_interface = ServerSessionInterface()
+    if app.config["TRUSTED_PROXIES"]:
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.extensions["runtime"] = runtime
     app.jinja_loader = ChoiceLoader([PackageLoader("web"),
                                      PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
@@ -64,18 +112,21 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["due_date"] = due_date
     app.jinja_env.globals["error_anchor"] = error_anchor
 
-    from . import admin, api, assets, auth, cases, mail, pages, tasks
+    from . import admin, api, assets, auth, cases, health, mail, pages, tasks
 
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
-    for blueprint in (assets.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
+    for blueprint in (assets.bp, health.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
     from . import audit, printables
     app.register_blueprint(audit.bp)
     app.register_blueprint(printables.bp)
-    from . import processes
+    from . import incidents, processes
     app.register_blueprint(processes.bp)
+    app.register_blueprint(incidents.bp)
     from .reports import bp as reports_bp  # the report pages (issue 8)
     app.register_blueprint(reports_bp)
     security.install(app)
+    from . import request_log
+    request_log.install(app)
     return app

@@ -1,15 +1,18 @@
-"""The admin page: every account, and a form to add one."""
+"""The admin pages: every account, a form to add one, and one account's page: its web sessions (sign
+out everywhere), a new password, and its API tokens (create, revoke)."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import accounts, permissions
+from engine import accounts, api_tokens, permissions, web_sessions
 from engine.permissions import ROLES
 
 from .engine_access import require_permission, run
 
 bp = Blueprint("admin", __name__)
 FIELDS = ("name", "role", "org", "email", "password")
+#: What the token form offers: days until expiry ("" never).
+TOKEN_EXPIRY = (("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "Never"))
 
 
 @bp.before_request
@@ -19,7 +22,7 @@ def _admins_only():
 
 @bp.get("/admin/users")
 def users():
-    return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session)),
+    return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
                            roles=ROLES, values={}, errors={})
 
 
@@ -39,9 +42,87 @@ def add_user():
 
     problem = run(add)
     if problem:
-        field = next((f for f in ("organisation", "role", "email", "password") if f in problem), "name")
+        field = next((f for f in ("organisation", "role", "email") if f in problem),
+                     "password" if "password" in problem else "name")
         field = "org" if field == "organisation" else field
-        return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session)),
+        return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
                                roles=ROLES, values={**values, "password": ""}, errors={field: problem}), 400
     flash(f"Account {values['name']} added", "success")
-    return redirect(url_for("admin.users"))
+    return redirect(url_for("admin.account", name=values["name"]))
+
+
+def _detail(eng, name: str) -> dict:
+    try:
+        return accounts.account_detail(eng.session, name, eng.clock.now(), web_sessions.Limits.from_policy(eng.policy))
+    except ValueError as exc:
+        abort(404, description=str(exc))
+
+
+def _account_page(name: str, status: int = 200, **extra):
+    detail = run(lambda eng, _u: _detail(eng, name))
+    return render_template("admin_account.html", account=detail, expiry=TOKEN_EXPIRY,
+                           errors=extra.pop("errors", {}), **extra), status
+
+
+@bp.get("/admin/users/<name>")
+def account(name: str):
+    return _account_page(name)
+
+
+@bp.post("/admin/users/<name>/sign-out-everywhere")
+def sign_out_everywhere(name: str):
+    ended = run(lambda eng, _u: accounts.sign_out_everywhere(eng.session, _detail(eng, name)["name"]))
+    flash(f"{name} is signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended)", "success")
+    return redirect(url_for("admin.account", name=name))
+
+
+@bp.post("/admin/users/<name>/password")
+def set_password(name: str):
+    def change(eng, _u):
+        _detail(eng, name)
+        try:
+            return accounts.set_password(eng.session, name, request.form.get("new_password", ""))[1]
+        except ValueError as exc:
+            return str(exc)
+
+    result = run(change)
+    if isinstance(result, str):
+        return _account_page(name, 400, errors={"new_password": result[:1].upper() + result[1:]})
+    flash(f"{name} has a new password and is signed out everywhere", "success")
+    return redirect(url_for("admin.account", name=name))
+
+
+@bp.post("/admin/users/<name>/tokens")
+def add_token(name: str):
+    days = request.form.get("expires", "90")
+    label = request.form.get("label", "")
+
+    def issue(eng, _u):
+        user = accounts.get_user(eng.session, _detail(eng, name)["name"])
+        try:
+            if days not in {value for value, _ in TOKEN_EXPIRY}:
+                raise ValueError("choose when the token expires")
+            row, secret = api_tokens.issue(eng.session, user, eng.clock.now(), label, int(days) if days else None)
+        except ValueError as exc:
+            return None, str(exc)
+        return api_tokens.describe(row, user.name, eng.clock.now()), secret
+
+    created, secret = run(issue)
+    if created is None:
+        return _account_page(name, 400, errors={"label" if "name" in secret else "expires": secret.capitalize()},
+                             label=label)
+    return _account_page(name, new_token=created, secret=secret)
+
+
+@bp.post("/admin/users/<name>/tokens/<int:token_id>/revoke")
+def revoke_token(name: str, token_id: int):
+    def revoke(eng, _u):
+        user = accounts.get_user(eng.session, _detail(eng, name)["name"])
+        try:
+            return api_tokens.revoke(eng.session, token_id, eng.clock.now(), user)
+        except ValueError as exc:
+            abort(409 if "already" in str(exc) else 404, description=str(exc))
+
+    revoked = run(revoke)
+    flash(f"API token ‘{revoked['name']}’ of {name} revoked", "success")
+    return redirect(url_for("admin.account", name=name))

@@ -6,16 +6,18 @@ from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
 from engine import accounts, queries
-from engine.errors import Conflict, EngineError, Forbidden, HandlerFailed, InvalidData, NotFound
+from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
+from engine.json_input import MAX_DEPTH, json_problem
 from engine.models import User
 
 from .engine_access import runtime
 from .openapi import document
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
-# A handler that raised is the server's fault, not the request's: 500, with what failed.
-STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, HandlerFailed: 500}
-MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflowed SQLite's integer: a 500)
+# A step that failed (a handler, an expression) is the server's fault, not the request's: 500, with
+# what failed and the incident that records it.
+STATUS = {NotFound: 404, Forbidden: 403, Conflict: 409, InvalidData: 422, StepFailed: 500}
+MAX_PAGE = queries.MAX_PAGE
 
 
 def _error(status: int, error: str, message: str, **extra):
@@ -33,11 +35,13 @@ def _authenticate():
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         return _error(401, "unauthorised", "send an API token: Authorization: Bearer <token>")
-    with runtime().sessions() as s:
-        user = accounts.user_for_token(s, token.strip())
+    rt = runtime()
+    with rt.sessions() as s:
+        user = accounts.user_for_token(s, token.strip(), rt.clock.now())
         g.api_user_id = user.id if user else None
+        s.commit()  # when the token was last used
     if g.api_user_id is None:
-        return _error(401, "unauthorised", "this API token is not valid")
+        return _error(401, "unauthorised", "this API token is not valid, has expired or was revoked")
     return None
 
 
@@ -47,6 +51,9 @@ def _call(fn, status: int = 200):
         result = runtime().transact(lambda eng: fn(eng, eng.session.get(User, g.api_user_id)))
     except InvalidData as exc:
         return _error(422, "invalid_data", str(exc), errors=exc.errors)
+    except StepFailed as exc:
+        return _error(500, type(exc).__name__.lower(), f"{exc}; nothing was saved", incident=exc.incident_id,
+                      case_id=exc.case_id, element=exc.element)
     except EngineError as exc:
         status_code = next((code for kind, code in STATUS.items() if isinstance(exc, kind)), 400)
         return _error(status_code, type(exc).__name__.lower(), str(exc))
@@ -63,9 +70,16 @@ def _body(optional: bool = False) -> dict:
     """The request's JSON object; with `optional`, an empty body is {} (but a broken one is refused)."""
     if optional and not request.get_data(cache=True):
         return {}
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # the JSON parser's own stack: nesting thousands deep
+        raise InvalidData({"_": f"the request body is nested too deeply (at most {MAX_DEPTH} levels)"}) from None
     if not isinstance(body, dict):
         raise InvalidData({"_": "the request body must be a JSON object, sent as application/json"})
+    problem = json_problem(body)
+    if problem:
+        raise InvalidData({"_": f"the request body is {problem}" if problem.startswith("nested")
+                           else f"the request body's {problem}"})
     return body
 
 
@@ -86,7 +100,7 @@ def start_case():
 def show_case(case_id: str):
     def show(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return eng.show_case(case_id)
+        return eng.show_case(case_id, viewer=user.name)
     return _call(show)
 
 
@@ -102,7 +116,7 @@ def send_message(case_id: str, name: str):
 def history(case_id: str):
     def read(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return eng.history(case_id)
+        return eng.history(case_id, viewer=user.name)
     return _call(read)
 
 
@@ -148,7 +162,7 @@ def show_task(task_id: str):
             done = queries.closed_task(eng.session, task_id)
             if done is not None:
                 queries.require_case(eng.session, user, done["case_id"])
-        return eng.show_task(task_id)
+        return eng.show_task(task_id, viewer=user.name)
     return _call(show)
 
 

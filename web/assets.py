@@ -1,44 +1,63 @@
-"""Browser assets from node_modules (npm ci installs them): GOV.UK Frontend at /assets; bpmn-js, the
-properties panel and the Camunda moddle descriptor at /vendor."""
+"""Browser assets: GOV.UK Frontend at /assets; bpmn-js, the properties panel and the Camunda moddle
+descriptor at /vendor.
+
+They are served from `web/static/vendor/`, inside the package, where `python -m scripts.vendor_assets`
+copies them from node_modules before the wheel is built (`make` does it). In a source checkout that
+has not run that step yet, node_modules itself is served instead.
+"""
 from __future__ import annotations
 
 from pathlib import Path
 
 from flask import Blueprint, abort, send_from_directory
 
-from engine.db import ROOT
+from engine.locations import SOURCE_ROOT, packaged
 
 bp = Blueprint("assets", __name__)
-NODE = ROOT / "node_modules"
-GOVUK_DIST = NODE / "govuk-frontend" / "dist" / "govuk"
-# GOV.UK Frontend's CSS finds its fonts and images under /assets/ (its default asset path).
-GOVUK_FILES = {"govuk-frontend.min.css", "govuk-frontend.min.js"}
-VENDOR = {
-    "bpmn-js": NODE / "bpmn-js" / "dist",
-    "axe-core": NODE / "axe-core",
+VENDORED = packaged("web", "static", "vendor")
+NODE = SOURCE_ROOT / "node_modules"
+#: Each served package: the folder under node_modules that holds it, and the files the app uses from
+#: it (globs; scripts.vendor_assets copies these, with the package's licence).
+SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
+    # GOV.UK Frontend's CSS finds its fonts and images under /assets/ (its default asset path).
+    "govuk-frontend": ("govuk-frontend/dist/govuk", ("govuk-frontend.min.css", "govuk-frontend.min.js",
+                                                     "assets/fonts/*", "assets/images/*", "assets/manifest.json")),
+    "bpmn-js": ("bpmn-js/dist", ("bpmn-viewer.production.min.js", "bpmn-navigated-viewer.production.min.js",
+                                 "bpmn-modeler.production.min.js", "assets/*.css", "assets/bpmn-font/css/*",
+                                 "assets/bpmn-font/font/*")),
     # The modeller: the properties panel's prebuilt UMD file (it bundles @bpmn-io/properties-panel and
     # preact; nothing is built here), that package's CSS, and the Camunda 7 moddle descriptor.
-    "bpmn-js-properties-panel": NODE / "bpmn-js-properties-panel" / "dist",
-    "properties-panel": NODE / "@bpmn-io" / "properties-panel" / "dist" / "assets",
-    "camunda-bpmn-moddle": NODE / "camunda-bpmn-moddle" / "resources",
+    "bpmn-js-properties-panel": ("bpmn-js-properties-panel/dist", ("bpmn-js-properties-panel.umd.js",)),
+    "properties-panel": ("@bpmn-io/properties-panel/dist/assets", ("properties-panel.css",)),
+    "camunda-bpmn-moddle": ("camunda-bpmn-moddle/resources", ("camunda.json",)),
 }
+GOVUK_FILES = {"govuk-frontend.min.css", "govuk-frontend.min.js"}
 
 
-def _send(directory: Path, filename: str):
-    if not directory.is_dir():
-        abort(404, description=f"{directory} is missing: run `npm ci` (make demo and make test do)")
-    return send_from_directory(directory, filename, max_age=3600)
+def directory(package: str) -> Path:
+    """Where `package`'s files are served from: the vendored copy, else node_modules (source checkout)."""
+    vendored = VENDORED / package
+    if vendored.is_dir():
+        return vendored
+    return NODE / SOURCES[package][0]
+
+
+def _send(package: str, filename: str):
+    folder = directory(package)
+    if not folder.is_dir():
+        abort(404, description=f"{package} is missing: run `make assets` (npm ci, then python -m scripts.vendor_assets)")
+    return send_from_directory(folder, filename, max_age=3600)
 
 
 @bp.get("/assets/<path:filename>")
 def govuk(filename: str):
     if filename in GOVUK_FILES:
-        return _send(GOVUK_DIST, filename)
-    return _send(GOVUK_DIST / "assets", filename)
+        return _send("govuk-frontend", filename)
+    return _send("govuk-frontend", f"assets/{filename}")
 
 
 @bp.get("/vendor/<package>/<path:filename>")
 def vendor(package: str, filename: str):
-    if package not in VENDOR:
+    if package not in SOURCES or package == "govuk-frontend":
         abort(404)
-    return _send(VENDOR[package], filename)
+    return _send(package, filename)

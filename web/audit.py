@@ -8,13 +8,12 @@ every other role is refused (403). Each view is written to the case's access log
 """
 from __future__ import annotations
 
-import csv
-import io
 import json
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
 from engine import permissions, queries
+from engine.csv_export import write_csv
 from engine.models import User
 
 from . import case_record
@@ -22,7 +21,6 @@ from .engine_access import run
 
 bp = Blueprint("audit", __name__)
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 @bp.app_template_global()
@@ -44,8 +42,8 @@ def _step_arg() -> int | None:
 def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
     _require(eng, user, case_id)
     info = case_record.case_info(eng, case_id)
-    case = eng.show_case(case_id)  # the case as it stands now; the view is logged by the replay below
-    events = eng.history(case_id)
+    case = eng.show_case(case_id, viewer=user.name)  # the case as it stands now
+    events = eng.history(case_id, viewer=user.name)
     seqs = [e["seq"] for e in events]
     chosen = min(max(step if step is not None else seqs[-1], seqs[0]), seqs[-1]) if seqs else 0
     replayed = eng.replay(case_id, until=chosen, viewer=user.name)
@@ -88,7 +86,7 @@ def step_json(case_id: str, seq: int):
 def verify(case_id: str):
     def check(eng, user):
         _require(eng, user, case_id)
-        return eng.show_case(case_id), eng.replay(case_id, verify=True, viewer=user.name)
+        return eng.show_case(case_id, viewer=user.name), eng.replay(case_id, verify=True, viewer=user.name)
 
     case, result = run(check)
     return render_template("audit_verify.html", case=case, result=result)
@@ -98,25 +96,16 @@ def _history(eng, user: User, case_id: str) -> tuple[dict, list[dict], dict[int,
     _require(eng, user, case_id)
     info = case_record.case_info(eng, case_id)
     events = eng.history(case_id, viewer=user.name)
-    return eng.show_case(case_id), events, {e["seq"]: case_record.title(e, info) for e in events}
-
-
-def _cell(value: str) -> str:
-    # A spreadsheet would run a cell that starts like a formula: quote it as text.
-    return "'" + value if value.startswith(_FORMULA_START) else value
+    return eng.show_case(case_id, viewer=user.name), events, {e["seq"]: case_record.title(e, info) for e in events}
 
 
 @bp.get("/cases/<case_id>/audit/history.csv")
 def history_csv(case_id: str):
     _case, events, titles = run(lambda eng, user: _history(eng, user, case_id))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for e in events:
-        row = (str(e["seq"]), e["at"], e["actor"], e["kind"], e["element"] or "", titles[e["seq"]],
-               json.dumps(e["data"], sort_keys=True, ensure_ascii=False, default=str), e["hash"])
-        writer.writerow([_cell(v) for v in row])
-    return Response(out.getvalue(), mimetype="text/csv",
+    rows = [CSV_COLUMNS] + [(e["seq"], e["at"], e["actor"], e["kind"], e["element"] or "", titles[e["seq"]],
+                             json.dumps(e["data"], sort_keys=True, ensure_ascii=False, default=str), e["hash"])
+                            for e in events]
+    return Response(write_csv(rows), mimetype="text/csv",
                     headers={"Content-Disposition": f'attachment; filename="{case_id}-history.csv"'})
 
 
@@ -139,7 +128,7 @@ def print_history(case_id: str):
         case, events, titles = _history(eng, user, case_id)
         info = case_record.case_info(eng, case_id)
         return {"case": case, "events": events, "titles": titles, "printed_by": user.name,
-                "printed_at": eng.clock.now().isoformat(), "verified": eng.replay(case_id, verify=True),
+                "printed_at": eng.clock.now().isoformat(), "verified": eng.replay(case_id, verify=True, viewer=user.name),
                 "entered": {e["seq"]: case_record.labelled(case_record.entered(e), info, e.get("element"))
                             for e in events}}
 

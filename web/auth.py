@@ -1,31 +1,35 @@
-"""Sign in and out; every other page needs a signed-in user (loaded into `g` before each request)."""
+"""Sign in and out; every other page needs a signed-in user (loaded into `g` before each request).
+
+Sessions live in the database (web.server_sessions): signing out ends the session on the server,
+so the old cookie opens nothing; the "You have signed out" page confirms it. A person changes their
+own password here too, which ends their sessions everywhere else."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, g, redirect, render_template, request, session, url_for
+from datetime import timedelta
 
-from engine import accounts
+from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
+
+from engine import accounts, throttle
 from engine.models import User
 
-from .engine_access import runtime
-from .security import SignInLimiter
+from .engine_access import run, runtime
+from .redirects import safe_path
 
 bp = Blueprint("auth", __name__)
-PUBLIC_ENDPOINTS = {"auth.sign_in", "pages.accessibility", "assets.govuk", "assets.vendor", "static",
-                    "api.openapi"}
+PUBLIC_ENDPOINTS = {"auth.sign_in", "auth.signed_out", "pages.accessibility", "assets.govuk", "assets.vendor",
+                    "static", "api.openapi", "health.healthz", "health.readyz"}
 
 
-def _limiter() -> SignInLimiter:
-    app = current_app
-    if "sign_in_limiter" not in app.extensions:
-        app.extensions["sign_in_limiter"] = SignInLimiter(app.config["SIGN_IN_ATTEMPTS"],
-                                                          app.config["SIGN_IN_WINDOW_SECONDS"])
-    return app.extensions["sign_in_limiter"]
+def _limits() -> throttle.Limits:
+    config = current_app.config
+    return throttle.Limits(config["SIGN_IN_ATTEMPTS"], config["SIGN_IN_ADDRESS_ATTEMPTS"],
+                           timedelta(seconds=config["SIGN_IN_WINDOW_SECONDS"]))
 
 
 @bp.before_app_request
 def load_user():
     g.user = None
-    g.user_id = session.get("user_id")
+    g.user_id = getattr(session, "user_id", None)
     if g.user_id is not None:
         with runtime().sessions() as s:
             user = s.get(User, g.user_id)
@@ -33,7 +37,7 @@ def load_user():
                 s.expunge(user)
             g.user = user
         if g.user is None:
-            session.clear()
+            session.sign_out()
     if request.blueprint == "api" or request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:
         return None
     if g.user is None:
@@ -46,44 +50,73 @@ def _user():
     return {"current_user": g.get("user")}
 
 
-def _safe_next(target: str | None) -> str:
-    # Only a path on this site: no scheme, no host, no protocol-relative //host.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("tasks.task_list")
+def _next(target: str | None) -> str:
+    return safe_path(target, url_for("tasks.task_list"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
 def sign_in():
     if request.method == "GET":
-        return render_template("sign_in.html", errors={}, name="", next=request.args.get("next", ""))
+        return render_template("sign_in.html", errors={}, name="", next=_next(request.args.get("next")))
     name = request.form.get("name", "").strip()
     password = request.form.get("password", "")
-    ip = request.remote_addr or "?"
     errors = {}
     if not name:
         errors["name"] = "Enter your user name"
     if not password:
         errors["password"] = "Enter your password"
-    if not errors and _limiter().blocked(ip, name):
-        abort(429, description="Too many failed sign-in attempts for this user name. Wait 15 minutes and try again.")
     if not errors:
-        with runtime().sessions() as s:
-            user = accounts.authenticate(s, name, password)
-            user_id = user.id if user else None
-        if user_id is None:
-            _limiter().failed(ip, name)
+        rt = runtime()
+        with rt.sessions() as s:  # the client's address: see TRUSTED_PROXIES for one behind a proxy
+            outcome, user = throttle.attempt(s, request.remote_addr or "?", name, password, rt.clock.now(), _limits())
+            s.commit()
+        if outcome == "blocked":
+            minutes = current_app.config["SIGN_IN_WINDOW_SECONDS"] // 60
+            abort(429, description=f"Too many failed sign-in attempts from your network. Wait {minutes} minutes "
+                                   "and try again, or ask your administrator to reset your password.")
+        if user is None:
             errors["name"] = "The user name or password is not right"
         else:
-            _limiter().succeeded(ip, name)
-            session.clear()  # a new session on sign-in: nothing carried over from before
-            session.permanent = True
-            session["user_id"] = user_id
-            return redirect(_safe_next(request.form.get("next")))
-    return render_template("sign_in.html", errors=errors, name=name, next=request.form.get("next", "")), 400
+            session.sign_in(user.id)  # a new session under a new id: nothing carried over from before
+            return redirect(_next(request.form.get("next")))
+    return render_template("sign_in.html", errors=errors, name=name, next=_next(request.form.get("next"))), 400
 
 
 @bp.post("/sign-out")
 def sign_out():
-    session.clear()
-    return redirect(url_for("auth.sign_in"))
+    session.sign_out()
+    response = redirect(url_for("auth.signed_out"))
+    response.headers["Clear-Site-Data"] = '"cache"'  # pages this browser kept of the session
+    return response
+
+
+@bp.get("/signed-out")
+def signed_out():
+    return render_template("signed_out.html")
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+def change_password():
+    if request.method == "GET":
+        return render_template("change_password.html", errors={})
+    current, new = request.form.get("current_password", ""), request.form.get("new_password", "")
+    errors = {}
+    if not current:
+        errors["current_password"] = "Enter your current password"
+    if not new:
+        errors["new_password"] = "Enter a new password"
+    if not errors:
+        def change(eng, user):
+            try:
+                return accounts.change_own_password(eng.session, user.id, current, new, keep_session=session.sid)
+            except ValueError as exc:
+                return str(exc)
+
+        result = run(change)
+        if not isinstance(result, str):
+            session.sign_in(g.user_id)  # this session goes on under a new id; every other one has ended
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for("tasks.task_list"))
+        field, message = result.split(": ", 1)
+        errors[f"{field}_password"] = message[:1].upper() + message[1:]
+    return render_template("change_password.html", errors=errors), 400

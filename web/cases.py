@@ -22,7 +22,7 @@ def _case_view(eng, user, case_id: str) -> dict:
     awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
     may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
-    return {"case": case, "history": eng.history(case_id),
+    return {"case": case, "history": eng.history(case_id, viewer=user.name),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
 
 

@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 from flask import abort, current_app, g
 
 from engine import permissions
-from engine.errors import Forbidden, HandlerFailed, NotFound
+from engine.errors import Forbidden, NotFound, StepFailed
 from engine.facade import Engine
 from engine.models import User
 
@@ -48,8 +48,9 @@ def call(method: str, *args: Any, **kwargs: Any):
     return run(lambda eng, _user: getattr(eng, method)(*args, **kwargs))
 
 
-def failure_for_people(exc: HandlerFailed) -> str:
-    """What a person is told when an automatic step failed under their action (the log has the rest)."""
+def failure_for_people(exc: StepFailed) -> str:
+    """What a person is told when a step of the case failed under their action (the incident has the rest)."""
+    incident = f", incident {exc.incident_id}" if exc.incident_id else ""
     return (f"This could not be finished: an automatic step of the case, ‘{exc.title or 'a service task'}’, failed. "
             f"Nothing was saved. Try again in a few minutes; if it fails again, tell your system administrator, "
-            f"quoting case {exc.case_id}.")
+            f"quoting case {exc.case_id}{incident}.")

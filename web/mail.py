@@ -6,7 +6,7 @@ from flask import Blueprint, render_template
 
 from engine import permissions
 
-from .engine_access import call, require_permission
+from .engine_access import require_permission, run
 
 bp = Blueprint("mail", __name__)
 
@@ -14,4 +14,4 @@ bp = Blueprint("mail", __name__)
 @bp.get("/mail")
 def outbox():
     require_permission(permissions.READ_MAIL)
-    return render_template("mail.html", messages=call("outbox"))
+    return render_template("mail.html", messages=run(lambda eng, user: eng.outbox(viewer=user.name)))

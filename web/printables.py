@@ -89,7 +89,7 @@ FAILURE_LETTER = "failure-letter"
 def _load(eng, user, case_id: str) -> tuple[dict, list[dict], object]:
     queries.require_case(eng.session, user, case_id)
     case = eng.show_case(case_id, viewer=user.name)
-    return case, eng.history(case_id), case_record.case_info(eng, case_id)
+    return case, eng.history(case_id, viewer=user.name), case_record.case_info(eng, case_id)
 
 
 def _filled(doc: FormDoc, events: list[dict]) -> list[dict]:

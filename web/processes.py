@@ -8,12 +8,12 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from lxml import etree
 
 from engine import permissions
 from engine import process_queries as pq
-from engine.errors import EngineError, InvalidProcess
+from engine.errors import Conflict, EngineError, InvalidProcess
 from engine.parser import executable_processes
 from engine.process_info import BPMN_NS
 
@@ -35,7 +35,20 @@ def versions():
     rows, running = run(load)
     by_process = {key: [{**v, "running": running.get((key, v["version"]), 0)} for v in group]
                   for key, group in groupby(rows, key=lambda v: v["process"])}
-    return render_template("processes.html", by_process=by_process)
+    history = run(lambda eng, _user: {key: eng.process_history(key)[-5:] for key in by_process})
+    return render_template("processes.html", by_process=by_process, history=history)
+
+
+@bp.post("/<process>/versions/<int:version>/activate")
+def activate(process: str, version: int):
+    """A process owner's choice of the version new cases start on (a rollback after a bad deploy)."""
+    try:
+        result = run(lambda eng, user: eng.activate(process, version, user.name))
+    except Conflict as exc:
+        abort(409, description=str(exc))
+    flash(f"New {process.replace('_', ' ')} cases now start on version {result['active']} "
+          f"(they started on version {result['previous']})", "success")
+    return redirect(url_for("processes.versions") + f"#process-{process}")
 
 
 def _version_numbers(process: str) -> list[int]:
@@ -178,4 +191,6 @@ def deploy(process: str):
         return jsonify({"ok": False, "problems": [_problem_json(p) for p in exc.problems]}), 422
     if deployed.created:
         flash(f"{process} version {deployed.version} deployed: new cases start on it", "success")
+    elif deployed.active != deployed.version:
+        flash(deployed.message, "success")
     return jsonify({"ok": True, **deployed.to_json(), "versions_url": url_for("processes.versions")})

@@ -1,13 +1,12 @@
-"""Security headers with a per-request CSP nonce, the sign-in rate limit, and error pages."""
+"""Security headers with a per-request CSP nonce, and error pages."""
 from __future__ import annotations
 
 import secrets
-import threading
-import time
-from collections import defaultdict, deque
 
 from flask import Flask, g, jsonify, render_template, request
 from flask_wtf.csrf import CSRFError
+
+from engine.errors import StepFailed
 
 _HTML_ERRORS = {400: "Bad request", 403: "You cannot do this", 404: "Page not found", 405: "Not allowed",
                 409: "Already done", 429: "Too many attempts"}
@@ -57,32 +56,11 @@ def install(app: Flask) -> None:
     def _csrf(exc):
         return _error(400, "The form had expired or was not sent from this service. Go back, reload it and try again.")
 
+    @app.errorhandler(StepFailed)
+    def _step_failed(exc):  # a page other than the task form (which keeps the answers itself)
+        from .engine_access import failure_for_people
+
+        return _error(500, failure_for_people(exc))
+
     for code in _HTML_ERRORS:
         app.register_error_handler(code, lambda exc, code=code: _error(code, getattr(exc, "description", "")))
-
-
-class SignInLimiter:
-    """Failed sign-ins per (IP, user name) in a sliding window; in-process, so per server process."""
-
-    def __init__(self, attempts: int, window_seconds: float, now=time.monotonic):
-        self.attempts, self.window, self.now = attempts, window_seconds, now
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
-
-    def _recent(self, key) -> deque[float]:
-        q, cutoff = self._failures[key], self.now() - self.window
-        while q and q[0] < cutoff:
-            q.popleft()
-        return q
-
-    def blocked(self, ip: str, name: str) -> bool:
-        with self._lock:
-            return len(self._recent((ip, name.lower()))) >= self.attempts
-
-    def failed(self, ip: str, name: str) -> None:
-        with self._lock:
-            self._recent((ip, name.lower())).append(self.now())
-
-    def succeeded(self, ip: str, name: str) -> None:
-        with self._lock:
-            self._failures.pop((ip, name.lower()), None)

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine import permissions, queries
-from engine.errors import Conflict, HandlerFailed, InvalidData
+from engine import organisations, permissions, queries
+from engine.errors import Conflict, InvalidData, StepFailed
 from engine.permissions import ROLES
 
 from . import task_forms
 from .engine_access import failure_for_people, run, runtime
+from .redirects import safe_path
 
 bp = Blueprint("tasks", __name__)
 
@@ -32,7 +33,11 @@ def sees_every_lane() -> bool:
 
 
 def _int(value: str | None, default: int) -> int:
-    return int(value) if value and value.isdigit() else default
+    if not (value and value.isascii() and value.isdigit()):
+        return default
+    if int(value) > queries.MAX_PAGE:  # an OFFSET past what the databases take
+        abort(400, description=f"There is no page {value[:30]}: pages go from 1 to {queries.MAX_PAGE:,} at most.")
+    return int(value)
 
 
 def _filters(args) -> queries.TaskFilter:
@@ -71,8 +76,7 @@ def _claim_action(task_id: str, action, message: str):
     except Conflict as exc:
         abort(409, description=str(exc))
     flash(message, "success")
-    back = request.form.get("back", "")
-    return redirect(back if back.startswith("/") and not back.startswith("//") else url_for("tasks.task_list"))
+    return redirect(safe_path(request.form.get("back"), url_for("tasks.task_list")))
 
 
 def _load(eng, user, task_id: str):
@@ -84,7 +88,9 @@ def _load(eng, user, task_id: str):
             abort(404, description=f"no task {task_id!r}")
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
-    return {**eng.show_task(task_id), "claimed_by": row.claimed_by}, eng.show_case(row.case_id)
+    task = eng.show_task(task_id, viewer=user.name)
+    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"])},
+            eng.show_case(row.case_id, viewer=user.name))
 
 
 @bp.get("/tasks/<task_id>")
@@ -108,7 +114,7 @@ def complete(task_id: str):
                                values=task_forms.values_for_display(task["form"], request.form)), 400
     except Conflict as exc:
         return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
-    except HandlerFailed as exc:  # the server's fault: say so, and keep every answer for another try
+    except StepFailed as exc:  # the server's fault: say so, and keep every answer for another try
         return render_template("task.html", task=task, case=case, errors={"_": failure_for_people(exc)},
                                values=task_forms.values_for_display(task["form"], request.form)), 500
     flash(f"{task['title']}: done", "success")

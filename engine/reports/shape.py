@@ -2,10 +2,10 @@
 and the same result as JSON, CSV and plain text."""
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 from typing import Any
+
+from ..csv_export import write_csv
 
 
 @dataclass
@@ -74,19 +74,14 @@ def _cell(value: Any) -> str:
 
 
 def to_csv(report: Report) -> str:
-    """Every section as a block: its title, a header row, its rows, then a blank line."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerow([report.title, *(f"{k}={v}" for k, v in report.filters.items() if v)])
-    for label, value in report.headline:
-        w.writerow([label, _cell(value)])
+    """Every section as a block: its title, a header row, its rows, then a blank line; every cell
+    through the shared writer, which keeps text from running as a spreadsheet formula."""
+    rows: list[list[Any]] = [[report.title, *(f"{k}={v}" for k, v in report.filters.items() if v)]]
+    rows += [[label, value] for label, value in report.headline]
     for s in report.sections:
-        w.writerow([])
-        w.writerow([s.title])
-        w.writerow([label for _, label in s.columns])
-        for row in s.rows:
-            w.writerow([_cell(row.get(key)) for key, _ in s.columns])
-    return out.getvalue()
+        rows += [[], [s.title], [label for _, label in s.columns]]
+        rows += [[row.get(key) for key, _ in s.columns] for row in s.rows]
+    return write_csv(rows)
 
 
 def to_text(report: Report) -> str:

@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from cli.demo_data import DEMO_PASSWORD
 from tests.browser import test_web__caseworker_in_chromium as caseworker
 from tests.browser.test_web__caseworker_in_chromium import AXE, _page, _sign_in
+from tests.conftest import TEST_READ
 from tests.integration.reintegration_cases import EMERGENCY_END_PATH, drive
 
 browser, server = caseworker.browser, caseworker.server  # the caseworker test's fixtures: Chromium, the app
@@ -34,7 +35,7 @@ def _marked_current(page) -> list[str]:
 def test_auditor_steps_back_through_the_history_and_the_diagram_follows(browser, server, web_world):
     case_id = web_world.placement
     with web_world.runtime.engine() as eng:
-        history = eng.history(case_id)
+        history = eng.history(case_id, viewer=TEST_READ)
     last = history[-1]["seq"]
     consent = next(e["seq"] for e in history if e["element"] == "record_parental_consent")
     problems: list[str] = []

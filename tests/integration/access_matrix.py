@@ -6,8 +6,8 @@ product answers. The organisation columns are relative to the cases the actions 
 - `own`: the organisation the role stands for on those cases (the AP setting, host or home school,
   or for the LA's teams the authority); readers of every case have none of their own, so `own` is
   their usual account with no organisation;
-- `other`: another organisation in the same authority (another school or setting; for the LA's
-  teams, a setting in their authority instead of the authority itself);
+- `other`: another organisation in the same authority (another school or setting; the LA's teams can
+  belong to an authority only, so theirs is a third authority);
 - `other_la`: an organisation of another authority;
 - `none`: no organisation at all (an account made before organisations were required).
 
@@ -41,12 +41,13 @@ AUTHORITY = scenarios.START_DATA["local_authority"]
 #: The organisation each kind of account acts for: by the party its role stands for, then the column.
 ORGANISATIONS = {
     "ap_setting": {"own": scenarios.START_DATA["ap_setting"], "other": "Riverside Learning Centre",
-                   "other_la": "Wye Valley Learning Centre"},
+                   "other_la": "Golden Valley Learning Centre"},
     "host_school": {"own": scenarios.HAPPY_PATH["record_fair_access_decision"]["host_school"],
-                    "other": "Westfield School", "other_la": "Hereford Academy"},
+                    "other": "Westfield School", "other_la": "Lugg Meadow High School"},
     "home_school": {"own": scenarios.START_DATA["home_school"], "other": "Westfield School",
-                    "other_la": "Hereford Academy"},
-    "local_authority": {"own": AUTHORITY, "other": scenarios.START_DATA["ap_setting"], "other_la": "Herefordshire Council"},
+                    "other_la": "Lugg Meadow High School"},
+    # an authority is the only organisation of its kind in itself: `other` is a third authority
+    "local_authority": {"own": AUTHORITY, "other": "Oxfordshire County Council", "other_la": "Herefordshire Council"},
     None: {"own": None, "other": "Westfield School", "other_la": "Herefordshire Council"},  # readers of every case
 }
 

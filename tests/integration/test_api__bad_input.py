@@ -85,3 +85,67 @@ def test_a_large_but_allowed_text_is_stored_or_refused_by_the_form_not_the_serve
     body = {"data": {"no_such_field": "y" * 500_000}}
     response = client.post(f"/api/v1/tasks/{task_id}/complete", json=body, headers=_headers(web_world))
     assert response.status_code == 422 and "no_such_field" in response.get_json()["errors"]
+
+
+def _complete_body(field: str, value) -> bytes:
+    from cli.scenarios import HAPPY_PATH
+
+    data = {**HAPPY_PATH["record_fair_access_decision"], field: "PLACEHOLDER"}
+    return json.dumps({"data": data}).replace('"PLACEHOLDER"', value).encode()
+
+
+def test_a_lone_surrogate_anywhere_in_the_json_is_422_and_changes_nothing(web_app, web_world):
+    # "\ud800" is valid JSON but no text a database or a mail header takes: it was a 500 on storing it
+    client = web_app.test_client()
+    case_id = web_world.case_with("record_fair_access_decision")
+    task_id = web_world.task_id(case_id, "record_fair_access_decision")
+    before = _snapshot(client, web_world, case_id), _snapshot(client, web_world, web_world.placement)
+    from cli.scenarios import START_DATA
+
+    start = json.dumps({"process": "reintegration", "data": {**START_DATA, "pupil_name": "PLACEHOLDER"}})
+    for path, body in ((f"/api/v1/tasks/{task_id}/complete", _complete_body("host_school", '"Host \\ud800"')),
+                       (f"/api/v1/tasks/{task_id}/complete", b'{"data": {"\\udfff": 1}}'),
+                       ("/api/v1/cases", start.replace('"PLACEHOLDER"', '"Jo \\ud800"').encode()),
+                       (f"/api/v1/cases/{web_world.placement}/messages/emergency_review_requested",
+                        b'{"data": {"reason": "\\ud800"}}')):
+        response = client.post(path, data=body, headers=_headers(web_world, "ada.admin"))
+        assert response.status_code == 422, (path, response.status_code, response.get_data(as_text=True)[:300])
+        error = response.get_json()
+        assert error["error"] == "invalid_data" and "lone surrogate" in error["message"], error
+    assert (_snapshot(client, web_world, case_id), _snapshot(client, web_world, web_world.placement)) == before
+
+
+def test_json_nested_thousands_deep_is_422_not_a_500(web_app, web_world):
+    client = web_app.test_client()
+    case_id = web_world.case_with("record_fair_access_decision")
+    task_id = web_world.task_id(case_id, "record_fair_access_decision")
+    before = _snapshot(client, web_world, case_id)
+    for body in (b'{"data": ' + b"[" * 5000 + b"]" * 5000 + b"}",
+                 b'{"data": {"x": ' + b'{"a": ' * 5000 + b"1" + b"}" * 5000 + b"}}",
+                 b'{"data": {"x": ' + b"[" * 40 + b"]" * 40 + b"}}"):
+        response = client.post(f"/api/v1/tasks/{task_id}/complete", data=body, headers=_headers(web_world))
+        assert response.status_code == 422, response.get_data(as_text=True)[:300]
+        assert "nested" in response.get_json()["message"]
+    assert _snapshot(client, web_world, case_id) == before
+
+
+def test_a_page_number_past_any_database_on_the_web_task_list_is_400(signed_in):
+    client = signed_in("lee.la")
+    response = client.get("/?page=99999999999999999999999")  # was a 500: SQLite's integer overflowed
+    assert response.status_code == 400 and "There is no page" in response.get_data(as_text=True)
+    assert client.get("/?page=2").status_code == 200
+
+
+def test_a_line_break_in_next_on_sign_in_is_no_500(web_app):
+    import re
+
+    from cli.demo_data import DEMO_PASSWORD
+
+    client = web_app.test_client()
+    assert client.get("/sign-in?next=/%0d%0aSet-Cookie:%20x=1").status_code == 200
+    page = client.get("/sign-in").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post("/sign-in", data={"name": "lee.la", "password": DEMO_PASSWORD, "csrf_token": token,
+                                             "next": "/\r\nSet-Cookie: x=1"})
+    assert response.status_code == 302 and "\n" not in response.headers["Location"]
+    assert "x=1" not in response.headers.get("Set-Cookie", "")

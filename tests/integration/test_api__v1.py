@@ -20,7 +20,7 @@ def api(web_app, web_world):
 def test_no_token_or_a_wrong_one_is_401_in_json(api, web_app):
     assert api("GET", "/tasks", None).status_code == 401
     wrong = web_app.test_client().get("/api/v1/tasks", headers={"Authorization": "Bearer nope"})
-    assert wrong.status_code == 401 and wrong.json["message"] == "this API token is not valid"
+    assert wrong.status_code == 401 and wrong.json["message"] == "this API token is not valid, has expired or was revoked"
     assert wrong.headers["WWW-Authenticate"].startswith("Bearer")
 
 

@@ -119,3 +119,25 @@ def test_an_argument_with_a_newline_in_it_stays_on_the_one_line(run_cli, capsys)
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.count("\n") == 1
     assert "unrecognized arguments: two\\nlines\\x00 (see `reintegrate --help`)" in err
+
+
+def test_data_nested_too_deep_or_not_unicode_fails_in_one_line(cli):
+    for data, reason in (("[" * 5000 + "]" * 5000, "nested too deeply"),
+                         ('{"a": ' + "[" * 40 + "]" * 40 + "}", "nested more than 32 levels"),
+                         ('{"pupil_name": "\\ud800"}', "lone surrogate")):
+        code, out, err = cli("case", "start", "reintegration", "--data", data)
+        assert code == 2 and out == "" and reason in err, err
+        assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_unexpected_error_is_one_line_not_a_traceback(cli, monkeypatch):
+    from engine.facade import Engine
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("something nobody expected\nsecond line")
+
+    monkeypatch.setattr(Engine, "versions", broken)
+    code, out, err = cli("process", "list")
+    assert code == 70 and out == ""
+    assert err.strip() == ("reintegrate: unexpected error, nothing was saved: RuntimeError: something nobody "
+                           "expected (set REINTEGRATE_DEBUG=1 to see where)")

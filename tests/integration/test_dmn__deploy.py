@@ -42,8 +42,9 @@ def test_the_dmn_beside_the_diagram_is_deployed_with_it(harness):
 def test_a_changed_decision_table_is_a_new_version(harness, tmp_path):
     deploy(harness, TIMETABLE)
     changed = DMN.read_text().replace('"SEN team (local authority)"', '"SEN team"')
-    assert deploy(harness, copy(tmp_path, changed)) == {"process": "reintegration_timetable", "version": 2,
-                                                        "created": True}
+    deployed = deploy(harness, copy(tmp_path, changed))
+    assert {k: deployed[k] for k in ("process", "version", "created", "active")} == {
+        "process": "reintegration_timetable", "version": 2, "created": True, "active": 2}
     diff = harness.call("diff_versions", "reintegration_timetable", 1, 2)
     assert "decide_meeting_attendees" in diff["changed"]
 

@@ -17,7 +17,7 @@ from cli import scenarios
 from engine.access import add_user
 from engine.errors import Conflict
 from engine.models import HistoryEvent, OutboxMessage
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEST_READ
 from tests.integration.concurrency_workers import runtime
 from tests.postgres_server import PostgresServer
 
@@ -92,9 +92,9 @@ def test_server_crash_mid_run_fails_calls_cleanly_then_the_pool_recovers_and_not
     assert mails == dict.fromkeys(ids, 1)
     for case_id in ids:
         with rt.engine() as eng:
-            case = eng.show_case(case_id)
+            case = eng.show_case(case_id, viewer=TEST_READ)
             assert case["data"]["a"] == 7 and [t["task"] for t in case["ready_tasks"]] == ["part_b"]
-            assert eng.replay(case_id, verify=True)["ok"]
+            assert eng.replay(case_id, verify=True, viewer=TEST_READ)["ok"]
 
 
 @pytest.mark.postgresql_only(reason="a database server to restart")

@@ -20,7 +20,7 @@ from cli.main import main
 from engine import wiring
 from engine.access import add_user
 from engine.models import Case, HistoryEvent, OutboxMessage
-from tests.conftest import FIXTURES
+from tests.conftest import FIXTURES, TEST_READ
 from tests.integration.concurrency_workers import runtime
 
 pytestmark = pytest.mark.sqlite_only(reason="disk full is SQLite's fault to handle; PostgreSQL's disk is the server's")
@@ -144,6 +144,6 @@ def test_disk_full_reaches_the_operator_in_one_line_and_writes_nothing(disk, clo
     code, out, err = cli("task", "complete", task_id, "--data", '{"a": 5}', "--as", "ava.ap", "--json")
     assert code == 0, err
     with rt.engine() as eng:
-        shown = eng.show_case(case["case_id"])
+        shown = eng.show_case(case["case_id"], viewer=TEST_READ)
         assert shown["data"]["a"] == 5 and [t["task"] for t in shown["ready_tasks"]] == ["part_b"]
-        assert eng.replay(case["case_id"], verify=True)["ok"]
+        assert eng.replay(case["case_id"], verify=True, viewer=TEST_READ)["ok"]

@@ -10,6 +10,7 @@ import pytest
 
 from cli.scenarios import CONSENT_REFUSED_PATH
 from engine.models import Case, HistoryEvent
+from tests.conftest import TEST_READ
 from tests.web_helpers import post
 
 REFUSED = CONSENT_REFUSED_PATH["record_parental_consent"]
@@ -61,7 +62,7 @@ def test_the_web_form_says_it_was_not_saved_and_keeps_every_answer(web_world, si
     done = post(client, f"/tasks/{task}", REFUSED_FORM)
     assert done.status_code == 302
     with web_world.runtime.engine() as eng:
-        assert eng.show_case(case_id)["data"]["outcome"] == "not_agreed"
+        assert eng.show_case(case_id, viewer=TEST_READ)["data"]["outcome"] == "not_agreed"
 
 
 def test_the_api_answers_500_with_what_failed_and_the_task_stays_ready(web_app, web_world, broken_handlers):

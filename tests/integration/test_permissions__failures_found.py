@@ -12,6 +12,7 @@ from sqlalchemy import func, insert, select
 from cli import scenarios as s
 from engine import accounts
 from engine.models import Case, CaseFacts, CorePlace, User, WeightingEntry
+from engine.reads import SystemRead
 from engine.reports import REPORTS
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import post
@@ -82,7 +83,7 @@ def test_1_message_data_has_the_shape_its_event_declares(web_world, web_app, sem
         response = la("POST", f"/cases/{semh[2]}/messages/inclusion_allocation", {"data": data})
         assert response.status_code == 422, data
     with web_world.runtime.engine() as eng:
-        case = eng.show_case(semh[2])
+        case = eng.show_case(semh[2], viewer=SystemRead("test"))
         assert "inclusion_allocation" not in case["data"] and case["data"].get("offer") is None
     assert _places(web_world) == []
     host = _api(web_app, web_world.tokens["hana.host"])
@@ -141,7 +142,8 @@ def test_3_an_account_in_a_lane_role_needs_an_organisation(web_world, web_app, s
 AUTHORITIES = {
     s.START_DATA["local_authority"]: {"home_school": "Hollybrook High School", "host_school": "Kingsmead High School",
                                       "ap_setting": "Severn Vale Learning Centre"},
-    OTHER_LA: {"home_school": "Hereford Academy", "host_school": "Ledbury School", "ap_setting": "Wye Valley Centre"},
+    OTHER_LA: {"home_school": "Lugg Meadow High School", "host_school": "Wye Bank Primary School",
+               "ap_setting": "Golden Valley Learning Centre"},
 }
 NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
@@ -213,14 +215,14 @@ def test_4_reports_count_only_the_viewers_own_authority_or_pupils(web_world, sig
         assert _headline(seen["semh-kpis"], "Placements") == "1", name
     everyone = {report: _seen(signed_in("aud.auditor"), report) for report in REPORTS}
     assert _headline(everyone["service"], "Pupils supported") == "2"
-    assert "Wye Valley Centre" in everyone["costs"] and "Severn Vale Learning Centre" in everyone["costs"]
+    assert "Golden Valley Learning Centre" in everyone["costs"] and "Severn Vale Learning Centre" in everyone["costs"]
     school = signed_in("omar.home")  # Hollybrook sees its own pupils
     assert _headline(_seen(school, "service"), "Pupils supported") == "1"
-    assert "Hereford Academy" not in _seen(school, "timetables")
+    assert "Lugg Meadow High School" not in _seen(school, "timetables")
     code, out, _ = run_cli("report", "service", "--year", "2026/27", "--format", "csv", "--as", "hal.hereford")
     assert code == 0 and _headline(out, "Pupils supported") == "1"
     code, out, _ = run_cli("report", "costs", "--year", "2026/27", "--format", "csv", "--as", "hal.hereford")
-    assert code == 0 and "Severn Vale" not in out and "Wye Valley Centre" in out
+    assert code == 0 and "Severn Vale" not in out and "Golden Valley Learning Centre" in out
     code, _, err = run_cli("report", "costs", "--as", "pia.owner")
     assert code == 3 and "may not run reports" in err
 

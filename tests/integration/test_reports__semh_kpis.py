@@ -9,6 +9,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from engine.core_places import allocate
+from engine.organisations import add_organisation
 from tests.integration.report_cases import headline, report, rows
 from tests.integration.test_semh__paths import NOMINATION, PLAN
 from tests.integration.timetable_cases import SEMH, add_staff, deploy
@@ -22,6 +23,10 @@ YES = {"young_person_feedback": "positive", "parent_carer_feedback": "positive",
 
 @pytest.fixture
 def h(harness):
+    with harness.sessions() as session:  # the SLA report's eight schools, added to the register
+        for school in SCHOOLS:
+            add_organisation(session, school, "school", harness.clock.now(), authority="Worcestershire County Council")
+        session.commit()
     add_staff(harness)
     deploy(harness, SEMH)
     return harness

@@ -12,10 +12,18 @@ from sqlalchemy import select
 from engine.core_places import ledger
 from engine.errors import Conflict, InvalidData
 from engine.models import CorePlace
-from tests.integration.test_semh__paths import h, nominate  # noqa: F401  (h is a fixture)
+from tests.integration.test_semh__paths import nominate
+from tests.integration.timetable_cases import SEMH, add_staff, deploy
 
 MEETING = {"offer": "core", "meeting_date": "2026-03-02"}
 TERM = "2025/26 spring"
+
+
+@pytest.fixture
+def h(harness):
+    add_staff(harness)
+    deploy(harness, SEMH)
+    return harness
 
 
 def _send(h, case_id: str, actor: str = "lee.la") -> dict:

@@ -66,7 +66,7 @@ def test_happy_path_back_to_full_time_in_week_four(h):
     assert data["review_dates"] == ["2026-03-20", "2026-04-17", "2026-05-01"]  # every 2 school weeks
     case = h.complete(case_id, "record_parental_agreement", AGREEMENT, "omar.home")
     assert case["data"]["timetable_agreed"] is True
-    # 2 school days after the signature on Thursday 5 March: Monday 9 March
+    # 2 working days after the signature on Thursday 5 March: Monday 9 March
     assert case["data"]["la_notice_due"] == "2026-03-09"
     assert h.task(case_id, "send_plan_to_la")["due"] == "2026-03-09"
     case = h.complete(case_id, "send_plan_to_la", SENT, "omar.home")
@@ -177,6 +177,21 @@ def test_agencies_must_agree_too_when_the_status_requires_them(h):
         h.complete(case_id, "record_parental_agreement", AGREEMENT, "omar.home")
     case = h.complete(case_id, "record_parental_agreement", {**AGREEMENT, "agencies_agree": False}, "omar.home")
     assert case["data"]["outcome"] == "not_agreed" and "agencies" in case["data"]["timetable_status"]
+    assert verified(h, case_id)
+
+
+def test_la_notice_counts_working_days_through_the_summer(h):
+    """The LA's attendance team works in the holidays: signed Friday 17 July 2026, due Tuesday 21 July
+    (2 school days would have been Friday 4 September), and reminded on the morning it is due."""
+    case_id = start(h)
+    to_agreement(h, case_id)
+    h.clock.set(datetime(2026, 7, 17, 15, 0, tzinfo=UTC))
+    case = h.complete(case_id, "record_parental_agreement", {**AGREEMENT, "agreement_date": "2026-07-17"},
+                      "omar.home")
+    assert case["data"]["la_notice_due"] == "2026-07-21"
+    assert {t["task"]: t["due"] for t in case["waiting_timers"]} == {
+        "send_plan_to_la_reminder": "2026-07-21T08:00:00+00:00",
+        "send_plan_to_la_overdue": "2026-07-22T08:00:00+00:00"}
     assert verified(h, case_id)
 
 

@@ -46,8 +46,19 @@ CORPUS = {
     "dmn_missing.bpmn": (None, "decide_band", "camunda:decisionRef 'corpus_grade' names no decision"),
     "dmn_broken.bpmn": ("corpus_broken_band.dmn", "corpus_broken_band",
                         "input entry 'need.lower() == \"high\"': Call is not allowed"),
+    # each of these answered a traceback (RecursionError, MemoryError, XMLSchemaValidateError), hung the
+    # scheduler (a zero-length cycle), or deployed something that could never run
+    "condition_too_deep.bpmn": (None, "f_high", "condition: expression of 12,004 characters is too long"),
+    "condition_too_long.bpmn": (None, "f_high", "condition: expression of 100,001 characters is too long"),
+    "condition_never_true.bpmn": (None, "f_high", "condition 'False' is never true"),
+    "timer_cycle_zero.bpmn": (None, "approve_reminder", "repeats every 0:00:00: at least 1:00:00 between firings"),
+    "timer_cycle_too_short.bpmn": (None, "approve_reminder", "repeats every 0:00:01: at least 1:00:00"),
+    "lane_read_only_role.bpmn": (None, "approve_place", "lane 'auditor' is a role that reads cases only"),
+    "entity_reference.bpmn": (None, "approve_place", "entity reference &approval; is not allowed"),
+    "loop_cardinality_refused.bpmn": (None, "approve_place", "loopCardinality: Call is not allowed"),
+    "required_read_only_field.bpmn": (None, "approve_place", "field 'approved' is required and read-only"),
 }
-START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale AP"}
+START = {"pupil_name": "Sam Corpus", "ap_setting": "Severn Vale Learning Centre"}
 
 
 def _problem_line(path: str, reported_in: str | None, element: str | None, message: str) -> re.Pattern:

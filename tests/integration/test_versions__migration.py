@@ -48,7 +48,8 @@ def h(harness):
 def test_old_cases_finish_on_v1_new_ones_start_on_v2(h, tmp_path):
     old = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     assert h.deploy(version(tmp_path, "v2.bpmn", NOTES_FIELD)) == {"process": "reintegration", "version": 2,
-                                                                    "created": True}
+                                                                    "created": True, "active": 2,
+                                                                    "message": "reintegration v2 deployed: new cases start on it"}
     assert h.deploy(version(tmp_path, "v2-again.bpmn", NOTES_FIELD))["created"] is False
     new = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     assert h.call("show_case", old)["version"] == 1 and h.call("show_case", new)["version"] == 2

@@ -10,6 +10,7 @@ import re
 
 import pytest
 
+from tests.conftest import TEST_READ
 from tests.integration.reintegration_cases import EMERGENCY_END_PATH, HAPPY, drive
 from tests.integration.test_web__access_matrix import SEES_DEMO, USERS
 
@@ -101,7 +102,7 @@ def test_forms_hold_their_fields_in_the_seeds_words(succeeded, signed_in):
 
 def test_failure_letter_is_the_one_the_case_sent(failed, signed_in, web_world):
     with web_world.runtime.engine() as eng:
-        stored = eng.show_case(failed)["data"]["failure_letter"]
+        stored = eng.show_case(failed, viewer=TEST_READ)["data"]["failure_letter"]
     html = signed_in("omar.home").get(f"/cases/{failed}/forms/failure-letter").get_data(as_text=True)
     letter = html[html.index('id="letter"'):]
     paragraphs = re.findall(r'<p class="govuk-body app-pre">(.*?)</p>', letter, re.S)

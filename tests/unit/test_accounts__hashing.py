@@ -20,5 +20,7 @@ def test_missing_or_malformed_hash_never_matches():
 
 
 def test_token_digest_is_sha256_hex():
-    digest = accounts.token_digest("secret")
-    assert len(digest) == 64 and digest != "secret" and digest == accounts.token_digest("secret")
+    from engine import api_tokens
+
+    digest = api_tokens.digest("secret")
+    assert len(digest) == 64 and digest != "secret" and digest == api_tokens.digest("secret")

@@ -1,0 +1,55 @@
+"""Who reads a case: every read of a child's data by a person goes to the access log.
+
+The engine's read methods take a `viewer`, required: a person's account name (the web and API user,
+the `--as` of a command, or the login of whoever runs the command line), or a `SystemRead` saying
+which part of the software reads and why. A person's read is written once per case and transaction
+(a page that reads the case, its history and its replay is one line), whatever the door.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from .models import AccessLog
+
+
+@dataclass(frozen=True)
+class SystemRead:
+    """A read by the software itself (a check, a benchmark, the demo loader): not on the access log."""
+
+    why: str
+
+
+Viewer = str | SystemRead
+
+_LOGGED = "reintegrate.reads_logged"
+
+
+def record_read(session: Session, now: datetime, case_id: str, viewer: Viewer, action: str) -> None:
+    """Write `viewer`'s read of the case to the access log (once per case and transaction)."""
+    if isinstance(viewer, SystemRead):
+        return
+    if not isinstance(viewer, str) or not viewer.strip():
+        raise TypeError("a read needs a viewer: the person's account name, or SystemRead(why)")
+    logged = session.info.setdefault(_LOGGED, set())
+    if (case_id, viewer) in logged:
+        return
+    logged.add((case_id, viewer))
+    session.add(AccessLog(case_id=case_id, actor=viewer[:100], at=now, action=action))
+
+
+@event.listens_for(Session, "after_commit")
+@event.listens_for(Session, "after_rollback")
+def _forget_logged(session: Session) -> None:
+    session.info.pop(_LOGGED, None)
+
+
+def access_log(session: Session, case_id: str) -> list[dict[str, Any]]:
+    """Who read the case, when, newest first."""
+    rows = session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)
+                           .order_by(AccessLog.at.desc(), AccessLog.id.desc()))
+    return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
