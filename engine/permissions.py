@@ -5,15 +5,18 @@ reason for a no. `require` raises Forbidden with that reason. `case_filter` is t
 SQL condition, and `report_scope` the cases a report may count.
 
 - **Actors.** A person acts through an account with one role; `system` (the command line run without
-  `--as`) and `scheduler` are the only system actors, named explicitly, and may do everything.
+  `--as`; `cli:<login>` when it reads) and `scheduler` are the only system actors, named explicitly,
+  and may do everything.
 - **Organisations.** Every role that stands in a lane acts for an organisation of the register
-  (`engine.organisations`) and must have one (`PARTY_FIELDS` says which of a case's parties it is;
-  cases and accounts hold the entry's name, so names are compared): an AP setting, host or home school its own
-  cases; the LA's teams (admissions, attendance, outreach) the cases of their authority (the case's
-  `local_authority`). An account in such a role with no organisation is refused everything.
+  (`engine.organisations`) and must have one; `PARTY_FIELDS` says which of a case's parties it is
+  (cases and accounts hold the entry's name, so names are compared): an AP setting, host or home
+  school its own cases; the LA's teams (admissions, attendance, outreach) the cases of their authority
+  (the case's `local_authority`). An account in such a role with no organisation linked to the
+  register is refused everything.
 - **Lanes.** A task is done or claimed by the role of its lane; a case is started by the role of its
-  start event's lane, naming the starter's own organisation as its party; a message is sent by the
-  roles the catching event declares (`camunda:property name="senders"`), else by its lane's role.
+  start event's lane (or the roles it declares: `camunda:property name="starters"`), naming the
+  starter's own organisation as its party; a message is sent by the roles the catching event declares
+  (`camunda:property name="senders"`), else by its lane's role.
 - **Readers.** Admins, auditors and process owners read every case; admins may also act in every
   lane (and are recorded doing so); auditors and process owners change no case.
 - **Operators.** Deploying, migrating and activating versions, and incidents: process owners and
@@ -36,6 +39,9 @@ from .errors import Forbidden
 from .models import Case, User
 
 SYSTEM_ACTORS = ("system", "scheduler")
+#: The command line run without `--as` reads as `cli:<login>` (so the access log names the login): the
+#: system actor too, as whoever runs it holds the database's credentials anyway.
+COMMAND_LINE_PREFIX = "cli:"
 #: Role -> the case-data field naming the organisation that role acts for on a case.
 PARTY_FIELDS = {
     "ap_setting": "ap_setting",
@@ -116,13 +122,18 @@ def _no(reason: str) -> Decision:
 
 def actor_for(session: Session, name: str, user: User | None = None) -> Actor:
     """The actor named `name` (`user`: its account, when already read); Forbidden if there is none."""
-    if name in SYSTEM_ACTORS:
+    if is_system(name):
         return Actor(name)
     if user is None:
         user = session.scalar(select(User).where(User.name == name))
     if user is None:
         raise Forbidden(f"unknown user {name!r}: add them with `reintegrate user add`")
     return Actor.of(user)
+
+
+def is_system(name: str) -> bool:
+    """Whether `name` is a system actor's (see SYSTEM_ACTORS and COMMAND_LINE_PREFIX)."""
+    return name in SYSTEM_ACTORS or name.startswith(COMMAND_LINE_PREFIX)
 
 
 def as_actor(who: Actor | User) -> Actor:
