@@ -92,6 +92,13 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
         }
     if topic in ("deadline_reminder", "deadline_escalation"):
         return {}
+    if topic == "fair_access_attempt":
+        attempt = {"host_school": data.get("host_school"), "confirmed": data.get("host_school_confirmed") is True}
+        return {"fair_access_attempts": [*data.get("fair_access_attempts", []), attempt]}
+    if topic == "review_next_date":
+        n, to = int(data.get("next_review", 1)) + 1, data.get("next_meeting_date")
+        moved = {f"review_{n}_date": to, **_watch(("interim_review_2", "final_review")[n - 2], FAR_FUTURE_ESCALATION)}
+        return {"next_review": n, "next_meeting_date": None, **(moved if to else {})}
     if topic == "schedule_reviews":
         start = _date(data["start_date"])
         result = {}
@@ -100,7 +107,9 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
             key = f"review_{n}_date"
             result[key] = data.get(key) or (start + dt.timedelta(weeks=weeks)).isoformat()
             result.update(_watch(task, FAR_FUTURE_ESCALATION))
-        return result
+        result["dual_registration_due"] = start.isoformat()
+        result.update(_watch("confirm_dual_registration", FAR_FUTURE_ESCALATION))
+        return {**result, "next_review": 1}
     if topic == "adjust_weightings":
         return {"weightings_adjusted": True}
     if topic == "redesignate_transport":

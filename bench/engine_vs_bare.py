@@ -39,7 +39,8 @@ ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "han
 
 
 def make_runtime(url: str) -> Runtime:
-    rt = Runtime(url=url, clock=FixedClock(datetime(2027, 1, 11, 9, tzinfo=UTC)), policy=load_policy(),
+    # after the scenario's Fair Access dates (they may not be in the future), before its first reminder
+    rt = Runtime(url=url, clock=FixedClock(datetime(2027, 2, 9, 9, tzinfo=UTC)), policy=load_policy(),
                  registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:

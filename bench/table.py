@@ -34,8 +34,9 @@ def _sides(row: dict) -> tuple[str, str]:
     """What to show as ours and as the baseline: throughput, latency or memory where the row has them."""
     if "ours_per_s" in row:  # timers: fired per second
         return f"{row['ours_per_s']:,}/s", f"{row['base_per_s']:,}/s"
-    if "cases_per_s" in row:  # audit verify
-        return f"{row['cases_per_s']:,} cases/s", ""
+    if "cases_per_s" in row:  # audit verify: cases verified per second, against the time to make them
+        made = f"made in {_ms(row['base_ms'])}" if row.get("base_ms") else ""
+        return f"{row['cases_per_s']:,} cases/s ({_ms(row.get('ours_ms'))})", made
     if "per_s" in row:  # schedulers: two against one
         return f"two: {row['per_s']['two']:,}/s", f"one: {row['per_s']['one']:,}/s"
     if "rps" in row:  # HTTP

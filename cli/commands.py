@@ -233,7 +233,7 @@ def replay(app: App, args) -> int:
                             viewer=reader(args))
     state = result["state"]
     lines = [f"{result['case_id']}: replayed {result['replayed']} of {result['events']} events"
-             + (", verified" if args.verify and result["ok"] else ""), *result["problems"],
+             + (f", {result['status']}" if args.verify else ""), *result["problems"], *_redaction_lines(result),
              "ready tasks: " + (", ".join(f"{t['task']}" + (f" (due {t['due']})" if t["due"] else "")
                                          for t in state["ready_tasks"]) or "none"),
              "waiting timers: " + (", ".join(f"{t['task']} at {t['due']}" for t in state["waiting_timers"]) or "none"),
@@ -242,21 +242,32 @@ def replay(app: App, args) -> int:
     return 0 if result["ok"] else 1
 
 
+def _redaction_lines(result: dict[str, Any]) -> list[str]:
+    if not result.get("redacted_events"):
+        return []
+    return [f"{result['redacted_events']} event payload(s) erased by retention (their digests still chain), so "
+            "the case is rebuilt only up to the first of them", *(f"redacted {r['at']} by {r['by']}: {r['reason']}"
+                                                                   for r in result.get("redactions", []))]
+
+
 def audit_verify(app: App, args) -> int:
     with app.engine() as eng:
         case_ids = eng.case_ids() if args.all or not args.cases else args.cases
-    failures, total = {}, len(case_ids)
+    failures, redacted, total = {}, [], len(case_ids)
     for n, case_id in enumerate(case_ids, 1):
         with app.engine() as eng:
             result = eng.replay(case_id, verify=True, viewer=INTEGRITY_CHECK)
         if not result["ok"]:
             failures[case_id] = result["problems"]
+        elif result["status"] == "redacted":
+            redacted.append(case_id)
         if not args.json and (n % 50 == 0 or n == total):
             print(f"\rchecked {n}/{total} cases, {len(failures)} failed", end="", file=sys.stderr, flush=True)
     if not args.json and total:
         print(file=sys.stderr)
-    summary = {"checked": total, "failed": len(failures), "failures": failures}
-    emit(summary, args.json, "\n".join([f"{total} cases checked, {len(failures)} failed",
+    summary = {"checked": total, "failed": len(failures), "failures": failures, "redacted": redacted}
+    emit(summary, args.json, "\n".join([f"{total} cases checked, {len(failures)} failed, {len(redacted)} redacted "
+                                        "by retention (chain intact)",
                                         *(f"{c}: {'; '.join(p)}" for c, p in failures.items())]))
     return 1 if failures else 0
 
@@ -338,8 +349,12 @@ def semh_exclusion(app: App, args) -> int:
     from engine.core_places import withdraw_for_exclusion
 
     with app.engine() as eng:
-        case = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
-    emit(case, args.json, case_text(case))
+        result = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
+    if "case_id" in result:
+        emit(result, args.json, case_text(result))
+    else:  # no core place to withdraw: the school's allowance for the term is one lower
+        emit(result, args.json, f"{result['school']}: no core place of {result['term']} to withdraw; its allowance "
+                                f"for the term is now {result['allowance']} ({result['left']} left)")
     return 0
 
 

@@ -16,12 +16,13 @@ from . import scenarios as s
 DEMO_USERS = {
     "ava.ap": ("ap_setting", s.START_DATA["ap_setting"]),
     "lee.la": ("la_admissions", s.START_DATA["local_authority"]),
-    "hana.host": ("host_school", s.HAPPY_PATH["record_fair_access_decision"]["host_school"]),
+    "hana.host": ("host_school", s.HAPPY_PATH["allocate_place"]["host_school"]),
     "omar.home": ("home_school", s.START_DATA["home_school"]),
     "olu.attendance": ("la_attendance", s.START_DATA["local_authority"]),
     "otto.outreach": ("outreach", s.START_DATA["local_authority"]),
     "pia.owner": ("process_owner", None),
     "aud.auditor": ("auditor", None),
+    "dee.dpo": ("dpo", None),
     "ada.admin": ("admin", None),
 }
 #: Every demo account's password (README, "Demo accounts"); `reintegrate demo` prints it. Demo only.
@@ -32,7 +33,7 @@ ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall t
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: (pupil, how many tasks of the happy path to complete)
-STAGES = (("Jordan Ellis", 1), ("Maya Khan", 3), ("Leo Brown", 5), ("Ruby Green", 7), ("Ava Wright", 0))
+STAGES = (("Jordan Ellis", 1), ("Maya Khan", 3), ("Leo Brown", 6), ("Ruby Green", 8), ("Ava Wright", 0))
 
 
 def _shift(value, days: int):
@@ -43,8 +44,10 @@ def _shift(value, days: int):
 
 def _shifted(data: dict, days: int, calendar) -> dict:
     """The scenario's form data moved to fall around today; meeting dates that must be school days
-    are moved to the next one, and review dates are left to their school-day-aware defaults."""
-    out = {k: _shift(v, days) for k, v in data.items() if not k.startswith("review_")}
+    are moved to the next one, and review dates (planned, or set at a review) are left to their
+    school-day-aware defaults."""
+    out = {k: _shift(v, days) for k, v in data.items()
+           if not k.startswith("review_") and k != "next_meeting_date"}
     if "start_date" in out:
         out["start_date"] = calendar.next_school_day(date.fromisoformat(out["start_date"])).isoformat()
     return out

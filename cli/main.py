@@ -13,7 +13,7 @@ from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
 
-from . import accounts, incidents, operations, organisations, reports, serving
+from . import accounts, data_protection, incidents, operations, organisations, reports, serving
 from . import commands as c
 
 
@@ -119,6 +119,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as", dest="actor", required=True)
     _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
     accounts.register(top, _sub)
+    data_protection.register(top, case, _sub)
     operations.register(top, _sub)
     organisations.register(top, _sub)
     for name, fn, help_text in (("serve", serving.serve, "web app with an embedded scheduler"),

@@ -78,12 +78,14 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     },
     "record_fair_access_decision": {
         "agreed_to_consider_date": "2027-01-25",
-        "host_school": "Kingsmead High School",
-        "panel": "virtual",
-        "notes": "FAAP not meeting until March; virtual approach agreed with Kingsmead, to be noted at next FAAP.",
+        "notes": "FAAP not meeting until March; a virtual approach is to be made and noted at the next FAAP.",
     },
     "allocate_place": {
+        "host_school": "Kingsmead High School",
+        "panel": "virtual",
         "place_offered_date": "2027-02-08",
+    },
+    "confirm_host_place": {
         "host_school_confirmed": True,
     },
     "hold_initial_meeting": {
@@ -120,7 +122,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "additional_support": "Lunchtime DT club place offered.",
         "child_views": "Jordan says the work is hard but he likes his DT teacher.",
         "outcome_of_review": "Continue as planned.",
-        "next_meeting_date": "2027-03-26",
+        "next_meeting_date": "2027-03-25",
     },
     "interim_review_2": {
         "meeting_date": "2027-03-26",
@@ -130,7 +132,7 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "additional_support": "Homework club on Tuesdays.",
         "child_views": "Jordan feels part of the form group now.",
         "outcome_of_review": "Continue; final review after Easter.",
-        "next_meeting_date": "2027-04-16",
+        "next_meeting_date": "2027-04-12",
     },
     "final_review": {
         "meeting_date": "2027-04-16",

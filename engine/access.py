@@ -11,11 +11,11 @@ from . import permissions
 from .errors import Forbidden
 from .models import User
 from .organisations import link_account
-from .permissions import LANE_ROLES, PARTY_FIELDS, ROLES, SYSTEM_ACTORS, Actor, actor_for, check_account, require
+from .permissions import LANE_ROLES, PARTY_FIELDS, READ_ONLY_ROLES, ROLES, SYSTEM_ACTORS, Actor, actor_for, check_account, require
 
 PARTY_FIELD = PARTY_FIELDS
 
-__all__ = ["LANE_ROLES", "PARTY_FIELD", "ROLES", "SYSTEM_ACTORS", "add_user", "authorise", "authorise_admin",
+__all__ = ["LANE_ROLES", "PARTY_FIELD", "READ_ONLY_ROLES", "ROLES", "SYSTEM_ACTORS", "add_user", "authorise", "authorise_admin",
            "authorise_user"]
 
 

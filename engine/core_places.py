@@ -3,10 +3,11 @@
 Each school has `policy.core_places_per_school_per_term` core places a term, at no cost. The termly
 inclusion planning meeting allocates them: `allocate` counts the school's places already allocated
 that term and delivers the message `inclusion_allocation` to the case, or refuses. A permanent
-exclusion by the school withdraws one of its core places: `withdraw_for_exclusion` delivers
-`core_place_withdrawn` to the school's latest core place that has not started; a withdrawn place stays
-counted, so the school cannot allocate it again that term. The decision travels as a message, so it is
-in the case's history and a replay does not depend on other cases.
+exclusion by the school withdraws one of its core places: `withdraw_for_exclusion` keeps the exclusion
+and delivers `core_place_withdrawn` to the school's latest core place of the term that has not started
+(a withdrawn place stays counted, so the school cannot allocate it again that term); when there is no
+such place, the school's allowance for the term is one lower instead. The decision travels as a
+message, so it is in the case's history and a replay does not depend on other cases.
 """
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from .errors import Conflict, InvalidData, NotFound
+from .exclusions import PermanentExclusion, allowance_reductions
 from .models import Case, CorePlace, ReadyTask
+from .permissions import EXCLUSIONS, actor_for, require
 from .terms import term_of
 
 PROCESS = "semh_placement"
@@ -31,14 +34,23 @@ def _cases(session) -> list[Case]:
 
 
 def ledger(session, policy, term: str) -> dict[str, dict[str, Any]]:
-    """Per school, for `term`: the allowance, core places allocated (withdrawn ones included), left."""
+    """Per school, for `term`: the allowance (less a place for each permanent exclusion that had no
+    place to withdraw), core places allocated (withdrawn ones included), left."""
     out: dict[str, dict[str, Any]] = {}
+    reductions = allowance_reductions(session, term)
+
+    def row_for(school: str) -> dict[str, Any]:
+        lost = reductions.get(school, 0)
+        return out.setdefault(school, {"allowance": max(policy.core_places_per_school_per_term - lost, 0),
+                                       "reduced_by_exclusions": lost, "allocated": 0, "withdrawn": 0, "cases": []})
+
+    for school in reductions:
+        row_for(school)
     for case in _cases(session):
         data = case.data or {}
         if data.get("placement_term") != term or data.get("offer") != "core":
             continue
-        row = out.setdefault(data["home_school"], {"allowance": policy.core_places_per_school_per_term,
-                                                   "allocated": 0, "withdrawn": 0, "cases": []})
+        row = row_for(data["home_school"])
         row["allocated"] += 1
         row["withdrawn"] += data.get("outcome") == "core_place_withdrawn"
         row["cases"].append(case.id)
@@ -73,13 +85,15 @@ def take_allocation(engine, case: Case, values: dict[str, Any], actor: str) -> d
     school = (case.data or {}).get("home_school")
     payload: dict[str, Any] = {"offer": offer, "term": term, "meeting_date": meeting_date.isoformat()}
     if offer == "core":
-        row = ledger(engine.session, policy, term).get(school, {"allocated": 0, "withdrawn": 0})
+        row = ledger(engine.session, policy, term).get(school, {"allocated": 0, "withdrawn": 0, "reduced_by_exclusions": 0,
+                                                                "allowance": policy.core_places_per_school_per_term})
         taken = engine.session.scalar(select(func.count()).select_from(CorePlace)
                                       .where(CorePlace.school == school, CorePlace.term == term)) or 0
-        allocated = max(row["allocated"], taken)
-        allowance = policy.core_places_per_school_per_term
+        allocated = max(row["allocated"], taken)  # the ledger, or the places table if it holds more
+        allowance = row["allowance"]
         if allocated >= allowance:
-            withdrawn = f" ({row['withdrawn']} withdrawn after a permanent exclusion)" if row["withdrawn"] else ""
+            lost = row["withdrawn"] + row["reduced_by_exclusions"]
+            withdrawn = f" ({lost} withdrawn after a permanent exclusion)" if lost else ""
             raise InvalidData({"offer": f"{school} has used its {allowance} Core Offer Inclusion Placements for "
                                         f"{term}{withdrawn}: allocate an Additional Offer Engagement Placement, "
                                         f"which needs funding"})
@@ -103,14 +117,20 @@ def _take_place(engine, school: str, term: str, number: int, case_id: str, actor
 
 
 def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -> dict[str, Any]:
-    """A permanent exclusion by `school` withdraws its most recently allocated core place that has not
-    started, in the term of the exclusion."""
+    """A permanent exclusion by `school` withdraws its most recently allocated core place of the term that
+    has not started (returns that case), or else lowers its allowance for the term by one (returns the
+    school's ledger row). The exclusion is kept either way."""
+    require(actor_for(engine.session, actor), EXCLUSIONS)
     term = term_of(engine.policy.school_calendar(), excluded_on).id
     waiting = set(engine.session.scalars(select(ReadyTask.case_id).where(ReadyTask.element.in_(_BEFORE_START))))
     candidates = [c for c in _cases(engine.session) if c.status == "running" and c.id in waiting
                   and (c.data or {}).get("home_school") == school and (c.data or {}).get("offer") == "core"
                   and (c.data or {}).get("placement_term") == term]
-    if not candidates:
-        raise Conflict(f"{school} has no core place in {term} that has not started: nothing to withdraw")
-    case = candidates[-1]
-    return engine.send_message(case.id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)
+    case_id = candidates[-1].id if candidates else None
+    engine.session.add(PermanentExclusion(school=school, term=term, excluded_on=excluded_on, withdrawn_case_id=case_id,
+                                          recorded_at=engine.clock.now(), recorded_by=actor))
+    if case_id is None:
+        engine.session.flush()
+        return {"school": school, "term": term, "withdrawn_case": None,
+                **ledger(engine.session, engine.policy, term)[school]}
+    return engine.send_message(case_id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
@@ -41,6 +42,7 @@ from .models import (
 from .party_links import relink_workflow
 from .permissions import ROLES, actor_for, require
 from .reads import Viewer, access_log, record_read
+from .redactions import redactions_of
 from .registry import HandlerRegistry
 from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
@@ -370,8 +372,10 @@ class Engine:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors:
+            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values}, self.policy) or {})
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         task.data.update(values)
@@ -408,6 +412,10 @@ class Engine:
         if not waiting:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now")
         values, errors = forms.clean(waiting[0].form, data)
+        if not errors:  # then the message's own checks, as a form's
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
+            for validator in self.registry.validators(name):
+                errors.update(validator(values, {**(case.data or {}), "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"message {name}")
         rule = MESSAGE_RULES.get(name)
@@ -535,8 +543,9 @@ class Engine:
                 return deployment
             return self.specs.get(self.session, self._version(case.process_key, number).id)
 
-        return replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
-                           self.serializer.registry).to_json()
+        result = replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
+                             self.serializer.registry).to_json()
+        return {**result, "redactions": redactions_of(self.session, case_id)} if result["redacted_events"] else result
 
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))

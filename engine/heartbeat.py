@@ -77,10 +77,10 @@ def scheduler_check(session: Session, now: datetime, stale_after: timedelta = DE
         return {"ok": True, "alive": len(alive), "last_beat": alive[0]["beat_at"]}
     minutes = int(stale_after.total_seconds() // 60) or 1
     if not seen:
-        return {"ok": False, "alive": 0, "last_beat": None,
+        return {"ok": False, "alive": 0, "last_beat": None, "minutes": minutes,
                 "error": "no scheduler has ever run: start `reintegrate scheduler`"}
     last = seen[0]
     stop = f", stopped at {last['stopped_at']}" if last["stopped_at"] else ""
-    return {"ok": False, "alive": 0, "last_beat": last["beat_at"],
+    return {"ok": False, "alive": 0, "last_beat": last["beat_at"], "last_name": last["name"], "minutes": minutes,
             "error": f"no scheduler has run for more than {minutes} minutes (the last, {last['name']}, at "
                      f"{last['beat_at']}{stop}): deadlines, reminders and escalations are not being processed"}

@@ -1,8 +1,17 @@
-"""The append-only, hash-chained history of each case (ARCHITECTURE rule 6)."""
+"""The append-only, hash-chained history of each case (ARCHITECTURE rule 6).
+
+Each event's payload (`data`) is stored with a random salt and the digest of salt and payload; the
+chain's hash covers the event's header (case, seq, time, actor, kind, element) and that digest, not
+the payload itself. Retention can then erase a payload, salt included (migration 0012's trigger
+allows only that change), and the chain still verifies: the event is reported as redacted, not as
+tampered. The salt is what keeps an erased payload from being guessed back from its digest (a date
+of birth has few values).
+"""
 from __future__ import annotations
 
 import hashlib
 import json
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -14,14 +23,21 @@ from .models import Case, HistoryEvent
 GENESIS = "0" * 64
 
 
+def canonical(value: Any) -> str:
+    """JSON with sorted keys and no spaces: the same bytes for the same value, every time."""
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), default=str)
+
+
+def payload_digest(salt: str, data: dict[str, Any]) -> str:
+    """SHA-256 over the salt and the payload's canonical JSON."""
+    return hashlib.sha256((salt + canonical(data)).encode()).hexdigest()
+
+
 def event_hash(prev_hash: str, case_id: str, seq: int, at: datetime, actor: str, kind: str,
-               element: str | None, data: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and this event's content, in canonical JSON."""
-    body = json.dumps(
-        {"case": case_id, "seq": seq, "at": at.isoformat(), "actor": actor, "kind": kind,
-         "element": element, "data": data},
-        sort_keys=True, separators=(",", ":"), default=str,
-    )
+               element: str | None, digest: str) -> str:
+    """SHA-256 over the previous hash and this event's header and payload digest, in canonical JSON."""
+    body = canonical({"case": case_id, "seq": seq, "at": at.isoformat(), "actor": actor, "kind": kind,
+                      "element": element, "digest": digest})
     return hashlib.sha256((prev_hash + body).encode()).hexdigest()
 
 
@@ -44,13 +60,15 @@ class HistoryWriter:
                data: dict[str, Any] | None = None) -> None:
         data = data or {}
         self._seq += 1
-        digest = event_hash(self._hash, self._case_id, self._seq, at, actor, kind, element, data)
+        salt = secrets.token_hex(16)
+        digest = payload_digest(salt, data)
+        chained = event_hash(self._hash, self._case_id, self._seq, at, actor, kind, element, digest)
         _pending(self._session).append({"case_id": self._case_id, "seq": self._seq, "at": at, "actor": actor,
-                                        "kind": kind, "element": element, "data": data, "prev_hash": self._hash,
-                                        "hash": digest})
-        self._hash = digest
+                                        "kind": kind, "element": element, "data": data, "salt": salt,
+                                        "digest": digest, "prev_hash": self._hash, "hash": chained})
+        self._hash = chained
         # Changing the head makes the case row dirty, so a flush always follows and writes the events.
-        self._case.history_seq, self._case.history_hash = self._seq, digest
+        self._case.history_seq, self._case.history_hash = self._seq, chained
 
 
 _PENDING = "reintegrate.history_pending"
@@ -73,16 +91,26 @@ def _forget_pending(session: Session) -> None:
 
 
 def verify_chain(events: list[HistoryEvent]) -> int | None:
-    """Return the seq of the first event whose hash does not match its content, or None."""
+    """Return the seq of the first event whose hash or payload digest does not match, or None.
+
+    An erased payload (retention) is not a mismatch: its digest is still in the chain."""
     prev = GENESIS
     for e in events:
-        expected = event_hash(prev, e.case_id, e.seq, e.at, e.actor, e.kind, e.element, e.data)
+        expected = event_hash(prev, e.case_id, e.seq, e.at, e.actor, e.kind, e.element, e.digest)
         if e.prev_hash != prev or e.hash != expected:
+            return e.seq
+        if not is_redacted(e) and (e.salt is None or payload_digest(e.salt, e.data) != e.digest):
             return e.seq
         prev = e.hash
     return None
 
 
+def is_redacted(e: HistoryEvent) -> bool:
+    """Whether retention has erased the event's payload (its digest stays in the chain)."""
+    return e.data is None
+
+
 def event_json(e: HistoryEvent) -> dict[str, Any]:
-    return {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "kind": e.kind,
-            "element": e.element, "data": e.data, "hash": e.hash}
+    """The event as the history shows it; an erased payload is `{}` with `"redacted": true`."""
+    return {"seq": e.seq, "at": e.at.isoformat(), "actor": e.actor, "kind": e.kind, "element": e.element,
+            "data": e.data if e.data is not None else {}, "redacted": e.data is None, "hash": e.hash}

@@ -116,7 +116,9 @@ def get(session: Session, incident_id: int) -> Incident:
 
 
 def resolve(row: Incident, actor: str, now: datetime, resolution: str) -> None:
+    """Close the incident; the submitted data it kept for a retry is no longer needed, and is dropped."""
     row.status, row.resolved_at, row.resolved_by, row.resolution = "resolved", now, actor, resolution[:MAX_ERROR]
+    row.payload = {}
 
 
 def retry(eng, incident_id: int, actor: str) -> dict[str, Any]:

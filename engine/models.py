@@ -157,7 +157,8 @@ class CorePlace(Base):
 
 
 class HistoryEvent(Base):
-    """One state change of a case. Append-only; each hash covers the previous one."""
+    """One state change of a case. Append-only; each hash covers the previous one and this event's
+    payload digest (engine/history.py): retention may erase `data` and `salt`, nothing else."""
 
     __tablename__ = "history_events"
     __table_args__ = (UniqueConstraint("case_id", "seq"),)
@@ -169,7 +170,9 @@ class HistoryEvent(Base):
     actor: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(40))
     element: Mapped[str | None] = mapped_column(String(100), nullable=True)
-    data: Mapped[dict] = mapped_column(JSON)
+    data: Mapped[dict | None] = mapped_column(JSON(none_as_null=True), nullable=True)  # None: erased by retention
+    salt: Mapped[str | None] = mapped_column(String(32), nullable=True)
+    digest: Mapped[str] = mapped_column(String(64))  # sha256 of salt + the payload's canonical JSON
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
 

@@ -17,12 +17,14 @@ SQL condition, and `report_scope` the cases a report may count.
   start event's lane (or the roles it declares: `camunda:property name="starters"`), naming the
   starter's own organisation as its party; a message is sent by the roles the catching event declares
   (`camunda:property name="senders"`), else by its lane's role.
-- **Readers.** Admins, auditors and process owners read every case; admins may also act in every
-  lane (and are recorded doing so); auditors and process owners change no case.
+- **Readers.** Admins, auditors, data protection officers (`dpo`) and process owners read every case;
+  admins may also act in every lane (and are recorded doing so); the others change no case. A DPO
+  exports a pupil's records (subject access) and, with admins, applies retention.
 - **Operators.** Deploying, migrating and activating versions, and incidents: process owners and
   admins; retrying a case in error, managing accounts and the organisations register, the service's
-  status: admins; the mail page: admins and auditors; the auditor's view of a case: auditors, admins
-  and the LA's admissions and attendance teams (for cases they may read).
+  status: admins; a permanent exclusion: the LA's admissions team and admins; the mail page: admins,
+  auditors and DPOs; the auditor's view of a case: those and the LA's admissions and attendance teams
+  (for cases they may read).
 - **Reports.** Admins and auditors: every case; the LA's teams: their authority's; a school or AP
   setting: its own pupils (the cases where it is the party its role names); process owners: none.
 """
@@ -54,8 +56,11 @@ PARTY_FIELDS = {
 #: Roles that stand in lanes: each must belong to an organisation.
 LANE_ROLES = tuple(PARTY_FIELDS)
 AUTHORITY_ROLES = tuple(role for role, party in PARTY_FIELDS.items() if party == "local_authority")
-READ_ALL_ROLES = ("admin", "auditor", "process_owner")
-ROLES = (*LANE_ROLES, "process_owner", "auditor", "admin")
+READ_ALL_ROLES = ("admin", "auditor", "dpo", "process_owner")
+#: Read every case and change none: auditors, and the data protection officer (`dpo`), who also
+#: exports everything held about a pupil (subject access) and applies retention.
+READ_ONLY_ROLES = ("auditor", "dpo")
+ROLES = (*LANE_ROLES, "process_owner", *READ_ONLY_ROLES, "admin")
 
 # Actions on a case (decided against the case's parties) ...
 START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete", "claim", "message", "read_audit"
@@ -63,6 +68,7 @@ START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete",
 DEPLOY, MIGRATE, ACTIVATE, PROCESSES = "deploy", "migrate", "activate", "processes"
 RETRY, MANAGE_ACCOUNTS, READ_MAIL, REPORT = "retry", "manage_accounts", "read_mail", "report"
 INCIDENTS, ORGANISATIONS, STATUS = "incidents", "organisations", "status"
+SUBJECT_ACCESS, RETENTION, EXCLUSIONS = "subject_access", "retention", "exclusions"
 #: Service-wide actions -> the roles that may take them (system actors may take every one).
 OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
     DEPLOY: ("process_owner", "admin"),
@@ -74,11 +80,14 @@ OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
     MANAGE_ACCOUNTS: ("admin",),
     ORGANISATIONS: ("admin",),
     STATUS: ("admin",),
-    READ_MAIL: ("admin", "auditor"),
-    READ_AUDIT: ("admin", "auditor", "la_admissions", "la_attendance"),
+    READ_MAIL: ("admin", "auditor", "dpo"),
+    READ_AUDIT: ("admin", "auditor", "dpo", "la_admissions", "la_attendance"),
+    SUBJECT_ACCESS: ("dpo",),
+    RETENTION: ("admin", "dpo"),
+    EXCLUSIONS: ("la_admissions", "admin"),
     REPORT: ("admin", "auditor", *LANE_ROLES),
 }
-CASE_ACTIONS = (START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT)
+CASE_ACTIONS = (START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT, SUBJECT_ACCESS)
 ACTIONS = (*CASE_ACTIONS, *(a for a in OPERATOR_ROLES if a not in CASE_ACTIONS))
 _NAMES = {"ap_setting": "AP setting", "host_school": "host school", "home_school": "home school",
           "local_authority": "local authority"}
@@ -185,7 +194,7 @@ def decide(who: Actor | User, action: str, *, case: Mapping[str, Any] | None = N
     if not decision or actor.system or action not in CASE_ACTIONS:
         return decision
     data = case or {}
-    if action in (READ, READ_AUDIT):
+    if action in (READ, READ_AUDIT, SUBJECT_ACCESS):
         return _YES if actor.role in READ_ALL_ROLES else _party(actor, data)
     if actor.role == "admin":
         return _YES
@@ -314,7 +323,8 @@ _WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between version
          RETRY: "retry a case in error", INCIDENTS: "see and retry incidents", MANAGE_ACCOUNTS: "manage accounts",
          ORGANISATIONS: "manage the organisations register", STATUS: "see the service's status",
          READ_MAIL: "read every case's mail", READ_AUDIT: "open the auditor's view", REPORT: "run reports",
-         COMPLETE: "do a task", CLAIM: "take a task"}
+         COMPLETE: "do a task", CLAIM: "take a task", SUBJECT_ACCESS: "export a pupil's records",
+         RETENTION: "apply retention", EXCLUSIONS: "record a permanent exclusion"}
 
 
 _ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance"}

@@ -28,6 +28,7 @@ __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "fair_access_school_days": ("school_days", DAY_UNITS),
     "la_notice_days": ("working_days", DAY_UNITS),
+    "dual_registration_school_days": ("school_days", DAY_UNITS),
     "reminder_school_days": ("school_days", DAY_UNITS),
     "escalation_repeat_days": ("calendar_days", ("calendar_days",)),
     "review_weeks": ("calendar_weeks", WEEK_UNITS),
@@ -52,6 +53,8 @@ class Policy:
     fair_access_school_days: int = 20
     #: Seed 002: the initial meeting sets interim reviews at 2 and 4 weeks and a final one at 6.
     review_weeks: tuple[int, ...] = (2, 4, 6)
+    #: Seed 002 step 5: the pupil is on both registers from the start date (0 school days after it).
+    dual_registration_school_days: int = 0
     #: Seed 002: the final placement review is within 6 weeks of the start date.
     final_review_max_weeks: int = 6
     #: Seed 004: a part-time timetable returns to full time within a maximum of 6 weeks.
@@ -94,6 +97,8 @@ class Policy:
     session_idle_minutes: int = 30
     #: ... and, however busy, this many hours after sign-in.
     session_lifetime_hours: int = 8
+    #: How long closed cases are kept, and what of them stays after (``engine/retention.py``).
+    retention: dict[str, Any] = field(default_factory=lambda: dict(RETENTION_DEFAULTS))
     #: Raw calendar configuration, as accepted by ``SchoolCalendar.from_config``.
     calendar: dict[str, Any] = field(default_factory=dict)
     #: Units chosen for deadlines (``<name>_unit`` keys); a deadline not named takes its default.
@@ -135,6 +140,7 @@ _FIELD_TYPES: dict[str, type] = {
     "fair_access_school_days": int,
     "review_weeks": tuple,
     "final_review_max_weeks": int,
+    "dual_registration_school_days": int,
     "timetable_max_weeks": int,
     "la_notice_days": int,
     "placement_max_weeks": int,
@@ -156,11 +162,12 @@ _FIELD_TYPES: dict[str, type] = {
     "session_idle_minutes": int,
     "session_lifetime_hours": int,
     "calendar": dict,
+    "retention": dict,
 }
 assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep _FIELD_TYPES in step with Policy"
 
 
-_ZERO_ALLOWED = ("la_notice_days", "outreach_weekly_charge", "counsellor_days_per_week",
+_ZERO_ALLOWED = ("la_notice_days", "dual_registration_school_days", "outreach_weekly_charge", "counsellor_days_per_week",
                  "primary_teacher_days_per_week")
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
@@ -212,11 +219,39 @@ def _check_value(key: str, value: Any) -> Any:
         return value
     if key == "outreach_free_reintegration_weeks":
         return _check_weeks_by_year(key, value)
+    if key == "retention":
+        return _check_retention(value)
     try:
         SchoolCalendar.from_config(value)
     except ValueError as error:
         raise ValueError(f"{key}: {error}") from error
     return value
+
+
+#: Six years after a case closes, as the registers it sits beside; the organisations and the outcome
+#: stay (they name no pupil); the pupil's characteristics in the reports' facts go.
+RETENTION_DEFAULTS: dict[str, Any] = {
+    "closed_case_years": 6,
+    "keep_fields": ["ap_setting", "home_school", "host_school", "local_authority", "outcome"],
+    "facts_columns": ["gender", "send", "pupil_premium", "free_school_meals", "looked_after"],
+}
+
+
+def _check_retention(value: dict) -> dict[str, Any]:
+    """The [retention] table: whole years of 1 or more, and lists of names."""
+    unknown = set(value) - set(RETENTION_DEFAULTS)
+    if unknown:
+        raise ValueError(f"retention: unknown key(s) {', '.join(sorted(unknown))} "
+                         f"(expected {', '.join(RETENTION_DEFAULTS)})")
+    merged = {**RETENTION_DEFAULTS, **value}
+    years = merged["closed_case_years"]
+    if not _is_int(years) or years < 1:
+        raise ValueError(f"retention: closed_case_years must be a whole number of 1 or more, got {years!r}")
+    for key in ("keep_fields", "facts_columns"):
+        names = merged[key]
+        if not isinstance(names, list) or not all(isinstance(n, str) and n for n in names):
+            raise ValueError(f"retention: {key} must be a list of names, got {names!r}")
+    return merged
 
 
 def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:

@@ -18,7 +18,7 @@ from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
 from .clock import FixedClock
-from .history import verify_chain
+from .history import is_redacted, verify_chain
 from .models import Case, HistoryEvent, ReadyTask, Timer
 from .party_links import relink_workflow
 from .runtime import _due, advance, call_handler, deliver_message, timer_due, waiting_timers
@@ -47,11 +47,15 @@ class ReplayResult:
     problems: list[str] = field(default_factory=list)
     state: dict[str, Any] = field(default_factory=dict)
     difference: dict[str, Any] | None = None  # where verify found the stored case departing from the rebuilt one
+    redacted_events: int = 0  # payloads erased by retention: their digests still chain, nothing replays past them
+    # "verified" | "replayed" (no verify asked) | "redacted" (chain intact, payloads erased) | "tampered"
+    # (chain, payload or stored case edited) | "diverged" (the record is intact but replays otherwise)
+    status: str = "replayed"
 
     def to_json(self) -> dict[str, Any]:
         return {"case_id": self.case_id, "events": self.events, "replayed": self.replayed, "ok": self.ok,
-                "first_bad_event": self.first_bad_event, "problems": self.problems, "state": self.state,
-                "difference": self.difference}
+                "status": self.status, "first_bad_event": self.first_bad_event, "problems": self.problems,
+                "state": self.state, "difference": self.difference, "redacted_events": self.redacted_events}
 
 
 class _Replayer:
@@ -156,6 +160,9 @@ def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry,
         result.ok, result.first_bad_event = False, broken
         result.problems.append(f"event {broken}: the hash chain is broken (an event was edited, removed or moved)")
     chosen = [e for e in events if (until is None or e.seq <= until) and (at is None or e.at <= at)]
+    redacted = [e.seq for e in events if is_redacted(e)]
+    if redacted:  # an erased payload cannot be replayed: the case is rebuilt as far as the first
+        chosen = [e for e in chosen if e.seq < redacted[0]]
     replayer = _Replayer(case, deployment_of, registry, policy, spec_registry, events[0] if events else None)
     replayer.facts = [(e.data or {}).get("facts", {}) for e in chosen if e.kind == "service_completed"]
     try:
@@ -167,8 +174,11 @@ def replay_case(case: Case, events: list[HistoryEvent], deployment_of, registry,
         result.first_bad_event = min(filter(None, (result.first_bad_event, exc.seq)))
         result.problems.append(str(exc))
     result.state = replayer.state()
-    if stored is not None and result.ok:
+    if stored is not None and result.ok and not redacted:
         _compare(result, case, stored, replayer, events[-1].seq if events else 0)
+    result.redacted_events = len(redacted)
+    result.status = ("tampered" if broken is not None or result.difference else "diverged" if not result.ok
+                     else "redacted" if redacted else "verified" if stored is not None else "replayed")
     return result
 
 

@@ -14,6 +14,7 @@ from .dmn import check_documents
 from .errors import Problem
 from .forms import CAMUNDA_NS, FIELD_TYPES
 from .parser import executable_processes, parse_document
+from .permissions import READ_ONLY_ROLES  # roles that read only: a lane of theirs is never done
 from .process_info import BPMN_NS, NS, describe
 from .registry import HandlerRegistry
 from .scripting import ExpressionRefused, compile_expression
@@ -27,8 +28,6 @@ _FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "b
 _ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 #: Expressions that multi-instance activities evaluate (loopCardinality, completionCondition).
 _LOOP_EXPRESSIONS = ("loopCardinality", "completionCondition")
-#: Roles that read cases and never act on them: a user task in such a lane could never be done.
-READ_ONLY_ROLES = ("auditor",)
 
 
 @lru_cache(maxsize=1)

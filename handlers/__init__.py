@@ -9,8 +9,10 @@ from engine.registry import HandlerRegistry
 
 from . import (
     advocacy,
+    consent,
     deadlines,
     escalation,
+    fair_access,
     letters,
     notifications,
     outcomes,
@@ -23,8 +25,8 @@ from . import (
     weightings,
 )
 
-MODULES = (deadlines, escalation, letters, notifications, outcomes, registration, reviews, transport, weightings,
-           advocacy, outreach, semh, timetable)
+MODULES = (consent, deadlines, escalation, fair_access, letters, notifications, outcomes, registration, reviews,
+           transport, weightings, advocacy, outreach, semh, timetable)
 
 
 def default_registry() -> HandlerRegistry:

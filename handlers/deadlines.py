@@ -70,7 +70,11 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     before, should that fall in a holiday); the meeting may set them."""
     start = date.fromisoformat(ctx.data["start_date"])
     # Reviews reuse the field name `meeting_date`: keep the initial meeting's for the failure letter.
-    out = {"initial_meeting_date": ctx.data.get("meeting_date")}
+    out = {"initial_meeting_date": ctx.data.get("meeting_date"), "next_review": 1}
+    # Dual registration is due by the start date (policy), beside the reviews rather than before them.
+    registration_due = due_after(ctx, "dual_registration_school_days", start)
+    out["dual_registration_due"] = registration_due.isoformat()
+    out.update(watch(ctx, "confirm_dual_registration", registration_due))
     tasks = ("interim_review_1", "interim_review_2", "final_review")
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"

@@ -20,8 +20,9 @@ def _title(task: str) -> str:
 @topic("deadline_reminder")
 def deadline_reminder(ctx: HandlerContext) -> dict:
     task, to = ctx.params["task"], ctx.params["to"]
-    ctx.send_mail("deadline_reminder", f"role:{to}", f"reminder:{task}", task_title=_title(task),
-                  due=ctx.data.get(ctx.params["due"]))
+    due = ctx.data.get(ctx.params["due"])
+    # Keyed by the due date too: a task whose deadline moved (a review) is reminded of the new one.
+    ctx.send_mail("deadline_reminder", f"role:{to}", f"reminder:{task}:{due}", task_title=_title(task), due=due)
     return {"reminded": [*ctx.data.get("reminded", []), task]}
 
 
@@ -34,6 +35,6 @@ def deadline_escalation(ctx: HandlerContext) -> dict:
     repeat = ctx.policy.escalation_repeat_days
     late = (ctx.now.astimezone(ZoneInfo(ctx.policy.timezone)).date() - date.fromisoformat(due)).days - 1
     number = max(late, 0) // repeat + 1
-    ctx.send_mail("deadline_escalation", f"role:{to}", f"escalation:{task}:{number}", task_title=_title(task),
+    ctx.send_mail("deadline_escalation", f"role:{to}", f"escalation:{task}:{due}:{number}", task_title=_title(task),
                   due=due, rule=ctx.params.get("rule", ""), escalation_number=number, repeat_days=repeat)
     return {f"{task}_escalations": number}

@@ -1,6 +1,8 @@
 """Notifications to the local authority's School Admissions team."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from engine.effects import HandlerContext
 from engine.registry import topic
 
@@ -10,7 +12,10 @@ def notify_la_referral(ctx: HandlerContext) -> dict:
     """Seed 002 step 2: the AP head tells School Admissions a reintegration is required."""
     ctx.send_mail("la_referral", "role:la_admissions", "la_referral", ap_setting=ctx.data.get("ap_setting"),
                   consent_date=ctx.data.get("consent_date"), preferred_school=ctx.data.get("preferred_school"))
-    return {"la_referral_notified": True}
+    # The referral is made once the information and the child's views are gathered: it is dated by the
+    # views form (forms are often typed up after the day), or today when the form carries no date.
+    today = ctx.now.astimezone(ZoneInfo(ctx.policy.timezone)).date().isoformat()
+    return {"la_referral_notified": True, "la_referral_date": ctx.data.get("views_date") or today}
 
 
 @topic("notify_la_outcome")

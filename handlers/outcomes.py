@@ -7,5 +7,14 @@ from engine.registry import topic
 
 @topic("record_not_agreed")
 def record_not_agreed(ctx: HandlerContext) -> dict:
-    """Seed 002: without the parent's agreement there is no reintegration."""
-    return {"outcome": "not_agreed"}
+    """Seed 002: without the parent's agreement, or their consent to share the child's information, or the
+    agreement of both holders of parental responsibility, there is no reintegration; the case says which."""
+    data = ctx.data
+    if data.get("parent_agrees") is False:
+        why = "The parent/carer does not agree to a reintegration."
+    elif data.get("consent_to_share_information") is False:
+        why = ("The parent/carer refused consent to share the child's information: the AP setting cannot approach "
+               "another school without it, so the referral stops here.")
+    else:
+        why = "The holders of parental responsibility did not reach agreement over the reintegration."
+    return {"outcome": "not_agreed", "not_agreed_reason": why}

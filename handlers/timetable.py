@@ -125,6 +125,9 @@ def meeting_has_required_parties(values: dict, case: dict, policy) -> dict[str, 
 @validates("agree_plan")
 def plan_returns_to_full_time(values: dict, case: dict, policy) -> dict[str, str]:
     errors: dict[str, str] = {}
+    if values.get("register_code_c2") is not True:
+        errors["register_code_c2"] = ("The register must show the sessions off timetable as code C2 (part-time "
+                                      "timetable) from August 2024: confirm the school records them so")
     start = date.fromisoformat(values["start_date"])
     if not policy.school_calendar().is_school_day(start):
         errors["start_date"] = f"The start date, {start:%A %-d %B %Y}, is not a school day"

@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -75,10 +76,15 @@ def clean_env(**extra: str) -> dict[str, str]:
     return {**keep, **extra}
 
 
-def run(cmd, *, cwd: Path, env: dict[str, str], stdin: str = "", what: str) -> str:
+def run(cmd, *, cwd: Path, env: dict[str, str], stdin: str = "", what: str, steps: list | None = None) -> str:
+    """Run `cmd`; its time goes to `steps` (printed at the end), or is printed now."""
     started = time.monotonic()
     result = subprocess.run(cmd, cwd=cwd, env=env, input=stdin, capture_output=True, text=True)
-    print(f"  {what}: exit {result.returncode} in {time.monotonic() - started:.1f} s", flush=True)
+    line = f"  {what}: exit {result.returncode} in {time.monotonic() - started:.1f} s"
+    if steps is None:
+        print(line, flush=True)
+    else:
+        steps.append(line)
     if result.returncode != 0:
         raise CheckFailed(f"{what} failed ({result.returncode}):\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}")
     return result.stdout
@@ -142,35 +148,50 @@ def write_env_file(path: Path, url: str, port: int) -> None:
     path.chmod(0o600)
 
 
+# The lane users, added with the installed command's own code in one process (one start-up, not four).
+ADD_USERS = """
+import contextlib, io, json, sys
+from cli.main import main
+tokens = {}
+for lane, (user, org) in json.loads(sys.argv[1]).items():
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        code = main(["user", "add", user, "--role", lane, "--org", org, "--token", "--json"])
+    if code:
+        sys.exit(f"user add {user} failed ({code})")
+    tokens[lane] = json.loads(out.getvalue())["token"]
+print(json.dumps(tokens))
+"""
+
+
 def check_database(name: str, url: str, work: Path, prefix: Path) -> dict:
     """The README's setup, the services, a whole case over the API and the check block on one database."""
-    print(f"{name}:", flush=True)
+    steps: list[str] = []
     site = work / name
     site.mkdir()
     env_file, port = site / "env", free_port()
     write_env_file(env_file, url, port)
     settings = read_env_file(env_file)
     run(["bash", "-euo", "pipefail", "-c", readme_block("setup")], cwd=site, stdin="a long admin password\n",
-        env=clean_env(PREFIX=str(prefix), ENV_FILE=str(env_file), ADMIN="ada.admin"), what="README setup block")
-    tokens = {}
-    for lane, (user, org) in LANE_USERS.items():
-        out = run([str(prefix / "bin" / "reintegrate"), "user", "add", user, "--role", lane, "--org", org, "--token",
-                   "--json"], cwd=site, env=clean_env(**settings), what=f"user add {user}")
-        tokens[lane] = json.loads(out)["token"]
+        env=clean_env(PREFIX=str(prefix), ENV_FILE=str(env_file), ADMIN="ada.admin"), what="README setup block",
+        steps=steps)
+    tokens = json.loads(run([str(prefix / "bin" / "python"), "-c", ADD_USERS, json.dumps(LANE_USERS)], cwd=site,
+                            env=clean_env(**settings), what="user add (one per lane) --token", steps=steps))
     procs = [start_unit("reintegrate-web.service", prefix, env_file, site, site / "web.log")]
     try:
         wait_http(f"http://127.0.0.1:{port}/healthz", procs[0])
         shutil.copy(Path(__file__).with_name("wheel_check_case.py"), site / "wheel_check_case.py")
         case = json.loads(run([str(prefix / "bin" / "python"), "wheel_check_case.py", f"http://127.0.0.1:{port}",
-                               json.dumps(tokens)], cwd=site, env=clean_env(), what="a case from start to finish"))
+                               json.dumps(tokens)], cwd=site, env=clean_env(), what="a case from start to finish",
+                              steps=steps))
         schedulers = 1 if url.startswith("sqlite") else 2
         for n in range(1, schedulers + 1):
             procs.append(start_unit("reintegrate-scheduler@.service", prefix, env_file, site, site / f"scheduler{n}.log"))
         _wait_schedulers(procs[1:], site, schedulers)
         run(["bash", "-euo", "pipefail", "-c", readme_block("check")], cwd=site,
-            env=clean_env(PREFIX=str(prefix), ENV_FILE=str(env_file)), what="README check block")
+            env=clean_env(PREFIX=str(prefix), ENV_FILE=str(env_file)), what="README check block", steps=steps)
         status = json.loads(run([str(prefix / "bin" / "reintegrate"), "status", "--json"], cwd=site,
-                                env=clean_env(**settings), what="status --json"))
+                                env=clean_env(**settings), what="status --json", steps=steps))
         if status["scheduler"]["alive"] != schedulers:
             raise CheckFailed(f"status shows {status['scheduler']['alive']} scheduler(s) alive, not {schedulers}")
     except CheckFailed as exc:
@@ -182,7 +203,7 @@ def check_database(name: str, url: str, work: Path, prefix: Path) -> dict:
     web_log = (site / "web.log").read_text()
     if "Booting worker" not in web_log or "gthread" not in web_log:
         raise CheckFailed(f"the web service did not run gunicorn's threaded workers:\n{web_log[-2000:]}")
-    return {"database": name, "case": case, "schedulers": schedulers}
+    return {"database": name, "case": case, "schedulers": schedulers, "steps": steps}
 
 
 def _wait_schedulers(procs: list[subprocess.Popen], site: Path, count: int, seconds: float = 60) -> None:
@@ -209,16 +230,22 @@ def main(argv: list[str] | None = None) -> int:
     server = None
     try:
         wheel, prefix = build_wheel(work), work / "opt-reintegrate"
+        # pip's settings by environment, so that the README's command runs as written: no byte-compiling
+        # of every dependency up front (the services compile what they import), no version check.
         run(["bash", "-euo", "pipefail", "-c", readme_block("install")], cwd=work,
-            env=clean_env(PREFIX=str(prefix), WHEEL=str(wheel)), what=f"README install block ({wheel.name})")
-        results = []
+            env=clean_env(PREFIX=str(prefix), WHEEL=str(wheel), PIP_NO_COMPILE="1", PIP_DISABLE_PIP_VERSION_CHECK="1"),
+            what=f"README install block ({wheel.name})")
+        checks = {}
         if args.db in ("sqlite", "all"):
-            results.append(check_database("sqlite", f"sqlite:///{work / 'sqlite.sqlite3'}", work, prefix))
+            checks["sqlite"] = f"sqlite:///{work / 'sqlite.sqlite3'}"
         if args.db in ("postgresql", "all"):
             from tests.postgres_server import PostgresServer
 
             server = PostgresServer().start()
-            results.append(check_database("postgresql", server.create_database("reintegrate"), work, prefix))
+            checks["postgresql"] = server.create_database("reintegrate")
+        with ThreadPoolExecutor(max_workers=len(checks)) as pool:  # both databases at once: mostly waiting
+            futures = [pool.submit(check_database, name, url, work, prefix) for name, url in checks.items()]
+            results = [future.result() for future in futures]
     except CheckFailed as exc:
         print(f"wheel check FAILED: {exc}", file=sys.stderr)
         return 1
@@ -229,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"kept {work}")
         else:
             shutil.rmtree(work, ignore_errors=True)
+    for r in results:
+        print(f"{r['database']}:", *r["steps"], sep="\n")
     for r in results:
         print(f"ok: {r['database']}: case {r['case']['case_id']} {r['case']['status']} after "
               f"{len(r['case']['completed'])} tasks; {r['schedulers']} scheduler(s) polled")

@@ -118,8 +118,10 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
     for blueprint in (assets.bp, health.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):
         app.register_blueprint(blueprint)
-    from . import audit, printables
+    from . import audit, data_protection, organisations, printables
+    app.register_blueprint(organisations.bp)
     app.register_blueprint(audit.bp)
+    app.register_blueprint(data_protection.bp)
     app.register_blueprint(printables.bp)
     from . import incidents, processes
     app.register_blueprint(processes.bp)

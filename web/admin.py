@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import accounts, api_tokens, permissions, web_sessions
+from engine import accounts, api_tokens, organisations, permissions, web_sessions
 from engine.permissions import ROLES
 
 from .engine_access import require_permission, run
@@ -23,7 +23,7 @@ def _admins_only():
 @bp.get("/admin/users")
 def users():
     return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
-                           roles=ROLES, values={}, errors={})
+                           roles=ROLES, values={}, errors={}, register=_register())
 
 
 @bp.post("/admin/users")
@@ -42,13 +42,18 @@ def add_user():
 
     problem = run(add)
     if problem:
-        field = next((f for f in ("organisation", "role", "email") if f in problem),
-                     "password" if "password" in problem else "name")
-        field = "org" if field == "organisation" else field
+        field = next((f for f in ("role", "email") if f in problem), "password" if "password" in problem else "name")
+        field = "org" if problem.startswith("organisation ") or "belong to an organisation" in problem else field
         return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
-                               roles=ROLES, values={**values, "password": ""}, errors={field: problem}), 400
+                               roles=ROLES, values={**values, "password": ""}, errors={field: problem},
+                               register=_register()), 400
     flash(f"Account {values['name']} added", "success")
     return redirect(url_for("admin.account", name=values["name"]))
+
+
+def _register() -> list[dict]:
+    """The organisations an account may belong to, for the form's choice."""
+    return run(lambda eng, _u: organisations.list_organisations(eng.session))
 
 
 def _detail(eng, name: str) -> dict:

@@ -30,6 +30,9 @@ SOURCES: dict[str, tuple[str, tuple[str, ...]]] = {
     "bpmn-js-properties-panel": ("bpmn-js-properties-panel/dist", ("bpmn-js-properties-panel.umd.js",)),
     "properties-panel": ("@bpmn-io/properties-panel/dist/assets", ("properties-panel.css",)),
     "camunda-bpmn-moddle": ("camunda-bpmn-moddle/resources", ("camunda.json",)),
+    # GOV.UK's autocomplete, enhancing a choice from the organisations register (web/static/app.js).
+    "accessible-autocomplete": ("accessible-autocomplete/dist", ("accessible-autocomplete.min.js",
+                                                                 "accessible-autocomplete.min.css")),
 }
 GOVUK_FILES = {"govuk-frontend.min.css", "govuk-frontend.min.js"}
 

@@ -40,5 +40,5 @@ def _scheduler_warning():
         with rt.sessions() as session:
             check = scheduler_check(session, rt.clock.now(), rt.scheduler_stale_after)
     except SQLAlchemyError:  # an old schema or a database gone: /readyz says which; the page still renders
-        return {"scheduler_warning": "the schedulers' heartbeats cannot be read (see /readyz)"}
-    return {"scheduler_warning": None if check["ok"] else check["error"]}
+        return {"scheduler_warning": {"unreadable": True}}
+    return {"scheduler_warning": None if check["ok"] else check}

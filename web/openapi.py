@@ -23,7 +23,8 @@ def _op(summary: str, op_id: str, ok: dict[str, Any], params=(), body: dict | No
     op: dict[str, Any] = {"summary": summary, "operationId": op_id, "parameters": list(params),
                           "responses": {**ok, **ERRORS}}
     for code in extra:
-        op["responses"][code] = {"$ref": f"#/components/responses/{ {'409': 'Conflict', '422': 'Invalid'}[code] }"}
+        name = {'409': 'Conflict', '422': 'Invalid', '500': 'StepFailed'}[code]
+        op["responses"][code] = {"$ref": f"#/components/responses/{name}"}
     if body is not None:
         op["requestBody"] = {"required": body_required, "content": {"application/json": {"schema": body}}}
     return op
@@ -39,22 +40,23 @@ def document() -> dict[str, Any]:
         "openapi": "3.0.3",
         "info": {"title": "Reintegration from alternative provision", "version": "1",
                  "description": "Cases and tasks, as the `reintegrate` command line has them. Every call but this "
-                                "document needs `Authorization: Bearer <token>` (`reintegrate user add NAME --role R "
-                                "--token`). A user sees the cases of their organisation and does their lane's tasks."},
+                                "document needs `Authorization: Bearer <token>` (`reintegrate user token add NAME`, or "
+                                "an account's admin page); an expired or revoked token gets 401. A user sees the cases of "
+                                "their organisation and does their lane's tasks."},
         "servers": [{"url": "/api/v1"}],
         "security": [{"bearer": []}],
         "paths": {
             "/cases": {"post": _op("Start a case", "startCase", {"201": _json(_ref("Case"), "the case")},
                                    body={"type": "object", "required": ["process", "data"],
                                          "properties": {"process": {"type": "string"}, "data": data}},
-                                   extra=("422",))},
+                                   extra=("422", "500"))},
             "/cases/{case_id}": {"get": _op("Show a case", "showCase", {"200": _json(_ref("Case"), "the case")},
                                             [CASE_ID])},
             "/cases/{case_id}/messages/{name}": {"post": _op(
                 "Deliver a message, such as emergency_review_requested", "sendMessage",
                 {"200": _json(_ref("Case"), "the case after the message")},
                 [CASE_ID, {"name": "name", "in": "path", "required": True, "schema": {"type": "string"}}],
-                body={"type": "object", "properties": {"data": data}}, extra=("409", "422"), body_required=False)},
+                body={"type": "object", "properties": {"data": data}}, extra=("409", "422", "500"), body_required=False)},
             "/cases/{case_id}/history": {"get": _op(
                 "A case's event log", "caseHistory",
                 {"200": _json({"type": "array", "items": _ref("Event")}, "events, oldest first")}, [CASE_ID])},
@@ -74,7 +76,7 @@ def document() -> dict[str, Any]:
             "/tasks/{task_id}/complete": {"post": _op(
                 "Validate and complete a task", "completeTask", {"200": _json(_ref("Case"), "the case after it")},
                 [TASK_ID], body={"type": "object", "required": ["data"], "properties": {"data": data}},
-                extra=("409", "422"))},
+                extra=("409", "422", "500"))},
         },
         "components": {
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
@@ -83,7 +85,9 @@ def document() -> dict[str, Any]:
                 ("Unauthorised", "no or a wrong API token"), ("Forbidden", "the caller may not do this"),
                 ("NotFound", "no such case or task, or not one the caller may see"),
                 ("Conflict", "the case changed: the task is done or the case is not waiting for this"),
-                ("Invalid", "invalid data; `errors` maps each field id to a message"))},
+                ("Invalid", "invalid data; `errors` maps each field id to a message"),
+                ("StepFailed", "a step of the case failed (an expression, a handler): nothing was saved; `incident` "
+                               "is the incident that records it, `case_id` and `element` where"))},
         },
     }
 
@@ -118,5 +122,6 @@ def _schemas() -> dict[str, Any]:
             "seq": {"type": "integer"}, "at": s, "actor": s, "kind": s, "element": n}},
         "Error": {"type": "object", "required": ["error", "message", "status"], "properties": {
             "error": s, "message": s, "status": {"type": "integer"},
-            "errors": {"type": "object", "additionalProperties": {"type": "string"}}}},
+            "errors": {"type": "object", "additionalProperties": {"type": "string"}},
+            "incident": {"type": "integer", "nullable": True}, "case_id": s, "element": s}},
     }

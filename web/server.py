@@ -27,6 +27,10 @@ def run_gunicorn(app_factory: Callable[[], Any], *, host: str, port: int, worker
                         "worker_class": "gthread" if threads > 1 else "sync", "preload_app": False,
                         "accesslog": None,  # the app writes its own JSON line per request
                         "errorlog": "-", "proc_name": "reintegrate-web"}
+            # gunicorn 25.1+ opens a control socket in $HOME by default: not wanted (a service account's home
+            # is read-only under ProtectHome=, and two servers on one machine would share its path).
+            if "control_socket_disable" in self.cfg.settings:
+                settings["control_socket_disable"] = True
             for key, value in settings.items():
                 self.cfg.set(key, value)
 

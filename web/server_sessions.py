@@ -79,6 +79,7 @@ class ServerSessionInterface(SessionInterface):
             elif session.renew or dict(session):
                 if session.sid:
                     web_sessions.end(s, session.sid)
+                web_sessions.purge(s, rt.clock.now(), self._limits(app))  # sessions nobody came back to
                 session.sid = web_sessions.start(s, rt.clock.now(), dict(session), session.user_id)
                 self._set_cookie(app, session, response)
             s.commit()

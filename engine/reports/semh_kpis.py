@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from ..exclusions import PermanentExclusion
 from ..models import CaseFacts
 from .periods import ReportFilter
 from .scope import school_condition, viewer_scope
@@ -134,6 +135,15 @@ def _attendance_by_term(session: Session, f: ReportFilter) -> Section:
                    Chart("line", "term", ["attendance"], "%", PERSISTENT_ABSENCE_LINE, "persistent-absence line"))
 
 
+def _allowance_lost(session: Session, f: ReportFilter) -> dict[str, int]:
+    """Per term, the core places lost to permanent exclusions when the school had none to withdraw."""
+    query = (select(PermanentExclusion.term, func.count()).where(PermanentExclusion.withdrawn_case_id.is_(None))
+             .group_by(PermanentExclusion.term))
+    if f.school:
+        query = query.where(PermanentExclusion.school == f.school)
+    return {term: n for term, n in session.execute(query).all()}
+
+
 def _take_up(session: Session, policy, f: ReportFilter) -> tuple[Section, int, int]:
     """Core places used per term against the places the scheme's schools have (every school that has
     ever nominated a young person is in the scheme)."""
@@ -147,8 +157,10 @@ def _take_up(session: Session, policy, f: ReportFilter) -> tuple[Section, int, i
                            .where(*core).group_by(F.placement_term).order_by(F.placement_term)).all()
     using = session.scalar(select(func.count(func.distinct(F.home_school))).where(*core)) or 0
     per_term = policy.core_places_per_school_per_term
-    rows = [{"term": t, "places_used": n, "schools_using": s, "withdrawn": int(w or 0),
-             "places_available": schools * per_term, "take_up": percent(n, schools * per_term)} for t, n, s, w in used]
+    lost = _allowance_lost(session, f)
+    rows = [{"term": t, "places_used": n, "schools_using": s, "withdrawn": int(w or 0) + lost.get(t, 0),
+             "places_available": schools * per_term - lost.get(t, 0),
+             "take_up": percent(n, schools * per_term - lost.get(t, 0))} for t, n, s, w in used]
     section = Section("take_up", "Take-up of Core Offer Inclusion Placements, by term",
                       [("term", "Term"), ("places_used", "Places used"), ("places_available", "Places available"),
                        ("take_up", "Take-up %"), ("schools_using", "Schools using a place"),

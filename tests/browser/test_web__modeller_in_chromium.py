@@ -52,7 +52,7 @@ def test_owner_edits_validates_and_deploys_a_new_version(browser, server, web_wo
     if not general.locator(".bio-properties-panel-group-entries.open").count():
         general.locator(".bio-properties-panel-group-header").click()
     name = general.locator("#bio-properties-panel-name")
-    expect(name).to_have_value("Allocate school place")
+    expect(name).to_have_value("Find a host school and offer the place")
     name.fill("Allocate a school place")
     name.press("Tab")
     page.evaluate(ADD_FIELD)

@@ -6,11 +6,11 @@ from dataclasses import dataclass, field
 
 from cli import scenarios as s
 from cli.demo_data import ACTOR_BY_LANE
-from tests.conftest import TEST_READ
+from tests.conftest import TEST_READ, catch_up
 
 EMERGENCY = "emergency_review_requested"
 #: Through the placement to an emergency review that ends it, and the home school's outcome form.
-EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:7], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
+EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:8], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
 #: The whole happy path: three reviews and the host school's outcome form.
 HAPPY = list(s.HAPPY_PATH)
 FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,
@@ -41,7 +41,9 @@ def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, d
                 ready = {t["task"]: t for t in eng.show_case(driven.case_id, viewer=TEST_READ)["ready_tasks"]}
                 assert element in ready, f"{element} is not ready on {driven.case_id}: {sorted(ready)}"
                 task = ready[element]
-                eng.complete_task(task["task_id"], {**FORMS[element], **changes.get(element, {})},
+                form = {**FORMS[element], **changes.get(element, {})}
+                catch_up(rt.clock, form)
+                eng.complete_task(task["task_id"], form,
                                   ACTOR_BY_LANE[task["lane"]])
         _snapshot(rt, driven)
     return driven

@@ -94,6 +94,7 @@ def test_a_failing_condition_leaves_the_case_as_it_was_and_records_an_incident(h
     assert "went through" in result["incident"]["resolution"] and result["incident"]["resolved_by"] == "ada.admin"
     assert _incidents(h) == [] and len(_incidents(h, include_resolved=True)) == 1
     assert h.call("show_case", case_id)["data"]["answer"] == 7  # the person's answer, kept in the incident
+    assert h.query(lambda s: s.get(incidents.Incident, incident["id"]).payload) == {}  # and dropped once resolved
 
 
 def _retry(h, incident_id: int, actor: str) -> dict:

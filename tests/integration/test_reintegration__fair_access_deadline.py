@@ -5,14 +5,21 @@
 the deadline is Wednesday 3 June 2026. The reminder goes 2 school days before (Friday 22 May, the
 last school day before half-term, as 1 June is an INSET day), the escalation at 09:00 London time
 on 4 June, and again every 7 days until a place is allocated.
+
+Fair Access runs in three moves: the LA records the date it agreed that the child will be considered
+(checked: not before the referral, not in the future), finds a host school and offers the place, and
+the host school confirms it. A host that does not confirm sends the case back to find another school;
+each attempt is kept, and the same deadline keeps running throughout.
 """
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+import pytest
 from sqlalchemy import select
 
 from cli import scenarios as s
+from engine.errors import InvalidData
 from engine.models import OutboxMessage
 from tests.conftest import REINTEGRATION
 
@@ -27,9 +34,19 @@ def test_deadline_in_school_days_reminds_escalates_repeatedly_and_keeps_the_task
     h.deploy(REINTEGRATION)
     h.clock.set(datetime(2026, 4, 20, 10, 0, tzinfo=UTC))
     case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
-    for element in ("record_parental_consent", "gather_information", "record_child_views"):
+    for element in ("record_parental_consent", "gather_information"):
         h.complete(case_id, element, s.HAPPY_PATH[element], "ava.ap")
+    h.complete(case_id, "record_child_views", {**s.HAPPY_PATH["record_child_views"], "views_date": "2026-04-21"},
+               "ava.ap")
+    assert h.call("show_case", case_id)["data"]["la_referral_date"] == "2026-04-21"
     decision = {**s.HAPPY_PATH["record_fair_access_decision"], "agreed_to_consider_date": "2026-04-27"}
+    with pytest.raises(InvalidData, match="Monday 27 April 2026 is in the future"):
+        h.call("complete_task", h.task(case_id, "record_fair_access_decision")["task_id"], decision, "lee.la")
+    with pytest.raises(InvalidData, match="Monday 20 April 2026 is before the referral to the LA on Tuesday 21 April"):
+        h.complete(case_id, "record_fair_access_decision", {**decision, "agreed_to_consider_date": "2026-04-20"},
+                   "lee.la")
+    h.clock.set(datetime(2026, 4, 27, 15, 0, tzinfo=UTC))
+    assert not [t for t in h.call("show_case", case_id)["ready_tasks"] if t["task"] == "allocate_place"]
     case = h.complete(case_id, "record_fair_access_decision", decision, "lee.la")
 
     assert case["data"]["fair_access_deadline"] == "2026-06-03"
@@ -64,10 +81,42 @@ def test_deadline_in_school_days_reminds_escalates_repeatedly_and_keeps_the_task
     assert "20 school days" in escalations[0].body and "Overdue since 2026-06-03" in escalations[0].subject
     assert escalations[0].html and "<strong>2026-06-03</strong>" in escalations[0].html
 
-    h.complete(case_id, "allocate_place", {"place_offered_date": "2026-06-12", "host_school_confirmed": True},
-               "lee.la")
-    case = h.call("show_case", case_id)
+    # Second move: a school is found and the place offered; the host school does not confirm it.
+    h.clock.set(datetime(2026, 6, 12, 10, 0, tzinfo=UTC))
+    offer = {"host_school": "Westfield School", "panel": "faap", "place_offered_date": "2026-06-12"}
+    with pytest.raises(InvalidData, match="before the child was to be considered"):
+        h.complete(case_id, "allocate_place", {**offer, "place_offered_date": "2026-04-24"}, "lee.la")
+    case = h.complete(case_id, "allocate_place", offer, "lee.la")
+    assert [(t["task"], t["lane"], t["due"]) for t in case["ready_tasks"]] == [
+        ("confirm_host_place", "host_school", "2026-06-03")]
+    with pytest.raises(InvalidData, match="Say why"):
+        h.complete(case_id, "confirm_host_place", {"host_school_confirmed": False}, "wes.wrong")
+    h.fire()  # the deadline has passed: the host school is reminded and the manager told at once
+    sent = {(m.kind, m.recipient) for m in _mail(h, case_id) if "confirm_host_place" in m.idempotency_key}
+    assert sent == {("deadline_reminder", "head.host-school@schools.example"),
+                    ("deadline_escalation", "admissions.manager@authority.example")}
+    case = h.complete(case_id, "confirm_host_place", {"host_school_confirmed": False,
+                                                      "not_confirmed_reason": "Year 10 has no DT places"}, "wes.wrong")
+    # Third move refused: back to find another school, the deadline unchanged and still overdue.
+    assert [t["task"] for t in case["ready_tasks"]] == ["allocate_place"]
+    assert h.task(case_id, "allocate_place")["due"] == "2026-06-03" == case["data"]["fair_access_deadline"]
+    before = len(_mail(h, case_id))
+    h.fire()
+    assert len(_mail(h, case_id)) == before  # the same reminder and escalation are not sent twice
+    h.clock.set(datetime(2026, 6, 18, 8, 0, 1, tzinfo=UTC))
+    assert h.fire() == [{"case_id": case_id, "task": "fair_access_deadline_missed"}]
+    assert "escalation 3;" in _mail(h, case_id)[-1].body
+
+    case = h.complete(case_id, "allocate_place", {**offer, "host_school": s.HAPPY_PATH["allocate_place"]["host_school"],
+                                                  "place_offered_date": "2026-06-18"}, "lee.la")
+    case = h.complete(case_id, "confirm_host_place", {"host_school_confirmed": True}, "hana.host")
     assert [t["task"] for t in case["ready_tasks"]] == ["hold_initial_meeting"]
-    assert case["waiting_timers"] == []  # the task is done: its reminder and escalation stop
-    kinds = [e["kind"] for e in h.call("history", case_id)]
-    assert kinds.count("timer_fired") == 3
+    assert case["waiting_timers"] == []  # the place is allocated: reminders and escalations stop
+    assert case["data"]["fair_access_attempts"] == [
+        {"attempt": 1, "host_school": "Westfield School", "panel": "faap", "place_offered_date": "2026-06-12",
+         "confirmed": False, "reason": "Year 10 has no DT places"},
+        {"attempt": 2, "host_school": "Kingsmead High School", "panel": "faap", "place_offered_date": "2026-06-18",
+         "confirmed": True, "reason": None}]
+    history = [(e["kind"], e["element"]) for e in h.call("history", case_id) if e["kind"] == "task_completed"]
+    assert [el for _, el in history].count("allocate_place") == 2
+    assert [el for _, el in history].count("confirm_host_place") == 2

@@ -17,9 +17,13 @@ RIVERSIDE = "Riverside Learning Centre"
 
 def moved(h, when: datetime, ap: str = SEVERN, host: str = "Kingsmead High School", path=s.HAPPY_PATH) -> str:
     h.clock.set(when)
+    today = when.date().isoformat()  # the Fair Access dates may not be in the future: they are today
     return reintegration(h, {**s.START_DATA, "ap_setting": ap},
-                         {**path, "record_fair_access_decision": {**path["record_fair_access_decision"],
-                                                                  "host_school": host}})
+                         {**path, "record_child_views": {**path["record_child_views"], "views_date": today},
+                          "record_fair_access_decision": {**path["record_fair_access_decision"],
+                                                          "agreed_to_consider_date": today},
+                          "allocate_place": {**path["allocate_place"], "host_school": host,
+                                             "place_offered_date": today}})
 
 
 @pytest.fixture

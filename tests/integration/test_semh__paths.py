@@ -10,8 +10,10 @@ from alembic import command
 from sqlalchemy import select
 
 from engine.core_places import allocate, ledger, withdraw_for_exclusion
-from engine.errors import Conflict, InvalidData
+from engine.errors import Conflict, Forbidden, InvalidData
 from engine.models import CorePlace
+from engine.reports import semh_kpis
+from engine.reports.periods import ReportFilter
 from tests.integration.test_reports__facts_backfill import _migrate
 from tests.integration.timetable_cases import SEMH, START, add_staff, deploy, mail, verified
 
@@ -150,9 +152,30 @@ def test_a_permanent_exclusion_withdraws_a_core_place_that_has_not_started(h):
         assert (row["allocated"], row["withdrawn"], row["left"]) == (2, 1, 0)  # the withdrawn place is gone
     with h.transaction() as eng, pytest.raises(InvalidData, match="1 withdrawn after a permanent exclusion"):
         allocate(eng, nominate(h), "core", date(2026, 3, 5), "lee.la")
-    with h.transaction() as eng, pytest.raises(Conflict, match="nothing to withdraw"):
-        withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 5), "lee.la")
+    with h.transaction() as eng:  # nothing left to withdraw: the term's allowance is one lower instead
+        row = withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 5), "lee.la")
+    assert (row["withdrawn_case"], row["allowance"], row["reduced_by_exclusions"], row["left"]) == (None, 1, 1, 0)
     assert verified(h, waiting) and verified(h, started)
+
+
+def test_an_exclusion_with_no_place_to_withdraw_lowers_the_terms_allowance_and_the_report_shows_it(h):
+    with h.transaction() as eng, pytest.raises(Forbidden):
+        withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 4), "omar.home")
+    with h.transaction() as eng:
+        row = withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 4), "lee.la")
+    assert (row["term"], row["allowance"], row["allocated"], row["left"]) == ("2025/26 spring", 1, 0, 1)
+    first = allocated(h)
+    with h.transaction() as eng, pytest.raises(InvalidData, match=r"used its 1 Core Offer Inclusion Placements for "
+                                                              r"2025/26 spring \(1 withdrawn after a permanent"):
+        allocate(eng, nominate(h), "core", date(2026, 3, 5), "lee.la")
+    with h.transaction() as eng:  # another term is not touched
+        assert ledger(eng.session, eng.policy, "2025/26 summer") == {}
+        take_up = {r["term"]: r for r in semh_kpis.build(eng.session, eng.policy, ReportFilter(year="2025/26"),
+                                                          date(2026, 3, 6))
+                   .section("take_up").rows}
+    assert (take_up["2025/26 spring"]["withdrawn"], take_up["2025/26 spring"]["places_used"]) == (1, 1)
+    assert take_up["2025/26 spring"]["places_available"] == 1  # one school in the scheme, 2 places, 1 lost
+    assert verified(h, first)
 
 
 def test_twelve_weeks_reminded_then_escalated_weekly(h):

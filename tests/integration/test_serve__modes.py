@@ -58,6 +58,7 @@ def test_production_serve_runs_gunicorn_workers_and_a_scheduler_child(db_url, tm
         output = proc.communicate(timeout=60)[0]
     assert f"with gunicorn: 2 worker(s) x 3 thread(s), scheduler pid {scheduler_pid}" in output
     assert "Using worker: gthread" in output and "Werkzeug" not in output
+    assert "Control socket" not in output  # none opened in the home folder
     with pytest.raises(ProcessLookupError):  # ... and stops with the server
         os.kill(scheduler_pid, 0)
 
@@ -122,3 +123,11 @@ def test_an_empty_database_is_fit_for_the_demo(db_url):
     from engine.wiring import Runtime
 
     assert not_demo_data(Runtime(url=db_url, clock=SystemClock(), policy=Policy(), registry=None)) is None
+
+
+def test_production_serve_without_a_secret_key_stops_before_starting_anything(run_cli, monkeypatch):
+    monkeypatch.setenv("REINTEGRATE_ENV", "production")
+    monkeypatch.delenv("REINTEGRATE_FAKE_NOW")
+    monkeypatch.delenv("REINTEGRATE_SECRET_KEY", raising=False)
+    code, out, err = run_cli("serve")
+    assert (code, out) == (2, "") and err.startswith("reintegrate: REINTEGRATE_SECRET_KEY is not set.")

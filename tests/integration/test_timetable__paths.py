@@ -72,6 +72,7 @@ def test_happy_path_back_to_full_time_in_week_four(h):
     case = h.complete(case_id, "send_plan_to_la", SENT, "omar.home")
     plan_mail = [m for m in mail(h, case_id) if m.kind == "timetable_plan_to_la"]
     assert len(plan_mail) == 1 and "Week 4 (28.75 hours)" in plan_mail[0].body and "Ms R Patel" in plan_mail[0].body
+    assert "attendance code C2 (part-time timetable)" in plan_mail[0].body
     assert [t["task"] for t in case["ready_tasks"]] == ["review_timetable"]
     assert {t["task"] for t in case["waiting_timers"]} == {"timetable_reminder", "timetable_overdue"}
     h.complete(case_id, "review_timetable", review("2026-03-20", 2, 21, False), "omar.home")
@@ -131,6 +132,16 @@ def test_a_plan_that_does_not_return_to_full_time_in_time_is_refused(h, timetabl
         h.complete(case_id, "agree_plan", {**PLAN, "weekly_timetable": timetable}, "omar.home")
     assert complaint in err.value.errors["weekly_timetable"]
     assert h.task(case_id, "agree_plan")  # nothing changed
+
+
+def test_the_plan_records_sessions_off_timetable_as_code_c2(h):
+    case_id = start(h)
+    h.complete(case_id, "hold_planning_meeting", MEETING, "omar.home")
+    with pytest.raises(InvalidData, match="code C2") as err:
+        h.complete(case_id, "agree_plan", {**PLAN, "register_code_c2": False}, "omar.home")
+    assert list(err.value.errors) == ["register_code_c2"]
+    form = {f["id"]: f["label"] for f in h.task(case_id, "agree_plan")["form"]}
+    assert "attendance code C2" in form["register_code_c2"] and "Regulations 2024" in form["register_code_c2"]
 
 
 def test_a_shorter_maximum_in_policy_refuses_the_same_plan(h):

@@ -3,6 +3,7 @@ case moved to a new version keeps its deadlines; moving work that was done is re
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
@@ -105,3 +106,56 @@ def test_migration_is_refused_where_done_work_changed(h, tmp_path):
     assert h.call("show_case", case_id) == before
     fresh = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     assert h.call("show_case", fresh)["version"] == 2
+
+
+BEFORE_FAIR_ACCESS_MOVES = Path(__file__).resolve().parents[1] / "fixtures" / "reintegration_v_before_fair_access_moves.bpmn"
+#: The Fair Access forms of that version: host school on the decision, confirmation on the allocation.
+OLD_FORMS = {"record_fair_access_decision": {**s.HAPPY_PATH["record_fair_access_decision"],
+                                             "host_school": "Kingsmead High School", "panel": "virtual"},
+             "allocate_place": {"place_offered_date": "2027-02-08", "host_school_confirmed": True}}
+
+
+def old_run(h, case_id: str, until: str) -> None:
+    """Along the happy path on the old version, from the first of its tasks that is ready."""
+    started = False
+    for element, data in {**s.HAPPY_PATH, **OLD_FORMS}.items():
+        if element == until:
+            return
+        started = started or element in {t["task"] for t in h.call("show_case", case_id)["ready_tasks"]}
+        if started and element != "confirm_host_place":
+            h.complete(case_id, element, data, ACTORS[h.task(case_id, element)["lane"]])
+
+
+def test_cases_running_on_the_version_before_the_fair_access_moves_keep_their_deadlines(harness, tmp_path):
+    """The shipped diagram deployed over the one before Fair Access had three moves: a case waiting for its
+    place keeps its 20-school-day deadline and finishes on its own version; a case still waiting for consent
+    moves and runs the three moves; one past them is refused, with the reason, and unchanged."""
+    h = harness
+    h.deploy(BEFORE_FAIR_ACCESS_MOVES)
+    h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    waiting = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    old_run(h, waiting, "allocate_place")
+    early = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    # (no step taken yet: the consent gates changed too)
+    before = h.call("show_case", waiting)
+    # 25 January 2027 + 20 school days (February half-term 15-19 Feb): Monday 1 March 2027
+    assert before["data"]["fair_access_deadline"] == "2027-03-01"
+    assert h.deploy(REINTEGRATION)["version"] == 2
+    h.clock.set(datetime(2027, 2, 1, 9, tzinfo=UTC))
+    with pytest.raises(MigrationRefused, match="record_fair_access_decision was done in this case and is changed"):
+        h.call("migrate_case", waiting, 2, "ada.admin")
+    after = h.call("show_case", waiting)
+    assert after["version"] == 1 and after["waiting_timers"] == before["waiting_timers"]
+    assert h.task(waiting, "allocate_place")["due"] == "2027-03-01"
+    old_run(h, waiting, "never")
+    assert h.call("show_case", waiting)["status"] == "completed"
+
+    moved = h.call("migrate_case", early, 2, "ada.admin")
+    assert (moved["from"], moved["to"]) == (1, 2)
+    for element in ("record_parental_consent", "gather_information", "record_child_views",
+                    "record_fair_access_decision", "allocate_place", "confirm_host_place"):
+        h.complete(early, element, s.HAPPY_PATH[element], ACTORS[h.task(early, element)["lane"]])
+    case = h.call("show_case", early)
+    assert case["version"] == 2 and case["data"]["fair_access_deadline"] == "2027-03-01"
+    assert [a["host_school"] for a in case["data"]["fair_access_attempts"]] == ["Kingsmead High School"]
+    assert h.call("replay", early, verify=True)["ok"] and h.call("replay", waiting, verify=True)["ok"]

@@ -41,7 +41,7 @@ def test_admin_adds_an_account_that_can_sign_in(web_app, signed_in):
     admin = signed_in("ada.admin")
     assert "hana.host" in admin.get("/admin/users").get_data(as_text=True)
     short = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "host_school", "password": "short"})
-    assert short.status_code == 400 and "at least 10 characters" in short.get_data(as_text=True)
+    assert short.status_code == 400 and "at least 12 characters" in short.get_data(as_text=True)
     assert 'value="kit.kingsmead"' in short.get_data(as_text=True)
     bad_role = post(admin, "/admin/users", {"name": "kit.kingsmead", "role": "wizard", "password": "long enough pw"})
     assert bad_role.status_code == 400 and "unknown role" in bad_role.get_data(as_text=True)

@@ -90,3 +90,12 @@ def test_pages_for_signed_in_people_are_not_stored(signed_in):
     client = signed_in("lee.la")
     for path in ("/", "/reports", CSV, "/signed-out"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_expired_sessions_are_deleted_when_a_new_one_starts(web_app, signed_in, web_world):
+    signed_in("lee.la")
+    signed_in("hana.host")
+    assert len([r for r in _rows(web_world) if r.user_id]) == 2
+    web_world.runtime.clock.advance(minutes=web_world.runtime.policy.session_idle_minutes)
+    web_app.test_client().get("/sign-in")  # a new visitor's session
+    assert [r.user_id for r in _rows(web_world)] == [None]

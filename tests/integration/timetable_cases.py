@@ -21,7 +21,7 @@ PROPOSE = {"reason": "Severe anxiety after a long absence; full days end in pani
            "social_care_plan": "none", "ehcp": False}
 MEETING = {"meeting_date": "2026-03-04", "attended_parent_carer": True}
 FULL = "3.25/2.5 3.25/2.5 3.25/2.5 3.25/2.5 3.25/2.5"
-PLAN = {"plan_type": "pastoral_support_plan", "start_date": "2026-03-09", "full_day": "3.25/2.5",
+PLAN = {"register_code_c2": True, "plan_type": "pastoral_support_plan", "start_date": "2026-03-09", "full_day": "3.25/2.5",
         "weekly_timetable": "\n".join(["Week 1: 3.25/0 3.25/0 3.25/0 3.25/0 3.25/0",
                                        "Week 2: 3.25/2.5 3.25/0 3.25/2.5 3.25/0 3.25/0",
                                        "Week 3: 3.25/2.5 3.25/2.5 3.25/2.5 3.25/0 3.25/2.5",

@@ -23,6 +23,8 @@ WORKED = {
     # reviews' own rule); after Monday 13 July 2026 it falls in the summer.
     "review_weeks": (date(2026, 10, 12), 2, date(2026, 10, 26), date(2026, 7, 13), date(2026, 7, 27)),
     "final_review_max_weeks": (date(2026, 10, 12), 6, date(2026, 11, 23), date(2026, 7, 13), date(2026, 8, 24)),
+    # Dual registration by the start date itself (0 school days), whatever the holiday before it.
+    "dual_registration_school_days": (date(2026, 11, 2), 0, date(2026, 11, 2), date(2026, 9, 3), date(2026, 9, 3)),
     # 6 school weeks: half-term and the summer are not weeks of a part-time timetable (the week of
     # 31 August counts: 3 and 4 September are school days).
     "timetable_max_weeks": (date(2026, 10, 12), 6, date(2026, 11, 30), date(2026, 7, 13), date(2026, 10, 5)),
