@@ -553,7 +553,7 @@ class Engine:
     def _may_read(self, case: Case, viewer: Viewer) -> None:
         """A person reading a case must be allowed to (one they may not read is, to them, no case); a
         system read (`SystemRead`) is the software's own."""
-        if not isinstance(viewer, str):  # a SystemRead: the software's own; anything else, record_read refuses
+        if not isinstance(viewer, str) or not viewer.strip():  # a SystemRead, or no viewer: record_read decides
             return
         try:
             allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)

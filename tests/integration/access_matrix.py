@@ -32,7 +32,7 @@ from __future__ import annotations
 from cli import scenarios
 
 ROLES = ("ap_setting", "la_admissions", "host_school", "home_school", "la_attendance", "outreach",
-         "process_owner", "auditor", "admin")
+         "process_owner", "auditor", "dpo", "admin")
 ORGS = ("own", "other", "other_la", "none")
 ACTIONS = ("start", "read", "complete", "claim", "message", "allocate", "deploy", "migrate", "retry", "report",
            "accounts", "audit", "mail")
@@ -42,7 +42,7 @@ AUTHORITY = scenarios.START_DATA["local_authority"]
 ORGANISATIONS = {
     "ap_setting": {"own": scenarios.START_DATA["ap_setting"], "other": "Riverside Learning Centre",
                    "other_la": "Golden Valley Learning Centre"},
-    "host_school": {"own": scenarios.HAPPY_PATH["record_fair_access_decision"]["host_school"],
+    "host_school": {"own": scenarios.HAPPY_PATH["allocate_place"]["host_school"],
                     "other": "Westfield School", "other_la": "Lugg Meadow High School"},
     "home_school": {"own": scenarios.START_DATA["home_school"], "other": "Westfield School",
                     "other_la": "Lugg Meadow High School"},
@@ -61,6 +61,7 @@ start      la_attendance    no      no      no       no
 start      outreach         no      no      no       no
 start      process_owner    no      no      no       no
 start      auditor          no      no      no       no
+start      dpo              no      no      no       no
 start      admin            yes     yes     yes      yes
 
 read       ap_setting       yes     hidden  hidden   hidden
@@ -71,6 +72,7 @@ read       la_attendance    yes     hidden  hidden   hidden
 read       outreach         yes     hidden  hidden   hidden
 read       process_owner    yes     yes     yes      yes
 read       auditor          yes     yes     yes      yes
+read       dpo              yes     yes     yes      yes
 read       admin            yes     yes     yes      yes
 
 complete   ap_setting       no      hidden  hidden   hidden
@@ -81,6 +83,7 @@ complete   la_attendance    no      hidden  hidden   hidden
 complete   outreach         no      hidden  hidden   hidden
 complete   process_owner    no      no      no       no
 complete   auditor          no      no      no       no
+complete   dpo              no      no      no       no
 complete   admin            yes     yes     yes      yes
 
 claim      ap_setting       no      hidden  hidden   hidden
@@ -91,6 +94,7 @@ claim      la_attendance    no      hidden  hidden   hidden
 claim      outreach         no      hidden  hidden   hidden
 claim      process_owner    no      no      no       no
 claim      auditor          no      no      no       no
+claim      dpo              no      no      no       no
 claim      admin            yes     yes     yes      yes
 
 message    ap_setting       yes     hidden  hidden   hidden
@@ -101,6 +105,7 @@ message    la_attendance    no      hidden  hidden   hidden
 message    outreach         no      hidden  hidden   hidden
 message    process_owner    no      no      no       no
 message    auditor          no      no      no       no
+message    dpo              no      no      no       no
 message    admin            yes     yes     yes      yes
 
 allocate   ap_setting       hidden  hidden  hidden   hidden
@@ -111,6 +116,7 @@ allocate   la_attendance    no      hidden  hidden   hidden
 allocate   outreach         no      hidden  hidden   hidden
 allocate   process_owner    no      no      no       no
 allocate   auditor          no      no      no       no
+allocate   dpo              no      no      no       no
 allocate   admin            yes     yes     yes      yes
 
 deploy     ap_setting       no      no      no       no
@@ -121,6 +127,7 @@ deploy     la_attendance    no      no      no       no
 deploy     outreach         no      no      no       no
 deploy     process_owner    yes     yes     yes      yes
 deploy     auditor          no      no      no       no
+deploy     dpo              no      no      no       no
 deploy     admin            yes     yes     yes      yes
 
 migrate    ap_setting       no      no      no       no
@@ -131,6 +138,7 @@ migrate    la_attendance    no      no      no       no
 migrate    outreach         no      no      no       no
 migrate    process_owner    yes     yes     yes      yes
 migrate    auditor          no      no      no       no
+migrate    dpo              no      no      no       no
 migrate    admin            yes     yes     yes      yes
 
 retry      ap_setting       no      no      no       no
@@ -141,6 +149,7 @@ retry      la_attendance    no      no      no       no
 retry      outreach         no      no      no       no
 retry      process_owner    no      no      no       no
 retry      auditor          no      no      no       no
+retry      dpo              no      no      no       no
 retry      admin            yes     yes     yes      yes
 
 report     ap_setting       yes     yes     yes      no
@@ -151,6 +160,7 @@ report     la_attendance    yes     yes     yes      no
 report     outreach         yes     yes     yes      no
 report     process_owner    no      no      no       no
 report     auditor          yes     yes     yes      yes
+report     dpo              no      no      no       no
 report     admin            yes     yes     yes      yes
 
 accounts   ap_setting       no      no      no       no
@@ -161,6 +171,7 @@ accounts   la_attendance    no      no      no       no
 accounts   outreach         no      no      no       no
 accounts   process_owner    no      no      no       no
 accounts   auditor          no      no      no       no
+accounts   dpo              no      no      no       no
 accounts   admin            yes     yes     yes      yes
 
 audit      ap_setting       no      no      no       no
@@ -171,6 +182,7 @@ audit      la_attendance    yes     hidden  hidden   no
 audit      outreach         no      no      no       no
 audit      process_owner    no      no      no       no
 audit      auditor          yes     yes     yes      yes
+audit      dpo              yes     yes     yes      yes
 audit      admin            yes     yes     yes      yes
 
 mail       ap_setting       no      no      no       no
@@ -181,6 +193,7 @@ mail       la_attendance    no      no      no       no
 mail       outreach         no      no      no       no
 mail       process_owner    no      no      no       no
 mail       auditor          yes     yes     yes      yes
+mail       dpo              yes     yes     yes      yes
 mail       admin            yes     yes     yes      yes
 """
 
