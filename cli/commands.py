@@ -12,7 +12,6 @@ from engine.db import safe_url
 from engine.dmn import documents_beside
 from engine.errors import EngineError, InvalidProcess
 from engine.locations import processes_dir
-from engine.organisations_csv import import_file, register_file
 from engine.party_links import link_spellings
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
@@ -60,11 +59,10 @@ def _read(path: str) -> bytes:
 
 def init_db(app: App, args) -> int:
     folder = processes_dir()  # a setting that points nowhere fails before anything changes
-    app.upgrade()
-    with app.engine() as eng:  # the register: new entries added, those already there kept as they are
-        register = import_file(eng.session, register_file(folder), app.clock.now(), add_only=True)
-    with app.engine() as eng:  # parties and accounts spelled as an entry but for case and spacing
+    register = app.upgrade()  # with the register: new entries added, those already there kept as they are
+    with app.engine() as eng:  # case parties spelled as an entry but for case and spacing, through the engine
         relinked = link_spellings(eng)
+    relinked["accounts"] += register.pop("accounts_linked")
     results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "system")
     emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
          args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",

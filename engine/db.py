@@ -79,11 +79,17 @@ def alembic_config():
     return cfg
 
 
-def upgrade(engine: SAEngine, revision: str = "head") -> None:
-    """Create or upgrade the schema to `revision` (the latest by default)."""
+def upgrade(engine: SAEngine, revision: str = "head") -> dict[str, int] | None:
+    """Create or upgrade the schema to `revision` (the latest by default). At the latest, also load the
+    organisations register the site runs on (engine.organisations_csv.load_register): the counts."""
     from alembic import command
 
     cfg = alembic_config()
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
         command.upgrade(cfg, revision)
+    if revision != "head":
+        return None
+    from .organisations_csv import load_register
+
+    return load_register(engine)

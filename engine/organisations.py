@@ -284,3 +284,19 @@ def form_choices(session: Session, fields: list[dict[str, Any]]) -> dict[str, li
     """For each party field of a form (JSON field shapes), the (id, name) entries it may name."""
     return {f["id"]: choices(session, PARTY_FIELDS[f["id"]]) for f in fields
             if f["id"] in PARTY_FIELDS and f["type"] == "string"}
+
+
+def link_account_spellings(session: Session) -> int:
+    """Link every account not yet linked whose organisation is an entry's name but for case and spacing
+    (an entry of a kind its role takes); the account takes the entry's spelling. Returns how many."""
+    from .models import User
+
+    by_key = {o.name_key: o for o in session.scalars(select(Organisation))}
+    linked = 0
+    for user in session.scalars(select(User).where(User.org.is_not(None), User.org_id.is_(None))):
+        entry = by_key.get(name_key(user.org))
+        if entry is not None and entry.kind in ROLE_KINDS.get(user.role, (entry.kind,)):
+            user.org, user.org_id = entry.name, entry.id
+            linked += 1
+    session.flush()
+    return linked

@@ -122,6 +122,23 @@ def register_file(processes: Path) -> Path:
     return own if own.is_file() else SHIPPED
 
 
+def load_register(sa_engine, processes: Path | None = None) -> dict[str, int]:
+    """Load the register a site runs on (`register_file`) into the database, adding the entries it lacks
+    and keeping those it has, then link the accounts spelled as an entry: what every upgrade does."""
+    from datetime import UTC
+
+    from sqlalchemy.orm import Session as OrmSession
+
+    from .locations import processes_dir
+    from .organisations import link_account_spellings
+
+    with OrmSession(sa_engine) as session:
+        counts = import_file(session, register_file(processes or processes_dir()), datetime.now(UTC), add_only=True)
+        counts["accounts_linked"] = link_account_spellings(session)
+        session.commit()
+    return counts
+
+
 def export_csv(session: Session) -> str:
     """The whole register as CSV in the import format."""
     out = io.StringIO()

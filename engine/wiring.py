@@ -113,8 +113,9 @@ class Runtime:
     def workflows(self) -> WorkflowCache:
         return WorkflowCache(self.workflow_cache_size)
 
-    def upgrade(self) -> None:
-        upgrade(self.db)
+    def upgrade(self) -> dict[str, int] | None:
+        """Schema to the latest revision, and the organisations register loaded (engine.db.upgrade)."""
+        return upgrade(self.db)
 
     def transact(self, fn: Callable[[Engine], T], attempts: int = 3) -> T:
         """`fn(engine)` in one transaction, run again (from the start, on a new session) when the

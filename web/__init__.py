@@ -123,7 +123,9 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(audit.bp)
     app.register_blueprint(data_protection.bp)
     app.register_blueprint(printables.bp)
-    from . import incidents, processes
+    from . import case_list, incidents, processes, starts
+    app.register_blueprint(case_list.bp)
+    app.register_blueprint(starts.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
     from .reports import bp as reports_bp  # the report pages (issue 8)

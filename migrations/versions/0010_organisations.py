@@ -1,19 +1,15 @@
 """organisations register: authorities, schools, AP settings and providers; accounts point at one
 
-Creates `organisations` and `users.org_id`, loads the register shipped in processes/organisations.csv,
-and links every account whose free-text organisation matches an entry's name once case and spacing
-are set aside (the account's organisation is rewritten to the entry's spelling). Accounts and case
-parties that match nothing are listed by `reintegrate org unmatched` for an admin to resolve; a case
-party spelled differently from its entry is relinked by `reintegrate init-db` through the engine, so
-that the change is in the case's history (engine.party_links).
+Creates `organisations` and `users.org_id`. The register's entries are data, not schema: every upgrade
+(engine.db.upgrade, so `reintegrate init-db`) then loads the site's register, or the shipped
+processes/organisations.csv, and links each account whose free-text organisation is an entry's name
+but for case and spacing; `init-db` relinks case parties spelled that way through the engine, so
+that the change is in each case's history (engine.party_links). What matches nothing is listed by
+`reintegrate org unmatched` and on the admins' Organisations page, to be resolved.
 
 Revision ID: 0010
 Revises: 0009
 """
-import csv
-from datetime import UTC, datetime
-from pathlib import Path
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -22,27 +18,9 @@ down_revision = '0009'
 branch_labels = None
 depends_on = None
 
-REGISTER = Path(__file__).resolve().parents[2] / 'processes' / 'organisations.csv'
-
-
-def _key(name: str) -> str:
-    return ' '.join(name.split()).casefold()
-
-
-def _shipped_rows() -> list[dict]:
-    if not REGISTER.exists():
-        return []
-    with REGISTER.open(newline='', encoding='utf-8') as f:
-        rows = list(csv.DictReader(f))
-    now = datetime.now(UTC)
-    out = [{'id': r['id'].strip(), 'name': ' '.join(r['name'].split()), 'name_key': _key(r['name']),
-            'kind': r['kind'].strip(), 'authority_id': (r.get('authority') or '').strip() or None,
-            'urn': (r.get('urn') or '').strip() or None, 'created_at': now} for r in rows]
-    return sorted(out, key=lambda r: r['kind'] != 'local_authority')  # authorities before their members
-
 
 def upgrade() -> None:
-    organisations = op.create_table(
+    op.create_table(
         'organisations',
         sa.Column('id', sa.String(length=64), nullable=False),
         sa.Column('name', sa.String(length=255), nullable=False),
@@ -63,20 +41,6 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('org_id', sa.String(length=64), nullable=True))
         batch_op.create_index('ix_users_org_id', ['org_id'])
         batch_op.create_foreign_key('fk_users_org_id', 'organisations', ['org_id'], ['id'])
-    rows = _shipped_rows()
-    if rows:
-        op.bulk_insert(organisations, rows)
-    _link_accounts({r['name_key']: (r['id'], r['name']) for r in rows})
-
-
-def _link_accounts(by_key: dict[str, tuple[str, str]]) -> None:
-    conn = op.get_bind()
-    users = sa.table('users', sa.column('id', sa.Integer), sa.column('org', sa.String),
-                     sa.column('org_id', sa.String))
-    for user_id, org in conn.execute(sa.select(users.c.id, users.c.org).where(users.c.org.is_not(None))).all():
-        match = by_key.get(_key(org))
-        if match is not None:
-            conn.execute(users.update().where(users.c.id == user_id).values(org_id=match[0], org=match[1]))
 
 
 def downgrade() -> None:

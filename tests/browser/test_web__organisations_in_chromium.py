@@ -1,4 +1,4 @@
-"""The organisations register in Debian's Chromium: the Fair Access decision's host school is a select
+"""The organisations register in Debian's Chromium: the host school of a Fair Access allocation is a select
 that GOV.UK's accessible-autocomplete turns into a text box suggesting the register's names (the select
 still carries the choice), with the app's CSP on and the console clean; the admin's organisations page
 and the enhanced form pass axe-core with no serious or critical violation. Screenshots at 1280 and 375
@@ -9,6 +9,7 @@ from sqlalchemy import update
 
 from engine.organisations import Organisation
 from tests.browser.test_web__caseworker_in_chromium import AXE, _page, _sign_in, browser, server  # noqa: F401
+from tests.conftest import _placement_case
 
 try:
     from playwright.sync_api import expect
@@ -24,8 +25,8 @@ def test_the_host_school_is_chosen_from_the_register_as_you_type(browser, server
     problems: list[str] = []
     page = _page(browser, server, problems)
     _sign_in(page, server, "lee.la")
-    case_id = web_world.case_with("record_fair_access_decision")
-    page.goto(server + f"/tasks/{web_world.task_id(case_id, 'record_fair_access_decision')}")
+    case_id = _placement_case(web_world.runtime, "allocate_place")
+    page.goto(server + f"/tasks/{web_world.task_id(case_id, 'allocate_place')}")
     box = page.get_by_role("combobox", name="Host school identified")
     expect(box).to_be_visible()
     expect(page.locator("select#host_school-select")).to_be_hidden()
@@ -57,9 +58,9 @@ def test_the_organisations_page_and_the_enhanced_form_pass_axe(browser, server, 
     page.screenshot(path=str(tmp_path / "organisations-1280.png"), full_page=True)
     axe = AXE.read_text()
     found = {}
-    case_id = web_world.case_with("record_fair_access_decision")
+    case_id = _placement_case(web_world.runtime, "allocate_place")
     pages = {"organisations": "/admin/organisations", "accounts": "/admin/users",
-             "fair access": f"/tasks/{web_world.task_id(case_id, 'record_fair_access_decision')}"}
+             "find a host school": f"/tasks/{web_world.task_id(case_id, 'allocate_place')}"}
     for name, path in pages.items():
         page.goto(server + path)
         expect(page.locator(".autocomplete__wrapper").first).to_be_visible()

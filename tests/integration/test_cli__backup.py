@@ -50,7 +50,8 @@ def test_backup_while_writes_go_on_is_a_whole_working_database(harness, run_cli,
     assert 20 <= in_copy <= len(written)  # the database as it stood at one moment while writes went on
     monkeypatch.setenv("REINTEGRATE_DATABASE_URL", f"sqlite:///{tmp_path / 'copy.sqlite3'}")
     code, out, _ = run_cli("audit", "verify", "--all", "--json")
-    assert code == 0 and json.loads(out) == {"checked": 3, "failed": 0, "failures": {}}
+    verified = json.loads(out)
+    assert code == 0 and (verified["checked"], verified["failed"]) == (3, 0)
     code, out, _ = run_cli("case", "show", cases[0], "--json")
     assert code == 0 and [t["task"] for t in json.loads(out)["ready_tasks"]][0] == "gather_information"
 

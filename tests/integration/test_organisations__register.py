@@ -27,7 +27,7 @@ def _names(session) -> set[str]:
 
 def test_the_shipped_register_has_every_organisation_the_demo_scenarios_and_tests_name(harness):
     named = {org for _, org in (*PEOPLE.values(), *OTHER_PEOPLE.values(), *demo_data.DEMO_USERS.values()) if org}
-    for data in (s.START_DATA, OTHER_CASE, s.OUTREACH_REQUEST, s.HAPPY_PATH["record_fair_access_decision"]):
+    for data in (s.START_DATA, OTHER_CASE, s.OUTREACH_REQUEST, s.HAPPY_PATH["allocate_place"]):
         named |= {data[f] for f in orgs.PARTY_FIELDS if data.get(f)}
     named |= TEST_ORGANISATIONS
     register = harness.query(_names)
@@ -169,16 +169,15 @@ def test_a_misspelt_host_school_is_refused_on_the_fair_access_form(harness):
     harness.deploy(REINTEGRATION)
     case_id = harness.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
     for element, data in s.HAPPY_PATH.items():
-        if element == "record_fair_access_decision":
+        if element == "allocate_place":
             break
         harness.complete(case_id, element, data, demo_data.ACTOR_BY_LANE[harness.task(case_id, element)["lane"]])
-    decision = {**s.HAPPY_PATH["record_fair_access_decision"], "host_school": "Kingsmead high school"}
+    offer = {**s.HAPPY_PATH["allocate_place"], "host_school": "Kingsmead high school"}
     with pytest.raises(InvalidData) as caught:
-        harness.complete(case_id, "record_fair_access_decision", decision, "lee.la")
+        harness.complete(case_id, "allocate_place", offer, "lee.la")
     assert caught.value.errors == {"host_school": "Host school 'Kingsmead high school' is not in the organisations "
                                                   "register; did you mean 'Kingsmead High School'?"}
-    done = harness.complete(case_id, "record_fair_access_decision",
-                            {**decision, "host_school": "kingsmead-high-school"}, "lee.la")
+    done = harness.complete(case_id, "allocate_place", {**offer, "host_school": "kingsmead-high-school"}, "lee.la")
     assert done["data"]["host_school"] == "Kingsmead High School"
 
 
@@ -202,3 +201,26 @@ def test_the_shipped_file_imports_cleanly_and_exports_as_it_is(harness):
                                                                                  "unchanged": 22}
         exported = export_csv(session).splitlines()
     assert sorted(exported[1:]) == sorted(SHIPPED.read_text().splitlines()[1:])
+
+
+def test_a_site_keeps_its_own_register_beside_its_processes(run_cli, monkeypatch, tmp_path, db_url):
+    (tmp_path / "organisations.csv").write_text(
+        "id,name,kind,authority,urn\n"
+        "warwickshire,Warwickshire County Council,local_authority,,\n"
+        ",Avon Valley School,school,warwickshire,\n")
+    monkeypatch.setenv("REINTEGRATE_PROCESSES_DIR", str(tmp_path))
+    code, out, _ = run_cli("init-db")
+    assert code == 0 and "organisations register: 2 added, 0 already there" in out
+    code, out, _ = run_cli("org", "list", "--json")
+    assert [o["name"] for o in json.loads(out)] == ["Warwickshire County Council", "Avon Valley School"]
+    assert run_cli("org", "add", "Nuneaton Academy", "--kind", "school", "--authority", "warwickshire")[0] == 0
+    (tmp_path / "organisations.csv").write_text(  # the file moves the school: init-db leaves it where it is
+        "id,name,kind,authority,urn\n"
+        "warwickshire,Warwickshire County Council,local_authority,,\n"
+        "other,Other Council,local_authority,,\n"
+        "avon-valley-school,Avon Valley School,school,other,\n")
+    assert "organisations register: 1 added, 2 already there" in run_cli("init-db")[1]
+    code, out, _ = run_cli("org", "list", "--json")
+    assert {o["name"]: o["authority"] for o in json.loads(out)} == {
+        "Other Council": None, "Warwickshire County Council": None, "Avon Valley School": "warwickshire",
+        "Nuneaton Academy": "warwickshire"}

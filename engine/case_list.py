@@ -1,0 +1,103 @@
+"""The cases an account may see, as a searchable, filtered, paged list.
+
+The list shows what identifies a case without opening it: its reference, the pupil's initials, the
+process, its status, its parties (organisations, not people) and when it started. It reads no child's
+data beyond the initials, as the task list does, so it is not written to the access log; opening a
+case is.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy.orm import Session
+
+from .models import Case, ProcessVersion
+from .queries import MAX_PAGE, PAGE_SIZE, case_filter, party_value
+
+STATUSES = ("running", "completed", "cancelled", "error")
+#: The parties a "school" filter looks in: the pupil's schools and the AP setting.
+SCHOOL_FIELDS = ("home_school", "host_school", "ap_setting")
+_SHOWN_PARTIES = ("ap_setting", "home_school", "host_school")
+_INITIALS = re.compile(r"^[A-Za-z][A-Za-z. ]{0,12}$")
+
+
+@dataclass
+class CaseFilter:
+    """What the list asks for: `q` a case reference (or its start) or a pupil's initials."""
+
+    q: str = ""
+    process: str | None = None
+    status: str | None = None
+    school: str | None = None  # an organisation's name
+    page: int = 1
+    per_page: int = PAGE_SIZE
+
+
+@dataclass
+class CasePage:
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int
+    filters: CaseFilter = field(default_factory=CaseFilter)
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _search(q: str) -> ColumnElement[bool] | None:
+    q = q.strip()
+    if not q:
+        return None
+    by_reference = Case.id.istartswith(q.upper(), autoescape=True)
+    if _INITIALS.match(q):
+        initials = re.sub(r"[^A-Za-z]", "", q).upper()
+        return or_(by_reference, Case.pupil_initials == initials)
+    return by_reference
+
+
+def _conditions(session: Session, user, f: CaseFilter) -> list[ColumnElement[bool]]:
+    conditions = [case_filter(session, user)]
+    if (search := _search(f.q)) is not None:
+        conditions.append(search)
+    if f.process:
+        conditions.append(Case.process_key == f.process)
+    if f.status in STATUSES:
+        conditions.append(Case.status == f.status)
+    if f.school:
+        conditions.append(or_(*(party_value(session, name) == f.school for name in SCHOOL_FIELDS)))
+    return conditions
+
+
+def case_list(session: Session, user, f: CaseFilter) -> CasePage:
+    """One page of the cases `user` may see that match `f`, newest first."""
+    f.page = min(max(f.page, 1), MAX_PAGE)
+    where = _conditions(session, user, f)
+    total = session.scalar(select(func.count()).select_from(Case).where(*where)) or 0
+    rows = session.execute(
+        select(Case.id, Case.process_key, Case.status, Case.pupil_initials, Case.created_at, Case.data)
+        .where(*where).order_by(Case.created_at.desc(), Case.id)
+        .limit(f.per_page).offset((f.page - 1) * f.per_page)).all()
+    names = process_names(session)
+    items = [_row(r, names) for r in rows]
+    return CasePage(items, total, f.page, f.per_page, f)
+
+
+def _row(row, names: dict[str, str]) -> dict[str, Any]:
+    data = row.data or {}
+    started: datetime = row.created_at
+    return {"case_id": row.id, "process": row.process_key, "process_name": names.get(row.process_key, row.process_key),
+            "status": row.status, "pupil": row.pupil_initials, "started_at": started.isoformat(),
+            "parties": {name: data.get(name) for name in _SHOWN_PARTIES if data.get(name)}}
+
+
+def process_names(session: Session) -> dict[str, str]:
+    """Process key -> the name its latest version gives it."""
+    rows = session.execute(select(ProcessVersion.process_key, ProcessVersion.info)
+                           .order_by(ProcessVersion.process_key, ProcessVersion.version))
+    return {key: (info or {}).get("name") or key for key, info in rows}

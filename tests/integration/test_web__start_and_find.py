@@ -1,0 +1,99 @@
+"""Starting a case on the web (start page, form, errors, check answers) and the Cases page."""
+from __future__ import annotations
+
+import re
+
+from tests.web_helpers import post
+
+START_ANSWERS = {"pupil_name": "Nia Web", "pupil_dob-day": "4", "pupil_dob-month": "9", "pupil_dob-year": "2012",
+                 "ap_setting": "Severn Vale Learning Centre", "home_school": "Kingsmead High School",
+                 "parent_name": "Pat Web", "parent_email": "pat@example.org"}
+
+
+def _ids(html: str) -> list[str]:
+    return re.findall(r'href="/cases/([A-Z0-9-]+)"', html)
+
+
+def test_an_ap_account_starts_a_reintegration_after_checking_its_answers(web_world, signed_in):
+    client = signed_in("ava.ap")
+    index = client.get("/start").get_data(as_text=True)
+    assert "Reintegration from alternative provision" in index and "Start a case" in index
+    start = client.get("/start/reintegration").get_data(as_text=True)
+    assert "Start now" in start and "/start/reintegration/form" in start
+    form = client.get("/start/reintegration/form").get_data(as_text=True)
+    assert 'data-module="organisation-autocomplete"' in form  # the parties are choices from the register
+    assert re.search(r'<option value="[^"]+" selected>Severn Vale Learning Centre</option>', form)  # its own AP
+    empty = post(client, "/start/reintegration/form", {})
+    assert empty.status_code == 400 and "There is a problem" in empty.get_data(as_text=True)
+    checked = post(client, "/start/reintegration/form", START_ANSWERS)
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Check your answers" in html
+    assert "4 September 2012" in html and "Kingsmead High School" in html
+    with web_world.runtime.engine() as eng:
+        before = len(eng.case_ids())
+    assert before == len(_case_ids(web_world))  # nothing created by checking
+    created = post(client, "/start/reintegration", START_ANSWERS)
+    assert created.status_code == 302 and "/cases/" in created.location
+    page = client.get(created.location).get_data(as_text=True)
+    assert "Nia Web" in page and "started" in page
+    assert len(_case_ids(web_world)) == before + 1
+
+
+def _case_ids(web_world) -> list[str]:
+    with web_world.runtime.engine() as eng:
+        return eng.case_ids()
+
+
+def test_change_on_the_check_page_brings_the_form_back_filled_in(signed_in):
+    client = signed_in("ava.ap")
+    back = post(client, "/start/reintegration/form", {**START_ANSWERS, "change": "pupil_name"})
+    html = back.get_data(as_text=True)
+    assert back.status_code == 200 and 'value="Nia Web"' in html and "There is a problem" not in html
+
+
+def test_a_school_account_cannot_start_a_reintegration(signed_in):
+    client = signed_in("omar.home")
+    assert "/start/reintegration" not in client.get("/start").get_data(as_text=True)
+    assert client.get("/start/reintegration/form").status_code == 403
+    assert post(client, "/start/reintegration", START_ANSWERS).status_code == 403
+    assert signed_in("ava.ap").get("/start/no_such_process").status_code == 404
+
+
+def test_the_cases_page_lists_only_the_cases_the_account_may_see(web_world, signed_in):
+    home = signed_in("omar.home").get("/cases").get_data(as_text=True)
+    assert web_world.placement in _ids(home) and web_world.other_case not in _ids(home)
+    assert 'href="/cases"' in home  # in the header's navigation
+    other = signed_in("una.ap").get("/cases").get_data(as_text=True)
+    assert _ids(other) == [web_world.other_case]
+
+
+def test_the_cases_page_searches_by_reference_and_initials_and_filters(web_world, signed_in):
+    client = signed_in("ada.admin")
+    everything = _ids(client.get("/cases").get_data(as_text=True))
+    assert web_world.other_case in everything and web_world.placement in everything
+    by_ref = _ids(client.get(f"/cases?q={web_world.other_case.lower()}").get_data(as_text=True))
+    assert by_ref == [web_world.other_case]
+    assert _ids(client.get("/cases?q=Z.O.").get_data(as_text=True)) == [web_world.other_case]  # Zoe Other
+    school = _ids(client.get("/cases?school=Westfield+School").get_data(as_text=True))
+    assert school == [web_world.other_case]
+    assert _ids(client.get("/cases?status=completed").get_data(as_text=True)) == []
+    assert web_world.other_case in _ids(client.get("/cases?status=running&process=reintegration").get_data(as_text=True))
+    assert _ids(client.get("/cases?q=%25").get_data(as_text=True)) == []  # a wildcard is a character
+
+
+def test_the_cases_page_pages(web_world, signed_in):
+    from engine import queries
+
+    client = signed_in("ada.admin")
+    total = len(_case_ids(web_world))
+    if total <= queries.PAGE_SIZE:
+        with web_world.runtime.engine() as eng:
+            from tests.conftest import OTHER_CASE
+
+            for n in range(queries.PAGE_SIZE + 1 - total):
+                eng.start_case("reintegration", {**OTHER_CASE, "pupil_name": f"Pupil {n}"}, "una.ap")
+    first = client.get("/cases").get_data(as_text=True)
+    assert "page 1 of 2" in first and len(_ids(first)) == queries.PAGE_SIZE
+    second = client.get("/cases?page=2").get_data(as_text=True)
+    assert set(_ids(second)).isdisjoint(_ids(first))
+    assert client.get("/cases?page=99999999999999999999").status_code == 400
