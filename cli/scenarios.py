@@ -88,6 +88,11 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
     "confirm_host_place": {
         "host_school_confirmed": True,
     },
+    "offer_visit": {
+        "visit_offered": True,
+        "visit_arrangement": "with_meeting",
+        "visit_support": "The learning mentor goes with Jordan and his mother",
+    },
     "hold_initial_meeting": {
         "meeting_date": "2027-02-22",
         "start_date": "2027-03-01",
@@ -149,6 +154,10 @@ HAPPY_PATH: dict[str, dict[str, Any]] = {
         "date_on_roll": "2027-04-19",
         "joiner_form_completed": True,
         "notes": "AP setting to complete the Leavers Form on the Children's Services Portal.",
+    },
+    "complete_leavers_form": {
+        "leavers_form_completed": True,
+        "leavers_form_date": "2027-04-19",
     },
 }
 

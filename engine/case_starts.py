@@ -14,12 +14,13 @@ from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import organisations, permissions
+from . import organisations
 from .active_versions import active_version
 from .errors import Forbidden, NotFound
 from .models import ProcessVersion, User
 from .process_info import BPMN_NS, NS, lanes_by_node
 from .queries import PARTY_FIELDS
+from .who_acts import may_start
 
 
 @dataclass(frozen=True)
@@ -52,14 +53,6 @@ def start_lanes(bpmn_xml: str) -> dict[str, tuple[str, str | None]]:
         if start is not None:
             out[process.get("id")] = (start.get("name") or start.get("id"), lanes.get(start.get("id")))
     return out
-
-
-def may_start(user: User, starters: str | tuple[str, ...] | None) -> bool:
-    """Whether `user` may start a process that `starters` start (its start event's lane's role, or the
-    roles it declares), for its own organisation: engine.permissions decides."""
-    roles = (starters,) if isinstance(starters, str) else tuple(starters or ())
-    values = permissions.starting_values(user, {}, roles)
-    return bool(permissions.decide(user, permissions.START, case=values, starters=roles))
 
 
 def _startable(session: Session, specs, key: str, user: User) -> Startable | None:

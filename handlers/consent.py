@@ -1,4 +1,4 @@
-"""Seed 002's gates: who may consent, and who must be at the initial meeting.
+"""Seed 002's gates: who may consent, the visit offered, and who must be at the initial meeting.
 
 Consent comes from a parent/carer with parental responsibility, with the view of any other holder
 recorded (a disagreement goes to the LA before anything else happens); without consent to share the
@@ -21,6 +21,14 @@ def consent_from_parental_responsibility(values: dict, case: dict, policy) -> di
         errors["other_parent_agreement"] = ("Record whether another parent with parental responsibility agrees "
                                             "(or that there is none)")
     return errors
+
+
+@validates("offer_visit")
+def visit_offered(values: dict, case: dict, policy) -> dict[str, str]:
+    """Step 4: the student and parents are offered a visit to the receiving school, supported by the AP."""
+    if values.get("visit_offered") is not True:
+        return {"visit_offered": "Offer the student and parents a visit to the receiving school first"}
+    return {}
 
 
 @validates("hold_initial_meeting")

@@ -2,7 +2,15 @@
 from __future__ import annotations
 
 from engine.effects import HandlerContext
-from engine.registry import topic
+from engine.registry import topic, validates
+
+
+@validates("complete_leavers_form")
+def leavers_form_done(values: dict, case: dict, policy) -> dict[str, str]:
+    """The AP setting tells the LA the pupil has left its roll by completing the Leavers Form."""
+    if values.get("leavers_form_completed") is not True:
+        return {"leavers_form_completed": "Complete the Leavers Form on the Children's Services Portal first"}
+    return {}
 
 
 @topic("record_not_agreed")

@@ -19,6 +19,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.role_names import role_name
 from engine.wiring import Runtime
 
 from . import security
@@ -110,6 +111,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
                                      PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
     app.jinja_env.filters["due_date"] = due_date
+    app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.globals["error_anchor"] = error_anchor
 
     from . import admin, api, assets, auth, cases, health, mail, pages, tasks

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine import accounts, queries
+from engine import accounts, organisations, queries
 from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
 from engine.json_input import MAX_DEPTH, json_problem
 from engine.models import User
@@ -153,6 +153,17 @@ def _task_filter(args) -> queries.TaskFilter:
 def list_tasks():
     today = runtime().clock.now().date()
     return _call(lambda eng, user: queries.task_list(eng.session, user, _task_filter(request.args), today).to_json())
+
+
+@bp.get("/organisations")
+def list_organisations():
+    kind = request.args.get("kind") or None
+
+    def read(eng, _user):
+        if kind is not None and kind not in organisations.KINDS:
+            raise InvalidData({"kind": f"must be one of {', '.join(organisations.KINDS)}"}, "query parameters")
+        return organisations.list_organisations(eng.session, kind)
+    return _call(read)
 
 
 @bp.get("/tasks/<task_id>")

@@ -73,6 +73,12 @@ def document() -> dict[str, Any]:
                                   extra=("422",))},
             "/tasks/{task_id}": {"get": _op("One task with its form", "showTask",
                                             {"200": _json(_ref("Task"), "the task")}, [TASK_ID])},
+            "/organisations": {"get": _op(
+                "The organisations register: what a party field (ap_setting, host_school, home_school, "
+                "local_authority) may name, by id or exact name", "listOrganisations",
+                {"200": _json({"type": "array", "items": _ref("Organisation")}, "entries, authorities first")},
+                [_query("kind", {"type": "string", "enum": ["local_authority", "school", "ap_setting", "provider"]},
+                        "only entries of this kind")], extra=("422",))},
             "/tasks/{task_id}/complete": {"post": _op(
                 "Validate and complete a task", "completeTask", {"200": _json(_ref("Case"), "the case after it")},
                 [TASK_ID], body={"type": "object", "required": ["data"], "properties": {"data": data}},
@@ -118,6 +124,10 @@ def _schemas() -> dict[str, Any]:
             "ready_tasks": {"type": "array", "items": task},
             "waiting_timers": {"type": "array", "items": {"type": "object", "properties": {"task": s, "due": s}}},
             "error": n}},
+        "Organisation": {"type": "object", "properties": {
+            "id": s, "name": s, "kind": {"type": "string", "enum": ["local_authority", "school", "ap_setting", "provider"]},
+            "authority": {**n, "description": "the id of the local authority it belongs to"},
+            "authority_name": n, "urn": {**n, "description": "its DfE URN, where it has one"}}},
         "Event": {"type": "object", "additionalProperties": True, "properties": {
             "seq": {"type": "integer"}, "at": s, "actor": s, "kind": s, "element": n}},
         "Error": {"type": "object", "required": ["error", "message", "status"], "properties": {

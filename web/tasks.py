@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine import organisations, permissions, queries
+from engine import organisations, permissions, queries, who_acts
 from engine.errors import Conflict, InvalidData, StepFailed
 from engine.permissions import ROLES
 
@@ -89,8 +89,10 @@ def _load(eng, user, task_id: str):
         queries.require_case(eng.session, user, done["case_id"])
         return None, done
     task = eng.show_task(task_id, viewer=user.name)
-    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"])},
-            eng.show_case(row.case_id, viewer=user.name))
+    case = eng.show_case(row.case_id, viewer=user.name)
+    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"]),
+             "may_complete": who_acts.may_complete(user, task["lane"], case["data"]),
+             "lane_party": (case["data"] or {}).get(queries.PARTY_FIELDS.get(task["lane"] or "", ""))}, case)
 
 
 @bp.get("/tasks/<task_id>")

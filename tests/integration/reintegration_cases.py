@@ -10,7 +10,7 @@ from tests.conftest import TEST_READ, catch_up
 
 EMERGENCY = "emergency_review_requested"
 #: Through the placement to an emergency review that ends it, and the home school's outcome form.
-EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:8], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
+EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:9], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
 #: The whole happy path: three reviews and the host school's outcome form.
 HAPPY = list(s.HAPPY_PATH)
 FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,

@@ -50,7 +50,7 @@ def test_the_api_matches_its_openapi_document_and_never_fails(web_app, web_world
     modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     # lee.la (la_admissions) writes and sees the LA's cases: every operation with random ids ...
     operations = _schema(web_app, web_world.tokens["lee.la"])
-    assert len(operations) == 7
+    assert len(operations) == 8
     for operation in operations.values():
         for mode in modes:
             _run(operation, mode, seen)

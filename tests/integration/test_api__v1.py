@@ -29,7 +29,7 @@ def test_openapi_document_lists_every_route(api):
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/cases", "/cases/{case_id}", "/cases/{case_id}/messages/{name}",
                                  "/cases/{case_id}/history", "/tasks", "/tasks/{task_id}",
-                                 "/tasks/{task_id}/complete"}
+                                 "/tasks/{task_id}/complete", "/organisations"}
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 

@@ -195,6 +195,22 @@ def test_a_misspelt_school_is_refused_by_the_api_with_suggestions(web_app, web_w
         assert eng.session.query(Case).count() == before
 
 
+def test_the_api_lists_the_register_for_clients_to_choose_from(web_app, web_world):
+    client = web_app.test_client()
+    headers = {"Authorization": f"Bearer {web_world.tokens['hana.host']}"}
+    schools = client.get("/api/v1/organisations?kind=school", headers=headers)
+    assert schools.status_code == 200
+    kingsmead = next(o for o in schools.json if o["id"] == "kingsmead-high-school")
+    assert kingsmead == {"id": "kingsmead-high-school", "name": "Kingsmead High School", "kind": "school",
+                         "authority": "worcestershire-county-council",
+                         "authority_name": "Worcestershire County Council", "urn": None}
+    assert {o["kind"] for o in schools.json} == {"school"}
+    assert len(client.get("/api/v1/organisations", headers=headers).json) >= 22
+    wrong = client.get("/api/v1/organisations?kind=castle", headers=headers)
+    assert wrong.status_code == 422 and "must be one of" in wrong.json["errors"]["kind"]
+    assert client.get("/api/v1/organisations").status_code == 401
+
+
 def test_the_shipped_file_imports_cleanly_and_exports_as_it_is(harness):
     with harness.sessions() as session:
         assert import_csv(session, SHIPPED.read_text(), harness.clock.now()) == {"added": 0, "updated": 0,

@@ -110,7 +110,7 @@ def test_deadline_in_school_days_reminds_escalates_repeatedly_and_keeps_the_task
     case = h.complete(case_id, "allocate_place", {**offer, "host_school": s.HAPPY_PATH["allocate_place"]["host_school"],
                                                   "place_offered_date": "2026-06-18"}, "lee.la")
     case = h.complete(case_id, "confirm_host_place", {"host_school_confirmed": True}, "hana.host")
-    assert [t["task"] for t in case["ready_tasks"]] == ["hold_initial_meeting"]
+    assert [t["task"] for t in case["ready_tasks"]] == ["offer_visit"]
     assert case["waiting_timers"] == []  # the place is allocated: reminders and escalations stop
     assert case["data"]["fair_access_attempts"] == [
         {"attempt": 1, "host_school": "Westfield School", "panel": "faap", "place_offered_date": "2026-06-12",

@@ -61,10 +61,27 @@ def test_another_holder_disagreeing_goes_to_the_la_first(h, resolved, outcome):
         assert case["status"] == "completed" and "did not reach agreement" in case["data"]["not_agreed_reason"]
 
 
-def test_initial_meeting_without_the_family_needs_a_reason_the_la_accepts(h):
+def test_a_visit_is_offered_before_the_initial_meeting_and_the_leavers_form_is_due_on_roll(h):
     case_id = start(h)
     for element in ("record_parental_consent", "gather_information", "record_child_views",
                     "record_fair_access_decision", "allocate_place", "confirm_host_place"):
+        h.complete(case_id, element, s.HAPPY_PATH[element], ACTORS[h.task(case_id, element)["lane"]])
+    assert (h.task(case_id, "offer_visit")["lane"]) == "ap_setting"
+    with pytest.raises(InvalidData, match="Offer the student and parents a visit"):
+        h.complete(case_id, "offer_visit", {**s.HAPPY_PATH["offer_visit"], "visit_offered": False}, "ava.ap")
+    for element in list(s.HAPPY_PATH)[list(s.HAPPY_PATH).index("offer_visit"):-1]:
+        case = h.complete(case_id, element, s.HAPPY_PATH[element], ACTORS[h.task(case_id, element)["lane"]])
+    task = h.task(case_id, "complete_leavers_form")
+    assert (task["lane"], task["due"]) == ("ap_setting", "2027-04-19")  # the day the pupil goes on the host roll
+    assert case["data"]["outcome"] == "successful" and case["status"] == "running"
+    case = h.complete(case_id, "complete_leavers_form", s.HAPPY_PATH["complete_leavers_form"], "ava.ap")
+    assert case["status"] == "completed"
+
+
+def test_initial_meeting_without_the_family_needs_a_reason_the_la_accepts(h):
+    case_id = start(h)
+    for element in ("record_parental_consent", "gather_information", "record_child_views",
+                    "record_fair_access_decision", "allocate_place", "confirm_host_place", "offer_visit"):
         h.complete(case_id, element, s.HAPPY_PATH[element], ACTORS[h.task(case_id, element)["lane"]])
     meeting = {**s.HAPPY_PATH["hold_initial_meeting"], "parent_and_child_present": False}
     with pytest.raises(InvalidData, match="must include the child and family"):

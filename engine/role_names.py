@@ -1,0 +1,21 @@
+"""Roles and lanes in the words people use: one table for pages, history lines and emails."""
+from __future__ import annotations
+
+#: Role (and lane) id -> what people call whoever has it.
+ROLE_NAMES = {
+    "ap_setting": "alternative provision setting",
+    "la_admissions": "local authority admissions team",
+    "la_attendance": "local authority attendance team",
+    "host_school": "host school",
+    "home_school": "home school",
+    "outreach": "outreach team",
+    "process_owner": "process owner",
+    "auditor": "auditor",
+    "admin": "administrator",
+}
+
+
+def role_name(role: str | None, capital: bool = False) -> str:
+    """`la_admissions` -> "local authority admissions team" ("Local authority ..." with `capital`)."""
+    name = ROLE_NAMES.get(role or "", (role or "nobody").replace("_", " "))
+    return name[:1].upper() + name[1:] if capital else name
