@@ -27,6 +27,9 @@ from tests.integration.timetable_cases import (
     verified,
 )
 
+#: Every path runs restoring each step from storage, and again with the workflow cache on.
+pytestmark = pytest.mark.workflow_cache_too
+
 
 @pytest.fixture
 def h(harness):
