@@ -67,7 +67,7 @@ def measure(sizes=(50, 500, 5000)) -> list[dict]:
         rt = make_runtime(f"sqlite:///{tmp}/replay.sqlite3")
         warm_parse(rt)
         for size in sizes:
-            rt.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC) + timedelta(days=1))
+            rt.clock.set(datetime(2027, 2, 9, 9, tzinfo=UTC) + timedelta(days=1))  # after the Fair Access dates
             case_id, original, events = build_case(rt, size)
             t0 = time.perf_counter()
             with rt.engine() as eng:

@@ -11,6 +11,7 @@ ROLE_NAMES = {
     "outreach": "outreach team",
     "process_owner": "process owner",
     "auditor": "auditor",
+    "dpo": "data protection officer",
     "admin": "administrator",
 }
 

@@ -1,10 +1,13 @@
 """Shared fixtures: a real database per test (SQLite, or with `--db=postgresql` a fresh database on a
 throwaway PostgreSQL cluster), a fake clock, and a harness that drives the engine the way the CLI does:
-one session and one transaction per call, so every step of every test saves the workflow and restores
-it from the database.
+one session and one transaction per call. By default the harness keeps no workflow cache, so every
+step of every test saves the workflow and restores it from the database (a serialisation bug at any
+step fails the test).
 
 Markers: `sqlite_only(reason)` / `postgresql_only(reason)` for the few tests that are about one
-database; they are skipped, with the reason, in the other database's pass."""
+database; they are deselected in the other database's pass. `workflow_cache_too`: the module's tests
+run twice, restoring every step from storage and then with the in-memory workflow cache on (as the
+web app and the scheduler run), so that both ways stay covered."""
 from __future__ import annotations
 
 import uuid
@@ -55,13 +58,14 @@ TEST_READ = SystemRead("test")
 class Harness:
     """Engine calls in their own transactions, as a request or a command makes them."""
 
-    def __init__(self, url: str, clock: FixedClock, registry: HandlerRegistry, policy):
+    def __init__(self, url: str, clock: FixedClock, registry: HandlerRegistry, policy, cached: bool = False):
         self.url, self.clock, self.registry, self.policy = url, clock, registry, policy
         self.db = make_engine(url)
         upgrade(self.db)
         self.sessions = session_factory(self.db)
         self.specs = SpecCache()
-        self.workflows = WorkflowCache()
+        # Without a cache every call loads the case's state from the database and rebuilds the workflow.
+        self.workflows = WorkflowCache() if cached else None
         self.serializer = StateSerializer()
 
     def call(self, method: str, *args, **kwargs):
@@ -143,6 +147,18 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): runs only in the SQLite pass (--db=sqlite)")
     config.addinivalue_line("markers", "postgresql_only(reason): runs only in the PostgreSQL pass (--db=postgresql)")
+    config.addinivalue_line("markers", "workflow_cache_too: the harness's tests run twice, restoring every step "
+                                       "from storage and with the in-memory workflow cache on")
+
+
+WORKFLOW_CACHE_MODES = {"restored": False, "cached": True}
+
+
+def pytest_generate_tests(metafunc):
+    """Tests marked `workflow_cache_too` that use the harness run once per mode of WORKFLOW_CACHE_MODES."""
+    if "workflow_cache" in metafunc.fixturenames and metafunc.definition.get_closest_marker("workflow_cache_too"):
+        metafunc.parametrize("workflow_cache", list(WORKFLOW_CACHE_MODES.values()), indirect=True,
+                             ids=list(WORKFLOW_CACHE_MODES))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -196,9 +212,17 @@ def policy():
 
 
 @pytest.fixture
-def make_harness(db_url, clock, policy):
-    def make(registry: HandlerRegistry | None = None) -> Harness:
-        return Harness(db_url, clock, registry or default_registry(), policy)
+def workflow_cache(request) -> bool:
+    """Whether harnesses keep the workflow cache: no, unless the test is marked `workflow_cache_too`
+    (then both) or asks for one (`make_harness(cached=True)`)."""
+    return getattr(request, "param", False)
+
+
+@pytest.fixture
+def make_harness(db_url, clock, policy, workflow_cache):
+    def make(registry: HandlerRegistry | None = None, cached: bool | None = None) -> Harness:
+        return Harness(db_url, clock, registry or default_registry(), policy,
+                       cached=workflow_cache if cached is None else cached)
 
     return make
 

@@ -85,7 +85,7 @@ def _body(optional: bool = False) -> dict:
 
 def _writer(user: User) -> None:
     if not queries.can_write(user):
-        raise Forbidden(f"{user.name} is an auditor and reads cases only")
+        raise Forbidden(f"{user.name} ({user.role.replace('_', ' ')}) reads cases only")
 
 
 @bp.get("/openapi.json")

@@ -18,6 +18,9 @@ from engine.policy import Policy
 from handlers.outreach import outreach_capacity
 from tests.conftest import ROOT
 
+#: Every path runs restoring each step from storage, and again with the workflow cache on.
+pytestmark = pytest.mark.workflow_cache_too
+
 OUTREACH = ROOT / "processes" / "outreach_support.bpmn"
 SCHOOL_EMAIL = "senco@hollybrook.example"
 

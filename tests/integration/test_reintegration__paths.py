@@ -14,6 +14,9 @@ from engine.history import verify_chain
 from engine.models import HistoryEvent, OutboxMessage, WeightingEntry
 from tests.conftest import REINTEGRATION
 
+#: Every path runs restoring each step from storage, and again with the workflow cache on.
+pytestmark = pytest.mark.workflow_cache_too
+
 ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home"}
 
 

@@ -40,8 +40,7 @@ def form_for(element: str, choices: dict) -> dict:
 @pytest.fixture
 def world(make_harness):
     """One database for every example; no workflow cache, so each step reads the case back."""
-    h = make_harness()
-    h.workflows = None
+    h = make_harness(cached=False)
     h.add_people()
     h.deploy(REINTEGRATION)
     return h

@@ -18,6 +18,9 @@ from engine.reports.periods import ReportFilter
 from tests.integration.test_reports__facts_backfill import _migrate
 from tests.integration.timetable_cases import SEMH, START, add_staff, deploy, mail, verified
 
+#: Every path runs restoring each step from storage, and again with the workflow cache on.
+pytestmark = pytest.mark.workflow_cache_too
+
 NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions for dysregulated behaviour in Year 9"}
 SLA = {"sla_date": "2026-03-03", "signed_for_home_school": "Ms A Khan, inclusion lead",
        "signed_for_provider": "Mr D Ross, lead teacher", "home_school_agrees": True, "provider_agrees": True}

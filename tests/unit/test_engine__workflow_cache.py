@@ -16,10 +16,10 @@ STEPS = list(s.HAPPY_PATH.items())
 @pytest.fixture
 def two(make_harness):
     """Two processes on one database, each with its own cache (a web worker and a scheduler, say)."""
-    a = make_harness()
+    a = make_harness(cached=True)
     a.add_people()
     a.deploy(BPMN)
-    b = make_harness()
+    b = make_harness(cached=True)
     return a, b
 
 
