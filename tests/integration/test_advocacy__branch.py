@@ -27,7 +27,7 @@ ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "han
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "ali.advocate", "outreach", None, harness.clock.now())
+        add_user(ses, "ali.advocate", "outreach", s.START_DATA["local_authority"], harness.clock.now())
         ses.commit()
     harness.deploy(REINTEGRATION)
     harness.clock.set(datetime(2027, 1, 18, 9, tzinfo=UTC))
