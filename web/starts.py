@@ -17,7 +17,7 @@ def _start(key: str):
     """(the process as the account may start it, the party choices of its form)."""
     def load(eng, user):
         start = case_starts.start_of(eng.session, eng.specs, key, user)
-        return start, organisations.form_choices(eng.session, start.form), case_starts.own_party(user, start.form)
+        return start, organisations.form_choices(eng.session, start.form), case_starts.own_party(user, start)
     return run(load)
 
 
