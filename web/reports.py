@@ -1,4 +1,4 @@
-"""The report pages (issue 8): each report with its charts and tables, filtered by academic year, term,
+"""The report pages: each report with its charts and tables, filtered by academic year, term,
 school and process, and as CSV. For the local authority's teams and auditors (and admins) only: the
 reports cover every case."""
 from __future__ import annotations
