@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,6 +19,7 @@ from .errors import Forbidden, NotFound
 from .models import ProcessVersion, User
 from .process_info import BPMN_NS, NS, lanes_by_node
 from .queries import PARTY_FIELDS
+from .safe_xml import parse_xml
 from .who_acts import may_start
 
 
@@ -44,8 +44,7 @@ def _start_lanes_of(version: ProcessVersion) -> dict[str, tuple[str, str | None]
 
 def start_lanes(bpmn_xml: str) -> dict[str, tuple[str, str | None]]:
     """Process key -> (its start event's name, the lane the start event stands in)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(bpmn_xml.encode(), parser=parser)
+    root = parse_xml(bpmn_xml)
     lanes = lanes_by_node(root)
     out: dict[str, tuple[str, str | None]] = {}
     for process in root.iterfind("bpmn:process", NS):
