@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 
 from engine.db import make_engine, session_factory, upgrade
 from engine.models import Case, CaseFacts, ProcessVersion, WeightingEntry
+from engine.permissions import Actor
 from engine.policy import load_policy
 from engine.report_facts import academic_year, key_stage
 from engine.reports import REPORTS, make_filter, run_report
@@ -138,7 +139,7 @@ def measure(urls: dict, repeat: int = 7) -> dict:
             for label, (name, f) in filters.items():
                 for key, session in sessions.items():
                     start = time.perf_counter()
-                    run_report(session, policy, name, f, today)
+                    run_report(session, policy, name, f, today, viewer=Actor("system"))
                     best[key][label] = min(best[key][label], time.perf_counter() - start)
         for session in sessions.values():
             session.close()

@@ -27,6 +27,7 @@ def register(top, sub) -> None:
     p = sub(user, "role", user_role, "change an account's role")
     p.add_argument("name")
     p.add_argument("role")
+    p.add_argument("--org", help="the organisation it acts for (a lane role must have one)")
     p = sub(user, "password", user_password, "set a new password (first line of stdin); ends the account's sessions")
     p.add_argument("name")
     p.add_argument("--current-stdin", action="store_true",
@@ -87,7 +88,8 @@ def user_add(app: App, args) -> int:
 
 
 def user_role(app: App, args) -> int:
-    result = _engine_call(app, lambda eng: _account_json(accounts.set_role(eng.session, args.name, args.role)))
+    result = _engine_call(app, lambda eng: _account_json(accounts.set_role(eng.session, args.name, args.role,
+                                                                            org=args.org)))
     emit(result, args.json, f"{result['name']} is now {result['role']}")
     return 0
 

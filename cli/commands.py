@@ -63,7 +63,7 @@ def init_db(app: App, args) -> int:
     with app.engine() as eng:  # case parties spelled as an entry but for case and spacing, through the engine
         relinked = link_spellings(eng)
     relinked["accounts"] += register.pop("accounts_linked")
-    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "init-db")
+    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "system")
     emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
          args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",
                                f"organisations register: {register['added']} added, {register['unchanged']} already "
@@ -108,7 +108,7 @@ def process_validate(app: App, args) -> int:
 
 
 def process_deploy(app: App, args) -> int:
-    results = _deploy_files(app, args.files, args.actor or "cli")
+    results = _deploy_files(app, args.files, args.actor or "system")
     emit(results, args.json, "\n".join(_deployed_line(r) for r in results))
     return 0
 

@@ -6,6 +6,7 @@ import sys
 from zoneinfo import ZoneInfo
 
 from engine import reports
+from engine.permissions import actor_for
 from engine.report_facts import rebuild_facts
 from engine.wiring import Runtime as App
 
@@ -22,6 +23,8 @@ def register(parent, sub) -> None:
         p.add_argument("--school", help="a home, host or AP school's name, exactly as on the cases")
         p.add_argument("--process", help="one process, such as outreach_support")
         p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+        p.add_argument("--as", dest="actor", help="run it as this account, over the cases it may count "
+                                                  "(default: the command line's system actor, every case)")
         p.set_defaults(report=name)
         if name == "timetables":
             p.add_argument("--half-term", action="store_true",
@@ -35,7 +38,8 @@ def run(app: App, args) -> int:
     today = app.clock.now().astimezone(ZoneInfo(app.policy.timezone)).date()
     with app.engine() as eng:
         f = reports.make_filter(args.year, args.term, args.school, args.process, today)
-        result = reports.run_report(eng.session, eng.policy, args.report, f, today)
+        viewer = actor_for(eng.session, args.actor or "system")
+        result = reports.run_report(eng.session, eng.policy, args.report, f, today, viewer=viewer)
     fmt = "json" if args.json else args.format
     if fmt == "csv":
         sys.stdout.write(reports.to_csv(result))

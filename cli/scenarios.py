@@ -284,6 +284,7 @@ OUTREACH_GROUP_REQUEST: dict[str, Any] = {
     "year_group": 8,
     "cohort_size": 8,
     "reason_for_request": "Early intervention for eight Year 8 pupils at risk of exclusion.",
+    "local_authority": "Worcestershire County Council",
 }
 OUTREACH_PATH: dict[str, dict[str, Any]] = {
     "review_outreach_request": {

@@ -14,9 +14,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, object_session
 
 from . import api_tokens, passwords, web_sessions
-from .access import ROLES, add_user
+from .access import add_user
 from .addresses import address_problem
 from .models import User
+from .organisations import link_account
+from .permissions import check_account
 
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 MIN_PASSWORD = passwords.MIN_LENGTH
@@ -112,11 +114,15 @@ def sign_out_everywhere(session: Session, name: str) -> int:
     return web_sessions.end_all(session, get_user(session, name).id)
 
 
-def set_role(session: Session, name: str, role: str) -> User:
-    if role not in ROLES:
-        raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
+def set_role(session: Session, name: str, role: str, org: str | None = None) -> User:
+    """Change an account's role (and, given `org`, its organisation); ValueError for an unknown role,
+    or a lane role for an account that would belong to no organisation."""
     user = get_user(session, name)
+    org = (org or "").strip() or user.org
+    check_account(role, org)
     user.role = role
+    if org:  # the register entry, of a kind the new role may belong to
+        link_account(session, user, org)
     return user
 
 

@@ -13,9 +13,9 @@ from typing import Any
 from sqlalchemy import JSON, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .access import authorise_admin
 from .errors import Conflict, NotFound
 from .models import Base, ProcessVersion, UTCDateTime
+from .permissions import ACTIVATE, actor_for, require
 
 
 class ActiveVersion(Base):
@@ -84,7 +84,7 @@ def set_active(session: Session, version: ProcessVersion, actor: str, now: datet
 
 def activate(session: Session, process_key: str, number: int, actor: str, now: datetime) -> dict[str, Any]:
     """A process owner's choice: new cases of `process_key` start on version `number` from now on."""
-    authorise_admin(session, actor, ("admin", "process_owner"))
+    require(actor_for(session, actor), ACTIVATE)
     version = session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key,
                                                           ProcessVersion.version == number))
     if version is None:

@@ -18,7 +18,7 @@ __all__ = ["SchoolCalendar", "academic_year_of", "england_bank_holidays"]
 
 BankHolidays = Callable[[int], Iterable[date]] | Iterable[date] | None
 
-_CONFIG_KEYS = frozenset({"terms", "inset_days", "closures"})
+_CONFIG_KEYS = frozenset({"terms", "inset_days", "closures", "school_inset_days"})
 
 
 def academic_year_of(d: date) -> int:
@@ -93,6 +93,7 @@ class SchoolCalendar:
         inset_days: Iterable[date] = (),
         closures: Iterable[date] = (),
         bank_holidays: BankHolidays = None,
+        school_inset_days: Mapping[str, Iterable[date]] | None = None,
     ) -> None:
         """Build a calendar.
 
@@ -120,6 +121,20 @@ class SchoolCalendar:
             self._bank_holidays_for = lambda year: (d for d in fixed if d.year == year)
         self._bank_holiday_cache: dict[int, frozenset[date]] = {}
         self._school_days_cache: dict[int, tuple[list[int], frozenset[int]]] = {}
+        self._school_inset = {name: frozenset(days) for name, days in (school_inset_days or {}).items()}
+        self._per_school: dict[str, SchoolCalendar] = {}
+
+    def for_school(self, school: str | None) -> SchoolCalendar:
+        """This calendar with ``school``'s own INSET days closed too (academies set their own); the
+        authority's calendar itself for a school that has none."""
+        extra = self._school_inset.get(school or "")
+        if not extra:
+            return self
+        found = self._per_school.get(school)
+        if found is None:
+            found = SchoolCalendar(self._terms, self._inset_days | extra, self._closures, self._bank_holidays_for)
+            self._per_school[school] = found
+        return found
 
     @classmethod
     def from_config(cls, config: Mapping[str, Any], bank_holidays: BankHolidays = None) -> SchoolCalendar:
@@ -145,11 +160,17 @@ class SchoolCalendar:
             if isinstance(span, str | bytes) or not isinstance(span, Sequence) or len(span) != 2:
                 raise ValueError(f"terms[{i}]: expected [start, end], got {span!r}")
             terms.append((_parse_date(span[0], f"terms[{i}][0]"), _parse_date(span[1], f"terms[{i}][1]")))
+        schools = config.get("school_inset_days", {})
+        if isinstance(schools, tuple) and all(isinstance(p, tuple) and len(p) == 2 for p in schools):
+            schools = dict(schools)  # a policy's frozen (hashable) copy of the table
+        if not isinstance(schools, Mapping):
+            raise ValueError(f"school_inset_days: expected a table of school name = [dates], got {schools!r}")
         return cls(
             terms=terms,
             inset_days=_parse_dates(config.get("inset_days", ()), "inset_days"),
             closures=_parse_dates(config.get("closures", ()), "closures"),
             bank_holidays=bank_holidays,
+            school_inset_days={name: _parse_dates(days, f"school_inset_days[{name!r}]") for name, days in schools.items()},
         )
 
     @property

@@ -57,8 +57,8 @@ def start_lanes(bpmn_xml: str) -> dict[str, tuple[str, str | None]]:
 def _startable(session: Session, specs, key: str, user: User) -> Startable | None:
     version = active_version(session, key)
     info = specs.get(session, version.id).parsed.info
-    start_name, lane = _start_lanes_of(version).get(key, (key, None))
-    if not may_start(user, lane):
+    start_name, _lane = _start_lanes_of(version).get(key, (key, None))
+    if not may_start(user, info.starters):
         return None
     return Startable(key, info.name, start_name, [f.to_json() for f in info.start_form])
 

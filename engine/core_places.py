@@ -14,13 +14,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .access import authorise_admin
 from .errors import Conflict, InvalidData, NotFound
 from .exclusions import PermanentExclusion, allowance_reductions
 from .models import Case, CorePlace, ReadyTask
+from .permissions import EXCLUSIONS, actor_for, require
 from .terms import term_of
 
 PROCESS = "semh_placement"
@@ -60,30 +60,50 @@ def ledger(session, policy, term: str) -> dict[str, dict[str, Any]]:
 
 
 def allocate(engine, case_id: str, offer: str, meeting_date: date, actor: str) -> dict[str, Any]:
-    """Record the inclusion meeting's allocation for a nominated young person; a core place only
-    while the school has one left this term."""
+    """Record the inclusion meeting's allocation for a nominated young person: the message
+    `inclusion_allocation`, which takes a core place (`take_allocation`) only while the school has one
+    left this term."""
     if offer not in OFFERS:
         raise InvalidData({"offer": f"must be one of {', '.join(OFFERS)}"})
     case = engine.session.get(Case, case_id)
     if case is None or case.process_key != PROCESS:
         raise NotFound(f"no SEMH placement case {case_id!r}")
-    policy = engine.policy
+    return engine.send_message(case_id, "inclusion_allocation",
+                               {"offer": offer, "meeting_date": meeting_date.isoformat()}, actor)
+
+
+def take_allocation(engine, case: Case, values: dict[str, Any], actor: str) -> dict[str, Any]:
+    """The payload of an `inclusion_allocation` message from its checked data (offer, meeting date):
+    the meeting's term, and for a core offer the place taken in `core_places` (InvalidData when the
+    school has none left that term; Conflict when another allocation took the same place at the same
+    moment). Every allocation, by command or by message, comes through here."""
+    if case.process_key != PROCESS:
+        return values
+    policy, offer = engine.policy, values["offer"]
+    meeting_date = date.fromisoformat(values["meeting_date"])
     term = term_of(policy.school_calendar(), meeting_date).id
     school = (case.data or {}).get("home_school")
     payload: dict[str, Any] = {"offer": offer, "term": term, "meeting_date": meeting_date.isoformat()}
     if offer == "core":
         row = ledger(engine.session, policy, term).get(school, {"allocated": 0, "withdrawn": 0, "reduced_by_exclusions": 0,
                                                                 "allowance": policy.core_places_per_school_per_term})
+        taken = engine.session.scalar(select(func.count()).select_from(CorePlace)
+                                      .where(CorePlace.school == school, CorePlace.term == term)) or 0
+        allocated = max(row["allocated"], taken)  # the ledger, or the places table if it holds more
         allowance = row["allowance"]
-        if row["allocated"] >= allowance:
+        if allocated >= allowance:
             lost = row["withdrawn"] + row["reduced_by_exclusions"]
             withdrawn = f" ({lost} withdrawn after a permanent exclusion)" if lost else ""
             raise InvalidData({"offer": f"{school} has used its {allowance} Core Offer Inclusion Placements for "
                                         f"{term}{withdrawn}: allocate an Additional Offer Engagement Placement, "
                                         f"which needs funding"})
-        payload["place_number"] = row["allocated"] + 1
-        _take_place(engine, school, term, payload["place_number"], case_id, actor)
-    return engine.send_message(case_id, "inclusion_allocation", payload, actor)
+        payload["place_number"] = allocated + 1
+        _take_place(engine, school, term, payload["place_number"], case.id, actor)
+    return payload
+
+
+#: Messages whose data moves a quota -> the function that keeps it (called by `Engine.send_message`).
+MESSAGE_RULES = {"inclusion_allocation": take_allocation}
 
 
 def _take_place(engine, school: str, term: str, number: int, case_id: str, actor: str) -> None:
@@ -100,7 +120,7 @@ def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -
     """A permanent exclusion by `school` withdraws its most recently allocated core place of the term that
     has not started (returns that case), or else lowers its allowance for the term by one (returns the
     school's ledger row). The exclusion is kept either way."""
-    authorise_admin(engine.session, actor, ("la_admissions", "admin"))
+    require(actor_for(engine.session, actor), EXCLUSIONS)
     term = term_of(engine.policy.school_calendar(), excluded_on).id
     waiting = set(engine.session.scalars(select(ReadyTask.case_id).where(ReadyTask.element.in_(_BEFORE_START))))
     candidates = [c for c in _cases(engine.session) if c.status == "running" and c.id in waiting

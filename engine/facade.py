@@ -17,13 +17,13 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from . import organisations
-from .access import ROLES, authorise, authorise_admin, authorise_user
+from . import forms, organisations, permissions
 from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
 from .case_ids import free_case_id
 from .clock import Clock
+from .core_places import MESSAGE_RULES
 from .dmn import content_hash
-from .errors import Conflict, EngineError, InvalidData, InvalidProcess, NotFound, StepFailed
+from .errors import Conflict, EngineError, Forbidden, InvalidData, InvalidProcess, NotFound, StepFailed
 from .history import HistoryWriter, event_json
 from .incidents import as_expression_failure, describe
 from .json_input import json_problem
@@ -40,6 +40,7 @@ from .models import (
     set_case_status,
 )
 from .party_links import relink_workflow
+from .permissions import ROLES, actor_for, require
 from .reads import Viewer, access_log, record_read
 from .redactions import redactions_of
 from .registry import HandlerRegistry
@@ -100,6 +101,7 @@ class Engine:
                documents: Mapping[str, bytes] | None = None) -> Deployed:
         """Store a new immutable version: the BPMN and the DMN `documents` (file name -> XML) its
         business rule tasks reference. The same content twice is a no-op that says so."""
+        require(actor_for(self.session, actor), permissions.DEPLOY)
         documents = dict(documents or {})
         problems = self.validate(content, filename, documents)
         if problems:
@@ -162,7 +164,7 @@ class Engine:
 
     def migrate_case(self, case_id: str, to_version: int | None, actor: str, dry_run: bool = False) -> dict[str, Any]:
         """Move a running case to another version of its process (None: back to where it came from)."""
-        authorise_admin(self.session, actor, ("admin", "process_owner"))
+        require(actor_for(self.session, actor), permissions.MIGRATE)
         case = self._case(case_id, to_run=True)
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; only running cases move between versions")
@@ -205,7 +207,9 @@ class Engine:
         values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
-        authorise(self.session, actor, None, values)
+        starter, starters = actor_for(self.session, actor), parsed.info.starters
+        values = permissions.starting_values(starter, values, starters)
+        require(starter, permissions.START, case=values, starters=starters)
         now = self.clock.now()
         case = Case(id=free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
                     status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
@@ -224,6 +228,7 @@ class Engine:
     def show_case(self, case_id: str, *, viewer: Viewer) -> dict[str, Any]:
         """The case as it stands; `viewer` (a person reading it) is written to the access log."""
         case = self._case(case_id)
+        self._may_read(case, viewer)
         self._log_access(case_id, viewer, "viewed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         tasks = self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id)
@@ -358,7 +363,10 @@ class Engine:
         row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks[row.element]
-        authorise_user(user, actor, info.lane, case.data)
+        who = actor_for(self.session, actor, user)
+        if not permissions.decide(who, permissions.READ, case=case.data):
+            raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
+        require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
@@ -382,29 +390,49 @@ class Engine:
 
     # -- messages and timers --------------------------------------------------------------------
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
+        """Deliver message `name` from `actor`: one of the senders the catching event declares (else its
+        lane's role) on a case they may read, with data of the shape the event declares; a message
+        that moves a quota (`MESSAGE_RULES`) goes through the code that keeps it. Nothing is changed
+        on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
+        who = actor_for(self.session, actor)
+        if not permissions.decide(who, permissions.READ, case=case.data):
+            raise NotFound(f"no case {case_id!r}")
+        info = self.specs.get(self.session, case.process_version_id).parsed.info
+        catches = [c for c in info.catches.values() if c.message == name]
+        if not catches:
+            raise Conflict(f"case {case_id} is not waiting for message {name!r}: its process has no such message")
+        require(who, permissions.MESSAGE, case=case.data, senders=dict.fromkeys(r for c in catches for r in c.senders))
         if case.status != "running":
             raise Conflict(f"case {case_id} is {case.status}; it takes no messages")
-        if not isinstance(data, dict):
-            raise InvalidData({"_": "message data must be a JSON object"}, name)
         if problem := json_problem(data):
             raise InvalidData({"_": f"message data: {problem}"}, name)
         run = self._run(case, actor)
-        authorise(self.session, actor, None, case.data)
-        today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
-        errors: dict[str, str] = {}
-        for validator in self.registry.validators(name):  # a message's data is checked like a form's
-            errors.update(validator(data, {**(case.data or {}), "_today": today}, self.policy) or {})
+        waiting = [c for c in catches if c.id in _waiting_elements(run.workflow)]
+        if not waiting:
+            raise Conflict(f"case {case_id} is not waiting for message {name!r} now")
+        values, errors = forms.clean(waiting[0].form, data)
+        if not errors:  # then the message's own checks, as a form's
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
+            for validator in self.registry.validators(name):
+                errors.update(validator(values, {**(case.data or {}), "_today": today}, self.policy) or {})
         if errors:
-            raise InvalidData(errors, name)
+            raise InvalidData(errors, f"message {name}")
+        rule = MESSAGE_RULES.get(name)
+        payload = rule(self, case, values, actor) if rule else values
         try:
-            deliver_message(run.workflow, name, data)
+            deliver_message(run.workflow, name, payload)
         except WorkflowException:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
-        run.merge_data({name: data})
-        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": data})
-        self._step(run, "message", {"message": name, "data": data})
+        run.merge_data({name: payload})
+        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": payload})
+        self._step(run, "message", {"message": name, "data": payload})
         return self._view(run)
+
+    def message_senders(self, case_id: str, name: str) -> tuple[str, ...]:
+        """The roles that may send message `name` to the case (from its process version's diagram)."""
+        info = self.process_info(case_id)
+        return tuple(dict.fromkeys(r for c in info.catches.values() if c.message == name for r in c.senders))
 
     def fire_case(self, case_id: str) -> list[str]:
         """Fire the case's timers that are due now (refresh_timers, then engine steps); [] if none are."""
@@ -429,7 +457,7 @@ class Engine:
         """Point a case's parties (field -> register entry id or exact name) at register entries: the
         case's data and workflow take the entries' names, recorded as a `parties_relinked` event (an
         admin resolving a name that matches no entry; see engine.party_links)."""
-        authorise_admin(self.session, actor)
+        require(actor_for(self.session, actor), permissions.ORGANISATIONS)
         case = self._case(case_id, to_run=True)
         unknown = {f: "is not a party field" for f in parties if f not in organisations.PARTY_FIELDS}
         values, errors = organisations.resolve_parties(self.session, parties, derive_authority=False)
@@ -451,8 +479,8 @@ class Engine:
 
     def retry_case(self, case_id: str, actor: str) -> dict[str, Any]:
         """An operator puts a case in error back to running; its timers are tried again at once."""
+        require(actor_for(self.session, actor), permissions.RETRY)
         case = self._case(case_id)
-        authorise_admin(self.session, actor)
         if case.status != "error":
             raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
         run = self._run(case, actor)
@@ -467,7 +495,7 @@ class Engine:
     def retry_timers(self, case_id: str, actor: str) -> dict[str, Any]:
         """Fire a case's due timers now, their back-off forgotten and an error state lifted (the retry
         of a timer's incident); a failure again raises StepFailed."""
-        authorise_admin(self.session, actor, ("admin", "process_owner"))
+        require(actor_for(self.session, actor), permissions.INCIDENTS)
         case = self._case(case_id, to_run=True)
         if case.status not in ("running", "error"):
             raise Conflict(f"case {case_id} is {case.status}; its timers no longer run")
@@ -497,6 +525,7 @@ class Engine:
                verify: bool = False, *, viewer: Viewer) -> dict[str, Any]:
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
+        self._may_read(case, viewer)
         self._log_access(case_id, viewer, "replayed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
@@ -521,6 +550,18 @@ class Engine:
     def case_ids(self) -> list[str]:
         return list(self.session.scalars(select(Case.id).order_by(Case.created_at, Case.id)))
 
+    def _may_read(self, case: Case, viewer: Viewer) -> None:
+        """A person reading a case must be allowed to (one they may not read is, to them, no case); a
+        system read (`SystemRead`) is the software's own."""
+        if not isinstance(viewer, str) or not viewer.strip():  # a SystemRead, or no viewer: record_read decides
+            return
+        try:
+            allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
+        except Forbidden:
+            allowed = False
+        if not allowed:
+            raise NotFound(f"no case {case.id!r}")
+
     def _log_access(self, case_id: str, viewer: Viewer, action: str) -> None:
         record_read(self.session, self.clock.now(), case_id, viewer, action)
 
@@ -531,11 +572,16 @@ class Engine:
 
     def history(self, case_id: str, *, viewer: Viewer) -> list[dict[str, Any]]:
         """The case's events in order; `viewer` (a person reading them) is written to the access log."""
-        self._case(case_id)
+        self._may_read(self._case(case_id), viewer)
         self._log_access(case_id, viewer, "read history")
         events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                       .order_by(HistoryEvent.seq))
         return [event_json(e) for e in events]
+
+
+def _waiting_elements(workflow: BpmnWorkflow) -> set[str]:
+    """The BPMN ids of the events the workflow is waiting at (message catches among them)."""
+    return {task.task_spec.bpmn_id for task in workflow.get_tasks(state=TaskState.WAITING)}
 
 
 def _initials(name: Any) -> str:

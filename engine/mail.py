@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from .access import PARTY_FIELD
 from .locations import packaged
 from .models import User
+from .people_dates import DEFAULT_TIMEZONE, people_date
 
 #: The shipped templates, read from the installed `processes` package.
 MAIL_TEMPLATES = packaged("processes", "mail")
@@ -36,14 +37,18 @@ class RenderedMail:
 class MailRenderer:
     """Renders a message kind with its context; a missing template or variable is an error."""
 
-    def __init__(self, template_dir: Path | list[Path] = MAIL_TEMPLATES, base_url: str = "http://127.0.0.1:5000"):
-        """`template_dir`: a folder, or folders searched in order (a site's own before the shipped ones)."""
+    def __init__(self, template_dir: Path | list[Path] = MAIL_TEMPLATES, base_url: str = "http://127.0.0.1:5000",
+                 timezone: str = DEFAULT_TIMEZONE):
+        """`template_dir`: a folder, or folders searched in order (a site's own before the shipped ones);
+        `timezone`: where the `people_date` filter shows times (dates as "14 May 2012", as on the pages)."""
         self.base_url = base_url.rstrip("/")
         dirs = template_dir if isinstance(template_dir, list) else [template_dir]
         loader = FileSystemLoader([str(d) for d in dirs])
         self._text = Environment(loader=loader, undefined=StrictUndefined, autoescape=False,
                                  keep_trailing_newline=True)
         self._html = Environment(loader=loader, undefined=StrictUndefined, autoescape=select_autoescape(["html"]))
+        for env in (self._text, self._html):
+            env.filters["people_date"] = lambda value, time=False: people_date(value, time, timezone)
 
     def render(self, kind: str, context: dict[str, Any]) -> RenderedMail:
         text = self._text.get_template(f"{kind}.txt").render(context)

@@ -41,6 +41,7 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     "home_school": ("school",),
     "la_admissions": ("local_authority",),
     "la_attendance": ("local_authority",),
+    "outreach": ("local_authority",),  # the authority's outreach service: engine.permissions scopes it so
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _URN = re.compile(r"^[0-9]{6,7}$")

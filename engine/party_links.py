@@ -14,9 +14,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .access import authorise_admin
 from .models import Case, User
 from .organisations import PARTY_FIELDS, ROLE_KINDS, Organisation, find, link_account, name_key, suggest
+from .permissions import ORGANISATIONS, actor_for, require
 from .queries import party_value
 
 #: How many case ids `unmatched` names for one value (the count says how many there are).
@@ -62,7 +62,7 @@ def resolve(engine, value: str, to: str, actor: str, field: str | None = None) -
     account naming `value` at the entry `to` (id or exact name). Returns what changed; ValueError
     (UnknownOrganisation) if `to` is no entry, or none of its kind fits `field`."""
     session = engine.session
-    authorise_admin(session, actor)
+    require(actor_for(session, actor), ORGANISATIONS)
     if field is not None and field not in PARTY_FIELDS:
         raise ValueError(f"{field!r} is not a party field; they are {', '.join(PARTY_FIELDS)}")
     entry = find(session, to)

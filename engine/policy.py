@@ -287,6 +287,9 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise ValueError(f"{path}: invalid TOML: {error}") from error
     values: dict[str, Any] = {}
     units: dict[str, str] = {}
+    if "calendar_file" in raw:
+        name = raw.pop("calendar_file")
+        raw["calendar"] = _calendar_from_file(path, name, "calendar" in raw)
     for key, value in raw.items():
         if key.endswith("_unit") and key.removesuffix("_unit") in DEADLINE_UNITS:
             units[key.removesuffix("_unit")] = _check_unit(path, key, value)
@@ -300,6 +303,24 @@ def load_policy(path: str | Path | None = None) -> Policy:
         except ValueError as error:
             raise ValueError(f"{path}: {error}") from error
     return Policy(**values, units=units)
+
+
+def _calendar_from_file(policy_path: Path, name: Any, also_inline: bool) -> dict[str, Any]:
+    """The authority's own calendar file (`calendar_file`, relative to the policy file): its [calendar]
+    table, or the whole file when it has none."""
+    if also_inline:
+        raise ValueError(f"{policy_path}: give the calendar either as [calendar] or as calendar_file, not both")
+    if not isinstance(name, str) or not name.strip():
+        raise ValueError(f"{policy_path}: calendar_file must be a file name, got {name!r}")
+    file = (policy_path.parent / name).resolve()
+    try:
+        with file.open("rb") as handle:
+            loaded = tomllib.load(handle)
+    except FileNotFoundError:
+        raise ValueError(f"{policy_path}: calendar_file {file} does not exist") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ValueError(f"{file}: invalid TOML: {error}") from error
+    return loaded.get("calendar", loaded)
 
 
 def _check_unit(path: Path, key: str, value: Any) -> str:

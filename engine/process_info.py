@@ -41,6 +41,29 @@ class UserTaskInfo:
 
 
 @dataclass
+class MessageCatchInfo:
+    """An event that catches a message: who may send it and the shape of its data.
+
+    The senders are the roles named by `<camunda:property name="senders" value="role, role"/>` on the
+    event, else the role of the lane it stands in; the data's shape is its `camunda:formData`, as on a
+    user task (no form: the message carries no data)."""
+
+    id: str
+    message: str
+    lane: str | None
+    senders: tuple[str, ...]
+    form: list[FormField]
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "message": self.message, "lane": self.lane, "senders": list(self.senders),
+                "form": [f.to_json() for f in self.form]}
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> MessageCatchInfo:
+        return cls(d["id"], d["message"], d["lane"], tuple(d["senders"]), [FormField.from_json(f) for f in d["form"]])
+
+
+@dataclass
 class ProcessInfo:
     key: str
     name: str
@@ -49,6 +72,9 @@ class ProcessInfo:
     topics: dict[str, str] = field(default_factory=dict)  # element id -> topic
     messages: list[str] = field(default_factory=list)
     titles: dict[str, str] = field(default_factory=dict)  # every flow node id -> name
+    start_lane: str | None = None  # the lane of the start event
+    starters: tuple[str, ...] = ()  # the roles that start a case: declared on the start event, else its lane's
+    catches: dict[str, MessageCatchInfo] = field(default_factory=dict)  # catching event id -> who, what
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -56,6 +82,8 @@ class ProcessInfo:
             "user_tasks": {k: v.to_json() for k, v in self.user_tasks.items()},
             "start_form": [f.to_json() for f in self.start_form],
             "topics": self.topics, "messages": self.messages, "titles": self.titles,
+            "start_lane": self.start_lane, "starters": list(self.starters),
+            "catches": {k: v.to_json() for k, v in self.catches.items()},
         }
 
     @classmethod
@@ -64,7 +92,9 @@ class ProcessInfo:
             key=d["key"], name=d["name"],
             user_tasks={k: UserTaskInfo.from_json(v) for k, v in d["user_tasks"].items()},
             start_form=[FormField.from_json(f) for f in d["start_form"]],
-            topics=d["topics"], messages=d["messages"], titles=d["titles"],
+            topics=d["topics"], messages=d["messages"], titles=d["titles"], start_lane=d.get("start_lane"),
+            starters=tuple(d.get("starters", ())),
+            catches={k: MessageCatchInfo.from_json(v) for k, v in d.get("catches", {}).items()},
         )
 
 
@@ -124,9 +154,38 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
             fields, form_problems = parse_form(el)
             problems.extend((line, el_id, msg) for line, msg in form_problems)
             info.start_form = fields
+            info.start_lane = lanes.get(el_id)
+            info.starters = _declared_roles(el, "starters") or ((info.start_lane,) if info.start_lane else ())
         elif local == "serviceTask":
             info.topics[el_id] = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
+        elif local in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
+            problems.extend(_message_catch(root, el, lanes, info))
     for msg in root.iterfind("bpmn:message", NS):
         if msg.get("name"):
             info.messages.append(msg.get("name"))
     return info, problems
+
+
+def _declared_roles(el, name: str) -> tuple[str, ...]:
+    """The roles an element declares in `<camunda:property name="NAME" value="role, role"/>`."""
+    declared = [p.get("value") or "" for p in el.iterfind("bpmn:extensionElements/camunda:properties/camunda:property",
+                                                         NS) if (p.get("name") or p.get("id")) == name]
+    return tuple(r.strip() for value in declared for r in value.split(",") if r.strip())
+
+
+def _message_catch(root, el, lanes: dict[str, str], info: ProcessInfo) -> list[tuple[int | None, str | None, str]]:
+    """Record a message-catching event's senders and data shape in `info`; the problems found."""
+    definition = el.find("bpmn:messageEventDefinition", NS)
+    if definition is None:
+        return []
+    el_id = el.get("id")
+    ref = definition.get("messageRef")
+    message = next((m.get("name") for m in root.iterfind("bpmn:message", NS) if m.get("id") == ref), None) or ref
+    fields, form_problems = parse_form(el)
+    problems = [(line, el_id, msg) for line, msg in form_problems]
+    senders = _declared_roles(el, "senders")
+    lane = lanes.get(el_id)
+    if not senders and lane:
+        senders = (lane,)
+    info.catches[el_id] = MessageCatchInfo(el_id, message or "", lane, senders, fields)
+    return problems

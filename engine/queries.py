@@ -1,11 +1,7 @@
 """Read-side queries for the task list, the case page and the API, and task claims.
 
-Who sees what (the same rule for tasks and cases):
-- admins and auditors see every case; process owners read every case too;
-- a role that is a party of a case (`PARTY_FIELDS`) with an organisation sees the cases whose data
-  names that organisation in the role's party field; without an organisation, every case;
-- any other role sees the cases that have a ready task in its lane.
-Tasks shown to do are those in the user's lane (admins: every lane) on cases they can see.
+Who sees what is decided by `engine.permissions` (its `case_filter` is the read rule as SQL): tasks
+shown are those in the user's lane (readers of every case: every lane) on cases they may read.
 """
 from __future__ import annotations
 
@@ -15,21 +11,15 @@ from typing import Any
 
 from SpiffWorkflow.bpmn.specs.event_definitions.message import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import ColumnElement, and_, exists, func, literal_column, select, true
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import ColumnElement, and_, false, func, literal_column, select
+from sqlalchemy.orm import Session
 
+from . import permissions
 from .errors import Conflict, Forbidden, NotFound
 from .models import Case, ReadyTask, User
+from .permissions import PARTY_FIELDS, READ_ALL_ROLES, case_filter, party_value
 
-#: Role -> the case-data field naming the organisation that role acts for on a case.
-PARTY_FIELDS = {
-    "ap_setting": "ap_setting",
-    "host_school": "host_school",
-    "home_school": "home_school",
-    "la_admissions": "local_authority",
-    "la_attendance": "local_authority",
-}
-READ_ALL_ROLES = ("admin", "auditor", "dpo", "process_owner")
+__all__ = ["PARTY_FIELDS", "READ_ALL_ROLES", "case_filter", "party_value"]  # and the functions below
 DUE_SOON_DAYS = 3
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -39,24 +29,6 @@ MAX_PAGE = 1_000_000  # an OFFSET the databases take (a bigger one overflows SQL
 COUNT_CAP = 1000
 #: Ready tasks in due order, those without a due date last: the expression of migration 0007's index.
 DUE_ORDER = func.coalesce(ReadyTask.due, literal_column("'~'"))
-
-
-def party_value(session: Session, name: str) -> ColumnElement:
-    """`cases.data[name]` as text, spelled exactly as migration 0002's expression index is."""
-    if session.get_bind().dialect.name == "postgresql":
-        return Case.data.op("->>")(literal_column(f"'{name}'"))
-    return func.json_extract(Case.data, literal_column(f"'$.{name}'"))
-
-
-def case_filter(session: Session, user: User) -> ColumnElement[bool]:
-    """A WHERE clause on `cases` for the cases `user` may see."""
-    if user.role in READ_ALL_ROLES:
-        return true()
-    party = PARTY_FIELDS.get(user.role)
-    if party is not None:
-        return party_value(session, party) == user.org if user.org else true()
-    lane_task = aliased(ReadyTask)  # not correlated with the task list's own ready_tasks
-    return exists().where(lane_task.case_id == Case.id, lane_task.lane == user.role)
 
 
 def can_see_case(session: Session, user: User, case_id: str) -> bool:
@@ -80,7 +52,8 @@ def require_task(session: Session, user: User, task_id: str) -> ReadyTask | None
 
 
 def can_write(user: User) -> bool:
-    return user.role not in ("auditor", "dpo")
+    """Whether the account may change cases at all (an auditor or a process owner reads only)."""
+    return permissions.changes_cases(user)
 
 
 @dataclass
@@ -120,11 +93,12 @@ def _task_conditions(session: Session, user: User, f: TaskFilter, today: date) -
     conditions = [case_filter(session, user), Case.status == "running"]
     if f.scope == "mine":
         conditions.append(ReadyTask.claimed_by == user.name)
-    if user.role in READ_ALL_ROLES:  # no lane of their own: every lane, or the one asked for
+    lanes = permissions.task_lanes(user)
+    if lanes is None:  # no lane of their own: every lane, or the one asked for
         if f.lane:
             conditions.append(ReadyTask.lane == f.lane)
     else:
-        conditions.append(ReadyTask.lane == user.role)
+        conditions.append(ReadyTask.lane.in_(lanes) if lanes else false())
     if f.overdue:
         conditions.append(ReadyTask.due < today.isoformat())
     if f.due_soon:
@@ -201,8 +175,9 @@ def claim(session: Session, user: User, task_id: str, now: datetime) -> ReadyTas
 def unclaim(session: Session, user: User, task_id: str) -> ReadyTask:
     """Release a claim: the claimant's own, or anyone's for an admin."""
     task = _claimable(session, user, task_id)
-    if task.claimed_by and task.claimed_by != user.name and user.role != "admin":
-        raise Forbidden(f"only {task.claimed_by} or an admin can release this task")
+    decision = permissions.may_release(user, task.claimed_by)
+    if not decision:
+        raise Forbidden(decision.reason)
     task.claimed_by, task.claimed_at = None, None
     return task
 
@@ -211,8 +186,7 @@ def _claimable(session: Session, user: User, task_id: str) -> ReadyTask:
     task = require_task(session, user, task_id)
     if task is None:
         raise Conflict(f"task {task_id} is no longer ready")
-    if not can_write(user) or (user.role != "admin" and task.lane != user.role):
-        raise Forbidden(f"{user.name} ({user.role}) cannot take a task for {task.lane}")
+    permissions.require(user, permissions.CLAIM, lane=task.lane, case=session.get(Case, task.case_id).data)
     return task
 
 

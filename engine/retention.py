@@ -25,9 +25,9 @@ from typing import Any
 from sqlalchemy import exists, null, select, update
 from sqlalchemy.orm import Session
 
-from .access import authorise_admin
 from .incidents import Incident
 from .models import Case, CaseFacts, HistoryEvent, OutboxMessage
+from .permissions import RETENTION, actor_for, require
 from .redactions import Redaction
 
 CLOSED = ("completed", "cancelled")
@@ -132,7 +132,7 @@ def apply_retention(open_engine, actor: str, dry_run: bool = False) -> list[dict
     """Redact every case due, each in its own transaction (`open_engine()` gives one); with
     `dry_run`, only say which. Admins and data protection officers (and the command line's system)."""
     with open_engine() as eng:
-        authorise_admin(eng.session, actor, ("admin", "dpo"))
+        require(actor_for(eng.session, actor), RETENTION)
         rules = RetentionPolicy.of(eng.policy)
         due = [(c.id, c.process_key, c.updated_at) for c in due_cases(eng.session, eng.clock.now(), rules)]
     out = []

@@ -14,6 +14,7 @@ from .dmn import check_documents
 from .errors import Problem
 from .forms import CAMUNDA_NS, FIELD_TYPES
 from .parser import executable_processes, parse_document
+from .permissions import READ_ONLY_ROLES  # roles that read only: a lane of theirs is never done
 from .process_info import BPMN_NS, NS, describe
 from .registry import HandlerRegistry
 from .safe_xml import parse_xml
@@ -28,8 +29,6 @@ _FLOW_NODES = ("task", "userTask", "serviceTask", "scriptTask", "manualTask", "b
 _ZEEBE_NS = "http://camunda.org/schema/zeebe/1.0"
 #: Expressions that multi-instance activities evaluate (loopCardinality, completionCondition).
 _LOOP_EXPRESSIONS = ("loopCardinality", "completionCondition")
-#: Roles that read cases and never act on them: a user task in such a lane could never be done.
-READ_ONLY_ROLES = ("auditor", "dpo")
 
 
 @lru_cache(maxsize=1)
@@ -248,6 +247,28 @@ def _check_document_wide(root, process, filename) -> list[Problem]:
     return problems
 
 
+def _check_declared_roles(root, process, filename: str, roles: set[str] | None) -> list[Problem]:
+    """Every role a start event declares as `starters` and a message catch as `senders` is a known one,
+    and some role may start the process and send each message (engine.permissions reads them)."""
+    info, _ = describe(root, process)
+    lines = {el.get("id"): el.sourceline for el in process.iter() if isinstance(el.tag, str) and el.get("id")}
+    start = next((el for el in process.iterfind("bpmn:startEvent", NS)), None)
+    declared = [(start.get("id") if start is not None else None, "start", info.starters)]
+    declared += [(c.id, f"message {c.message!r}", c.senders) for c in info.catches.values()]
+    problems = []
+    for el_id, what, who in declared:
+        if el_id is None:
+            continue
+        if not who:
+            problems.append(Problem(filename, lines.get(el_id), f"nobody may send {what}: put the event in a "
+                                    "role's lane or declare its senders" if what != "start" else
+                                    "nobody may start the process: put the start event in a role's lane", el_id))
+        for role in who:
+            if roles is not None and role not in roles:
+                problems.append(Problem(filename, lines.get(el_id), f"{role!r} ({what}) is not a known role", el_id))
+    return problems
+
+
 def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                       roles: Iterable[str] | None = None,
                       documents: Mapping[str, bytes] | None = None) -> list[Problem]:
@@ -274,6 +295,7 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
         return problems
     problems += _check_elements(root, processes[0], filename, registry, roles)
     problems += _check_flows(processes[0], filename)
+    problems += _check_declared_roles(root, processes[0], filename, roles)
     problems += _check_document_wide(root, processes[0], filename)
     problems += check_documents(root, filename, documents or {})
     if not problems:

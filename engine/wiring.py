@@ -90,8 +90,8 @@ class Runtime:
     @cached_property
     def mail(self) -> MailRenderer:
         if self.mail_dirs:
-            return MailRenderer(self.mail_dirs, base_url=self.base_url)
-        return MailRenderer(base_url=self.base_url)
+            return MailRenderer(self.mail_dirs, base_url=self.base_url, timezone=self.policy.timezone)
+        return MailRenderer(base_url=self.base_url, timezone=self.policy.timezone)
 
     @cached_property
     def db(self):

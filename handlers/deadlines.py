@@ -76,9 +76,10 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     out["dual_registration_due"] = registration_due.isoformat()
     out.update(watch(ctx, "confirm_dual_registration", registration_due))
     tasks = ("interim_review_1", "interim_review_2", "final_review")
+    host = ctx.calendar.for_school(ctx.data.get("host_school"))  # the reviews are at the host school
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"
-        default = school_days_before(ctx.calendar, due_after(ctx, "review_weeks", start, weeks) + timedelta(days=1), 1)
+        default = school_days_before(host, due_after(ctx, "review_weeks", start, weeks) + timedelta(days=1), 1)
         out[key] = ctx.data.get(key) or default.isoformat()
         out.update(watch(ctx, task, date.fromisoformat(out[key])))
     return out

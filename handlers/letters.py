@@ -1,18 +1,14 @@
 """The letter to parents when a reintegration fails (the Worcestershire protocol's "Sample Letter")."""
 from __future__ import annotations
 
-from datetime import date
-
 from engine.effects import HandlerContext
+from engine.people_dates import people_date
 from engine.registry import topic
 
 
 def long_date(value) -> str:
     """"2027-02-22" as "22 February 2027", as a letter writes it; anything else as it is."""
-    try:
-        return date.fromisoformat(value).strftime("%-d %B %Y")
-    except (TypeError, ValueError):
-        return str(value)
+    return str(people_date(value))
 
 
 def letter_fields(data: dict) -> dict:

@@ -112,7 +112,7 @@ class Harness:
             session.commit()
 
     def deploy(self, path: Path) -> dict:
-        return self.call("deploy", path.read_bytes(), str(path), "tester").to_json()
+        return self.call("deploy", path.read_bytes(), str(path), "system").to_json()
 
     def task(self, case_id: str, element: str) -> dict:
         ready = [t for t in self.call("show_case", case_id)["ready_tasks"] if t["task"] == element]
@@ -310,7 +310,7 @@ def _build_web_world(rt) -> tuple[dict[str, str], str, str]:
 
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
+        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "system")
     load_demo(rt)
     tokens = {}
     with rt.engine() as eng:

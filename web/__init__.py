@@ -10,7 +10,6 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from datetime import datetime
 from typing import Any
 from urllib.parse import urlparse
 
@@ -19,24 +18,13 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.people_dates import DEFAULT_TIMEZONE, people_date
 from engine.role_names import role_name
 from engine.wiring import Runtime
 
 from . import security
 from .server_sessions import ServerSessionInterface
 from .task_forms import error_anchor
-
-
-def due_date(value: str | None, time: bool = False) -> str:
-    """An ISO date or date-time as people read it: 23 November 2026 (14:05)."""
-    if not value:
-        return ""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    text = f"{moment.day} {moment.strftime('%B %Y')}"
-    return f"{text}, {moment.strftime('%H:%M')}" if time and len(value) > 10 else text
 
 log = logging.getLogger(__name__)
 DEVELOPMENT_ENVS = ("dev", "test")
@@ -110,7 +98,9 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader([PackageLoader("web"),
                                      PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
-    app.jinja_env.filters["due_date"] = due_date
+    timezone = getattr(runtime.policy, "timezone", DEFAULT_TIMEZONE)
+    # The one filter for dates and times on every page (emails use the same helper): 14 May 2012, London time.
+    app.jinja_env.filters["people_date"] = lambda value, time=False: people_date(value, time, timezone)
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.globals["error_anchor"] = error_anchor
 

@@ -2,12 +2,12 @@
 out everywhere), a new password, and its API tokens (create, revoke)."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import accounts, api_tokens, organisations, web_sessions
-from engine.access import ROLES
+from engine import accounts, api_tokens, organisations, permissions, web_sessions
+from engine.permissions import ROLES
 
-from .engine_access import run
+from .engine_access import require_permission, run
 
 bp = Blueprint("admin", __name__)
 FIELDS = ("name", "role", "org", "email", "password")
@@ -17,8 +17,7 @@ TOKEN_EXPIRY = (("30", "30 days"), ("90", "90 days"), ("365", "1 year"), ("", "N
 
 @bp.before_request
 def _admins_only():
-    if g.user is None or g.user.role != "admin":
-        abort(403, description="only admins manage accounts")
+    require_permission(permissions.MANAGE_ACCOUNTS)
 
 
 @bp.get("/admin/users")
@@ -44,7 +43,7 @@ def add_user():
     problem = run(add)
     if problem:
         field = next((f for f in ("role", "email") if f in problem), "password" if "password" in problem else "name")
-        field = "org" if problem.startswith("organisation ") else field
+        field = "org" if problem.startswith("organisation ") or "belong to an organisation" in problem else field
         return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
                                roles=ROLES, values={**values, "password": ""}, errors={field: problem},
                                register=_register()), 400

@@ -12,30 +12,26 @@ import json
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from engine import queries
+from engine import permissions, queries
 from engine.csv_export import write_csv
-from engine.errors import Forbidden
 from engine.models import User
 
 from . import case_record
 from .engine_access import run
 
 bp = Blueprint("audit", __name__)
-AUDIT_ROLES = ("auditor", "dpo", "admin")
-LA_ROLES = ("la_admissions", "la_attendance")
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
 
 
 @bp.app_template_global()
 def can_audit(user: User | None) -> bool:
     """Whether the role may open the auditor's view at all (the case must still be theirs)."""
-    return user is not None and user.role in AUDIT_ROLES + LA_ROLES
+    return user is not None and bool(permissions.may(user, permissions.READ_AUDIT))
 
 
 def _require(eng, user: User, case_id: str) -> None:
-    if not can_audit(user):
-        raise Forbidden(f"{user.name} ({user.role.replace('_', ' ')}) cannot open the auditor's view")
-    queries.require_case(eng.session, user, case_id)
+    permissions.require_may(user, permissions.READ_AUDIT)  # 403 for a role that never audits ...
+    queries.require_case(eng.session, user, case_id)  # ... 404 for a case this account may not read
 
 
 def _step_arg() -> int | None:

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date, datetime
 from typing import Any
 
 from engine.forms import FormField
+from engine.people_dates import people_date
 from engine.process_info import ProcessInfo
 
 KIND_TITLES = {
@@ -70,16 +70,9 @@ def display(value: Any, form_field: FormField | None = None) -> str:
 
 
 def _readable_date(value: str) -> str | None:
-    try:
-        if len(value) == 10:
-            d = date.fromisoformat(value)
-            return f"{d.day} {d.strftime('%B %Y')}"
-        if len(value) > 10 and value[4] == "-" and "T" in value:
-            t = datetime.fromisoformat(value)
-            return f"{t.day} {t.strftime('%B %Y')}, {t.strftime('%H:%M')}"
-    except ValueError:
-        return None
-    return None
+    """An ISO date or moment as people read it (engine.people_dates), or None for anything else."""
+    readable = people_date(value, time=True)
+    return readable if readable != value else None
 
 
 def labelled(values: dict[str, Any], info: ProcessInfo, element: str | None = None,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 
-from engine import queries
-from engine.errors import Conflict
+from engine import permissions, queries
+from engine.errors import Conflict, InvalidData
 
 from .engine_access import run
 
@@ -20,8 +20,10 @@ def _case_view(eng, user, case_id: str) -> dict:
     queries.require_case(eng.session, user, case_id)
     case = eng.show_case(case_id, viewer=user.name)  # a person reading the case: the access log
     awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
+    may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
+                                  senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
     return {"case": case, "history": eng.history(case_id, viewer=user.name),
-            "can_request_review": EMERGENCY_REVIEW in awaited and queries.can_write(user) and user.role != "process_owner"}
+            "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
 
 
 @bp.get("/cases/<case_id>")
@@ -49,5 +51,7 @@ def request_emergency_review(case_id: str):
         run(send)
     except Conflict as exc:
         abort(409, description=str(exc))
+    except InvalidData as exc:
+        abort(400, description=str(exc))
     flash("Emergency review requested: the host school has a task to hold it", "success")
     return redirect(url_for("cases.case_page", case_id=case_id))

@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from flask import abort, current_app, g
 
+from engine import permissions
 from engine.errors import Forbidden, NotFound, StepFailed
 from engine.facade import Engine
 from engine.models import User
@@ -33,6 +34,13 @@ def run(fn: Callable[[Engine, User], T]) -> T:
         abort(404, description=str(exc))
     except Forbidden as exc:
         abort(403, description=str(exc))
+
+
+def require_permission(action: str) -> None:
+    """403 with the reason unless the signed-in user may take `action` at all (engine.permissions)."""
+    decision = permissions.may(g.user, action)
+    if not decision:
+        abort(403, description=decision.reason)
 
 
 def call(method: str, *args: Any, **kwargs: Any):

@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify
 from sqlalchemy.exc import SQLAlchemyError
 
+from engine import permissions
 from engine.heartbeat import scheduler_check
 from engine.operations import readiness
 
@@ -32,7 +33,7 @@ def readyz():
 def _scheduler_warning():
     """For admins, on every page: why no scheduler counts as running, if none does."""
     user = g.get("user")
-    if user is None or user.role != "admin":
+    if user is None or not permissions.may(user, permissions.STATUS):
         return {}
     rt = runtime()
     try:

@@ -1,20 +1,19 @@
 """The incidents page: steps of cases that failed, for admins and process owners, each with a retry."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import incidents
+from engine import incidents, permissions
 from engine.errors import Conflict, StepFailed
 
-from .engine_access import run
+from .engine_access import require_permission, run
 
 bp = Blueprint("incidents", __name__, url_prefix="/incidents")
 
 
 @bp.before_request
 def _operators_only():
-    if g.user is None or g.user.role not in incidents.OPERATORS:
-        abort(403, description="incidents are for admins and process owners")
+    require_permission(permissions.INCIDENTS)
 
 
 @bp.get("")

@@ -2,15 +2,16 @@
 it shows every case's mail."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, g, render_template
+from flask import Blueprint, render_template
 
-from .engine_access import run
+from engine import permissions
+
+from .engine_access import require_permission, run
 
 bp = Blueprint("mail", __name__)
 
 
 @bp.get("/mail")
 def outbox():
-    if g.user.role not in ("admin", "auditor", "dpo"):
-        abort(403, description="the mail page shows every case's mail: admins and auditors only")
+    require_permission(permissions.READ_MAIL)
     return render_template("mail.html", messages=run(lambda eng, user: eng.outbox(viewer=user.name)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine import organisations as orgs
-from engine.access import authorise_admin
+from engine import permissions
 from engine.organisations_csv import RegisterFileError, import_csv
 from engine.party_links import resolve, unmatched
 
@@ -17,7 +17,7 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 
 def _page(eng, user, values=None, errors=None, import_errors=None):
-    authorise_admin(eng.session, user.name)
+    permissions.require_may(user, permissions.ORGANISATIONS)
     register = orgs.list_organisations(eng.session)
     return {"register": register, "unmatched": unmatched(eng.session),
             "authorities": [o for o in register if o["kind"] == "local_authority"], "kinds": orgs.KIND_LABELS,
@@ -39,7 +39,7 @@ def add():
     values = {k: request.form.get(k, "").strip() for k in ADD_FIELDS}
 
     def add_entry(eng, user):
-        authorise_admin(eng.session, user.name)
+        permissions.require_may(user, permissions.ORGANISATIONS)
         try:
             org = orgs.add_organisation(eng.session, values["name"], values["kind"], eng.clock.now(),
                                         authority=values["authority"] or None, urn=values["urn"] or None,
@@ -75,7 +75,7 @@ def import_file():
     source = (upload.filename or "upload.csv") if upload else "upload.csv"
 
     def load(eng, user):
-        authorise_admin(eng.session, user.name)
+        permissions.require_may(user, permissions.ORGANISATIONS)
         return import_csv(eng.session, text, eng.clock.now(), source)
 
     try:

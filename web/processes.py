@@ -8,25 +8,24 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
 from lxml import etree
 
+from engine import permissions
 from engine import process_queries as pq
 from engine.errors import Conflict, EngineError, InvalidProcess
 from engine.parser import executable_processes
 from engine.process_info import BPMN_NS
 from engine.safe_xml import parse_xml
 
-from .engine_access import run
+from .engine_access import require_permission, run
 
 bp = Blueprint("processes", __name__, url_prefix="/processes")
-OWNERS = ("process_owner", "admin")
 
 
 @bp.before_request
 def _owners_only():
-    if g.user is None or g.user.role not in OWNERS:
-        abort(403, description="only process owners and admins change processes")
+    require_permission(permissions.PROCESSES)
 
 
 @bp.get("")

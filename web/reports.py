@@ -1,28 +1,26 @@
-"""The report pages: each report with its charts and tables, filtered by academic year, term,
-school and process, and as CSV. For the local authority's teams and auditors (and admins) only: the
-reports cover every case."""
+"""The report pages: each report with its charts and tables, filtered by academic year, term, school
+and process, and as CSV. Who may run them, and over which cases, is engine.permissions' to say (an
+authority's teams: their authority's cases; a school: its own pupils; auditors and admins: every case)."""
 from __future__ import annotations
 
 import re
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, g, render_template, request, url_for
+from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from engine import reports
+from engine import permissions, reports
 from engine.errors import InvalidData
 
-from .engine_access import run, runtime
+from .engine_access import require_permission, run, runtime
 from .report_charts import chart_svg
 
 bp = Blueprint("reports", __name__)
-ROLES = ("la_admissions", "la_attendance", "auditor", "admin")
 FILTERS = ("year", "term", "school", "process")
 
 
 @bp.before_request
-def _la_and_auditors_only():
-    if g.user is None or g.user.role not in ROLES:
-        abort(403, description="reports cover every case: the local authority's teams, auditors and admins only")
+def _report_runners_only():
+    require_permission(permissions.REPORT)
 
 
 def _today():
@@ -40,8 +38,8 @@ def _compute(name: str):
     except InvalidData as exc:
         abort(400, description=str(exc))
     args = {k: v for k, v in f.to_json().items() if v}
-    return run(lambda eng, _user: (reports.run_report(eng.session, eng.policy, name, f, today),
-                                   reports.filter_options(eng.session, eng.policy, f.year))) + (args,)
+    return run(lambda eng, user: (reports.run_report(eng.session, eng.policy, name, f, today, viewer=user),
+                                  reports.filter_options(eng.session, eng.policy, f.year, viewer=user))) + (args,)
 
 
 @bp.get("/reports")

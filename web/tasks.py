@@ -1,17 +1,35 @@
 """The task list, claiming, and the task page with its form rendered from the BPMN."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine import organisations, queries, who_acts
-from engine.access import ROLES
+from engine import organisations, permissions, queries, who_acts
 from engine.errors import Conflict, InvalidData, StepFailed
+from engine.permissions import ROLES
 
 from . import task_forms
 from .engine_access import failure_for_people, run, runtime
 from .redirects import safe_path
 
 bp = Blueprint("tasks", __name__)
+
+
+@bp.app_template_global()
+def may(action: str) -> bool:
+    """For a page's links and buttons: may the signed-in user take `action` at all (engine.permissions)."""
+    return g.get("user") is not None and bool(permissions.may(g.user, action))
+
+
+@bp.app_template_global()
+def takes_lane(lane: str | None) -> bool:
+    """May the signed-in user do and take the tasks of `lane` (on the cases they may read)?"""
+    return g.get("user") is not None and permissions.takes_lane(g.user, lane)
+
+
+@bp.app_template_global()
+def sees_every_lane() -> bool:
+    """Is the signed-in user shown every lane's tasks (readers of every case), with a lane filter?"""
+    return g.get("user") is not None and permissions.task_lanes(g.user) is None
 
 
 def _int(value: str | None, default: int) -> int:

@@ -1,21 +1,27 @@
 """The reports the service is judged by, each a pure query over `case_facts` (and the
 `weightings` table) through their indexes, never a load of workflows.
 
-`run_report(session, policy, name, filter, today)` runs one; `REPORTS` names them with their titles.
-Results are `shape.Report`s: JSON, CSV and text from `shape`.
+`run_report(session, policy, name, filter, today, viewer=...)` runs one for `viewer` (an account, or a
+system actor of `engine.permissions`), counting only the cases `engine.permissions.report_scope` gives
+them: every case for admins, auditors and system actors, an authority's for the LA's teams, a school's
+own pupils for a school or AP setting; `REPORTS` names them with their titles. Results are
+`shape.Report`s: JSON, CSV and text from `shape`.
 """
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from ..errors import NotFound
-from ..models import CaseFacts
+from ..models import CaseFacts, User
+from ..permissions import Actor, report_scope
 from . import costs, semh_kpis, service, timetables, weightings
 from .periods import ReportFilter, make_filter, term_ranges
+from .scope import viewer_scope
 from .shape import Report, to_csv, to_text
 
 __all__ = ["REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
@@ -36,18 +42,24 @@ REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
 }
 
 
-def run_report(session: Session, policy, name: str, f: ReportFilter, today: date) -> Report:
-    """Compute report `name` for filter `f` as of `today` (reads only)."""
+def run_report(session: Session, policy, name: str, f: ReportFilter, today: date, *,
+               viewer: Actor | User) -> Report:
+    """Compute report `name` for filter `f` as of `today` over the cases `viewer` may count (reads
+    only); Forbidden for a viewer who runs no report."""
+    scoped = replace(f, scope=report_scope(viewer))
     if name not in REPORTS:
         raise NotFound(f"no report {name!r}: reports are {', '.join(REPORTS)}")
-    return REPORTS[name][2](session, policy, f, today)
+    return REPORTS[name][2](session, policy, scoped, today)
 
 
-def filter_options(session: Session, policy, year: str) -> dict[str, list[str]]:
-    """What a filter can choose from: the years and processes with cases, the year's terms, the schools."""
-    years = list(session.scalars(select(CaseFacts.academic_year).distinct().order_by(CaseFacts.academic_year.desc())))
-    processes = list(session.scalars(select(CaseFacts.process).distinct().order_by(CaseFacts.process)))
-    names = union(*(select(column.label("school")).where(column.is_not(None)).distinct()
+def filter_options(session: Session, policy, year: str, *, viewer: Actor | User) -> dict[str, list[str]]:
+    """What a filter can choose from, among the cases `viewer` may count: the years and processes with
+    cases, the year's terms, the schools."""
+    scope = viewer_scope(ReportFilter(year, scope=report_scope(viewer)))
+    years = list(session.scalars(select(CaseFacts.academic_year).where(*scope).distinct()
+                                 .order_by(CaseFacts.academic_year.desc())))
+    processes = list(session.scalars(select(CaseFacts.process).where(*scope).distinct().order_by(CaseFacts.process)))
+    names = union(*(select(column.label("school")).where(column.is_not(None), *scope).distinct()
                     for column in (CaseFacts.home_school, CaseFacts.host_school, CaseFacts.ap_setting))).subquery()
     schools = list(session.scalars(select(names.c.school).order_by(func.lower(names.c.school))))
     return {"years": years, "terms": [name for name, _, _ in term_ranges(policy.school_calendar(), year)],

@@ -9,7 +9,7 @@ day of the year falls in exactly one term.
 from __future__ import annotations
 
 import re
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -23,15 +23,18 @@ _YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 @dataclass(frozen=True)
 class ReportFilter:
-    """`year` like "2025/26"; `term` one of TERM_NAMES; `school` and `process` exact names."""
+    """`year` like "2025/26"; `term` one of TERM_NAMES; `school` and `process` exact names; `scope` the
+    cases the viewer may count, as (report-facts column, value) pairs (engine.permissions.report_scope;
+    () is every case): set by `run_report`, never by the person asking."""
 
     year: str
     term: str | None = None
     school: str | None = None
     process: str | None = None
+    scope: tuple[tuple[str, str], ...] = field(default=(), repr=False)
 
     def to_json(self) -> dict[str, str | None]:
-        return asdict(self)
+        return {"year": self.year, "term": self.term, "school": self.school, "process": self.process}
 
 
 def make_filter(year: str | None, term: str | None = None, school: str | None = None, process: str | None = None,

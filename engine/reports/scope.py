@@ -23,10 +23,15 @@ def school_partition(school: str) -> list[list[ColumnElement[bool]]]:
             [ap == school, home.is_distinct_from(school), host.is_distinct_from(school)]]
 
 
+def viewer_scope(f: ReportFilter) -> list[ColumnElement[bool]]:
+    """The cases the viewer may count (`f.scope`): their authority's, or their school's own pupils."""
+    return [getattr(CaseFacts, column) == value for column, value in f.scope]
+
+
 def conditions(calendar, f: ReportFilter, process: str | None) -> list[ColumnElement[bool]]:
-    """The year, the term (by the day the case's work started), the school (home, host or AP) and
-    the process (`f.process`, else `process`; None: every process)."""
-    where = [CaseFacts.academic_year == f.year]
+    """The viewer's scope, the year, the term (by the day the case's work started), the school (home,
+    host or AP) and the process (`f.process`, else `process`; None: every process)."""
+    where = [*viewer_scope(f), CaseFacts.academic_year == f.year]
     process = f.process or process
     if process:
         where.append(CaseFacts.process == process)

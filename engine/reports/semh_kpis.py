@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from ..exclusions import PermanentExclusion
 from ..models import CaseFacts
 from .periods import ReportFilter
-from .scope import school_condition
+from .scope import school_condition, viewer_scope
 from .shape import Chart, Report, Section, percent
 
 PROCESS = "semh_placement"
@@ -40,7 +40,7 @@ def _kpi(flag, pending, due) -> list:
 
 
 def _where(f: ReportFilter):
-    where = [F.process == PROCESS, F.academic_year == f.year, F.placement_start.is_not(None)]
+    where = [*viewer_scope(f), F.process == PROCESS, F.academic_year == f.year, F.placement_start.is_not(None)]
     if f.term:
         where.append(F.placement_term == f"{f.year} {f.term}")
     if f.school:
@@ -147,7 +147,7 @@ def _allowance_lost(session: Session, f: ReportFilter) -> dict[str, int]:
 def _take_up(session: Session, policy, f: ReportFilter) -> tuple[Section, int, int]:
     """Core places used per term against the places the scheme's schools have (every school that has
     ever nominated a young person is in the scheme)."""
-    in_scheme = [F.process == PROCESS] + ([school_condition(f.school)] if f.school else [])
+    in_scheme = [F.process == PROCESS, *viewer_scope(f)] + ([school_condition(f.school)] if f.school else [])
     schools = session.scalar(select(func.count(func.distinct(F.home_school))).where(*in_scheme)) or 0
     core = [F.process == PROCESS, F.academic_year == f.year, F.offer == "core"] + in_scheme[1:]
     if f.term:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..models import CaseFacts
 from .periods import ReportFilter, term_ranges
-from .scope import conditions, school_partition
+from .scope import conditions, school_partition, viewer_scope
 from .shape import Chart, Report, Section, percent
 
 PROCESS = "outreach_support"
@@ -102,7 +102,7 @@ def _by_term(session: Session, calendar, f: ReportFilter, where) -> Section:
 
 def _by_year(session: Session, f: ReportFilter) -> Section:
     """Every year's pupils: the only part of the report that reads past years, so it reads indexes alone."""
-    where = [CaseFacts.process == (f.process or PROCESS), ~_DECLINED, _INDIVIDUAL]
+    where = [CaseFacts.process == (f.process or PROCESS), ~_DECLINED, _INDIVIDUAL, *viewer_scope(f)]
     years: Counter[str] = Counter()
     for part in school_partition(f.school) if f.school else [[]]:
         years.update(dict(session.execute(select(CaseFacts.academic_year, func.count()).where(*where, *part)

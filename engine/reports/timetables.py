@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from ..models import Case, CaseFacts
 from .periods import ReportFilter
-from .scope import conditions
+from .scope import conditions, viewer_scope
 from .shape import Chart, Report, Section, percent
 
 PROCESS = "reintegration_timetable"
@@ -56,7 +56,7 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
     # is picked out of them here, as a school condition in SQL makes the database seek the school's
     # timetables of every year instead.
     where = [F.process == PROCESS, F.status == "running", F.timetable_agreed.is_(True), F.timetable_start <= today,
-             F.full_time_on.is_(None)]
+             F.full_time_on.is_(None), *viewer_scope(f)]
     found = session.execute(select(F.case_id, Case.pupil_initials, F.home_school, F.timetable_start, F.timetable_limit,
                                    F.full_time_from, F.full_week_hours, F.timetable_hours, F.looked_after, F.send,
                                    F.host_school, F.ap_setting)

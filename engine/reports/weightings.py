@@ -9,8 +9,9 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from ..models import WeightingEntry
+from ..models import CaseFacts, WeightingEntry
 from .periods import ReportFilter, moment, period, term_ranges
+from .scope import viewer_scope
 from .shape import Chart, Report, Section
 
 PROCESS = "reintegration"
@@ -27,6 +28,8 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
         where.append(W.school == f.school)
     if f.process and f.process != PROCESS:
         where.append(W.id.is_(None))
+    if f.scope:  # the rows caused by the cases the viewer may count
+        where.append(W.case_id.in_(select(CaseFacts.case_id).where(*viewer_scope(f))))
     bucket = literal(ranges[0][0]) if len(ranges) == 1 else case(
         *((W.at < moment(end + timedelta(days=1), tz), name) for name, _, end in ranges[:-1]), else_=ranges[-1][0])
     rows = session.execute(select(W.school, bucket, func.sum(W.points),

@@ -27,7 +27,7 @@ ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "han
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "ali.advocate", "outreach", None, harness.clock.now())
+        add_user(ses, "ali.advocate", "outreach", s.START_DATA["local_authority"], harness.clock.now())
         ses.commit()
     harness.deploy(REINTEGRATION)
     harness.clock.set(datetime(2027, 1, 18, 9, tzinfo=UTC))
@@ -66,7 +66,7 @@ def test_engaged_at_once_beside_the_protocol_with_its_costs(h):
     assert len(data["advocacy_reasons"]) == 3
     [referral] = mails(h, case_id, "advocacy_referral")
     assert referral.recipient == "advocacy.service@provider.example"
-    assert "2027-01-18 to 2027-03-22" in referral.body and "Jordan" not in referral.body + referral.subject
+    assert "18 January 2027 to 22 March 2027" in referral.body and "Jordan" not in referral.body + referral.subject
     assert h.task(case_id, "engage_student_and_family")["lane"] == "outreach"
 
     do(h, case_id, "engage_student_and_family", s.ADVOCACY_PATH["engage_student_and_family"])

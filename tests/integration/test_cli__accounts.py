@@ -51,7 +51,9 @@ def test_user_add_refuses_bad_input(cli):
 
 def test_user_role(cli):
     cli("user", "add", "sam", "--role", "auditor")
-    code, out, _ = cli("user", "role", "sam", "la_admissions")
+    code, _, err = cli("user", "role", "sam", "la_admissions")  # a lane role needs an organisation
+    assert code == 2 and "must belong to an organisation" in err
+    code, out, _ = cli("user", "role", "sam", "la_admissions", "--org", "Worcestershire County Council")
     assert code == 0 and "sam is now la_admissions" in out
     assert cli("user", "role", "sam", "wizard")[0] == 2
     assert cli("user", "role", "nobody", "admin")[0] == 2

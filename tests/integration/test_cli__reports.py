@@ -19,7 +19,7 @@ OUTREACH = ROOT / "processes" / "outreach_support.bpmn"
 def cli(run_cli):
     run = run_cli
     assert run("init-db")[0] == 0
-    assert run("user", "add", "sue.senco", "--role", "home_school")[0] == 0
+    assert run("user", "add", "sue.senco", "--role", "home_school", "--org", s.OUTREACH_REQUEST["home_school"])[0] == 0
     for gender in ("female", "male", "male"):
         data = json.dumps({**s.OUTREACH_REQUEST, "gender": gender})
         assert run("case", "start", "outreach_support", "--data", data, "--as", "sue.senco")[0] == 0

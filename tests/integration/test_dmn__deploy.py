@@ -56,7 +56,7 @@ def test_missing_dmn_is_reported_at_the_rule_task(harness, tmp_path):
     assert "decide_meeting_attendees: camunda:decisionRef 'meeting_attendees' names no decision" in found[0]
     assert found[0].startswith(f"{path}:")
     with pytest.raises(InvalidProcess):
-        harness.call("deploy", path.read_bytes(), str(path), "tester", {})
+        harness.call("deploy", path.read_bytes(), str(path), "system", {})
 
 
 def test_unparseable_dmn_and_unknown_decision_and_refused_cells(harness, tmp_path):

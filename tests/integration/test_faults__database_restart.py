@@ -38,7 +38,7 @@ def test_server_crash_mid_run_fails_calls_cleanly_then_the_pool_recovers_and_not
     rt = runtime(url, clock.now())
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy((FIXTURES / "stress.bpmn").read_bytes(), "stress.bpmn", "test")
+        eng.deploy((FIXTURES / "stress.bpmn").read_bytes(), "stress.bpmn", "system")
         add_user(eng.session, "ava.ap", "ap_setting", scenarios.START_DATA["ap_setting"], clock.now())
     with rt.engine() as eng:
         cases = [eng.start_case("stress", {"pupil_name": f"P {i}", "ap_setting": scenarios.START_DATA["ap_setting"]},

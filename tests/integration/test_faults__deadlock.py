@@ -34,8 +34,8 @@ def rt(db_url) -> Runtime:
                       registry=default_registry())
     runtime.upgrade()
     with runtime.engine() as eng:
-        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
-        add_user(eng.session, "ava.ap", "ap_setting", None, runtime.clock.now())
+        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "system")
+        add_user(eng.session, "ava.ap", "ap_setting", s.START_DATA["ap_setting"], runtime.clock.now())
     yield runtime
     runtime.db.dispose()
 

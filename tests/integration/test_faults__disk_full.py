@@ -101,7 +101,7 @@ def test_disk_full_reaches_the_operator_in_one_line_and_writes_nothing(disk, clo
     rt = runtime(disk.url, clock.now())
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy((FIXTURES / "stress.bpmn").read_bytes(), "stress.bpmn", "test")
+        eng.deploy((FIXTURES / "stress.bpmn").read_bytes(), "stress.bpmn", "system")
         add_user(eng.session, "ava.ap", "ap_setting", scenarios.START_DATA["ap_setting"], clock.now())
     with rt.engine() as eng:
         case = eng.start_case("stress", {"pupil_name": "P Q", "ap_setting": scenarios.START_DATA["ap_setting"]},

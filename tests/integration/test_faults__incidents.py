@@ -181,7 +181,7 @@ def test_the_command_line_lists_and_retries_incidents(run_cli, tmp_path):
 def failing_web(web_world):
     web_world.runtime.registry.add("late", LateHandler())
     with web_world.runtime.engine() as eng:
-        eng.deploy(FAILING.read_bytes(), str(FAILING), "test")
+        eng.deploy(FAILING.read_bytes(), str(FAILING), "system")
         case = eng.start_case("failing_condition", {**START, "ap_setting": "Riverside Learning Centre"}, "una.ap")
     return case["case_id"], case["ready_tasks"][0]["task_id"]
 
@@ -227,7 +227,7 @@ def _cycle_harness(make_harness):
     text = text.replace('<bpmn:timeDuration xsi:type="bpmn:tFormalExpression">"P3D"</bpmn:timeDuration>',
                         '<bpmn:timeCycle xsi:type="bpmn:tFormalExpression">cycle</bpmn:timeCycle>')
     with harness.transaction() as eng:
-        eng.deploy(text.encode(), "cycle.bpmn", "tester")
+        eng.deploy(text.encode(), "cycle.bpmn", "system")
     return harness
 
 

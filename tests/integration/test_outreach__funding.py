@@ -27,7 +27,7 @@ OUTREACH = ROOT / "processes" / "outreach_support.bpmn"
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "kim.outreach", "outreach", None, harness.clock.now())
+        add_user(ses, "kim.outreach", "outreach", s.OUTREACH_REQUEST["local_authority"], harness.clock.now())
         add_user(ses, "sue.senco", "home_school", s.OUTREACH_REQUEST["home_school"], harness.clock.now(),
                  email="senco@hollybrook.example")
         ses.commit()

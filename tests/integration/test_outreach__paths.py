@@ -28,7 +28,7 @@ SCHOOL_EMAIL = "senco@hollybrook.example"
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "kim.outreach", "outreach", None, harness.clock.now())
+        add_user(ses, "kim.outreach", "outreach", s.OUTREACH_REQUEST["local_authority"], harness.clock.now())
         add_user(ses, "sue.senco", "home_school", s.OUTREACH_REQUEST["home_school"], harness.clock.now(),
                  email=SCHOOL_EMAIL)
         ses.commit()

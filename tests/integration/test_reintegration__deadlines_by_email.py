@@ -13,6 +13,7 @@ from aiosmtpd.controller import Controller
 from cli import scenarios as s
 from engine.access import add_user
 from engine.outbox import SmtpSettings, SmtpTransport, deliver_due
+from engine.people_dates import people_date
 from tests.conftest import REINTEGRATION
 
 LONDON = ZoneInfo("Europe/London")
@@ -92,8 +93,8 @@ def test_every_deadline_missed_once(harness, smtp):
             at(datetime.combine(due + timedelta(days=1), datetime.min.time(), LONDON).replace(hour=9)
                + timedelta(seconds=1))
             title = element.replace("_", " ").capitalize()
-            expected += [(reminder.astimezone(LONDON).date(), remind_to, f"Due {due}: {title}"),
-                         (due + timedelta(days=1), escalate_to, f"Overdue since {due}: {title}")]
+            expected += [(reminder.astimezone(LONDON).date(), remind_to, f"Due {people_date(due)}: {title}"),
+                         (due + timedelta(days=1), escalate_to, f"Overdue since {people_date(due)}: {title}")]
         if element in LATE:
             # The step before it ran past this task's own deadline (the Fair Access offer came late, and so
             # the placement started late): its reminder and escalation go as soon as it is ready.
@@ -101,7 +102,8 @@ def test_every_deadline_missed_once(harness, smtp):
             at(h.clock.now())
             due = h.call("show_case", case_id)["data"][due_var]
             today, title = h.clock.now().astimezone(LONDON).date(), element.replace("_", " ").capitalize()
-            expected += [(today, remind_to, f"Due {due}: {title}"), (today, escalate_to, f"Overdue since {due}: {title}")]
+            expected += [(today, remind_to, f"Due {people_date(due)}: {title}"),
+                         (today, escalate_to, f"Overdue since {people_date(due)}: {title}")]
         h.catch_up(data)
         h.call("complete_task", task["task_id"], data, {"ap_setting": "ava.ap", "la_admissions": "lee.la",
                                                         "host_school": "hana.host"}[task["lane"]])

@@ -61,7 +61,7 @@ def test_deadline_in_school_days_reminds_escalates_repeatedly_and_keeps_the_task
     assert h.fire() == [{"case_id": case_id, "task": "allocate_place_reminder"}]
     reminder = _mail(h, case_id)[sent_before:]
     assert [(m.kind, m.recipient) for m in reminder] == [("deadline_reminder", "admissions@authority.example")]
-    assert "Due 2026-06-03" in reminder[0].subject and s.START_DATA["pupil_name"] not in reminder[0].body
+    assert "Due 3 June 2026" in reminder[0].subject and s.START_DATA["pupil_name"] not in reminder[0].body
 
     h.clock.set(datetime(2026, 6, 4, 7, 59, tzinfo=UTC))
     assert h.fire() == []
@@ -78,8 +78,8 @@ def test_deadline_in_school_days_reminds_escalates_repeatedly_and_keeps_the_task
     escalations = [m for m in _mail(h, case_id) if m.kind == "deadline_escalation"]
     assert [m.recipient for m in escalations] == ["admissions.manager@authority.example"] * 2
     assert "escalation 1;" in escalations[0].body and "escalation 2;" in escalations[1].body
-    assert "20 school days" in escalations[0].body and "Overdue since 2026-06-03" in escalations[0].subject
-    assert escalations[0].html and "<strong>2026-06-03</strong>" in escalations[0].html
+    assert "20 school days" in escalations[0].body and "Overdue since 3 June 2026" in escalations[0].subject
+    assert escalations[0].html and "<strong>3 June 2026</strong>" in escalations[0].html
 
     # Second move: a school is found and the place offered; the host school does not confirm it.
     h.clock.set(datetime(2026, 6, 12, 10, 0, tzinfo=UTC))

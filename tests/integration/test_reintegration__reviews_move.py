@@ -10,6 +10,7 @@ keeps who moved it, from when to when, and why.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -149,3 +150,21 @@ def test_a_review_moved_after_its_reminder_is_reminded_again_for_the_new_date(ha
     sent = [(kind, subject.split(":")[0]) for kind, _, subject in mail(h, case_id) if "Interim review 1" in subject]
     assert sent == [("deadline_reminder", "Due 2027-03-15"), ("deadline_reminder", "Due 2027-03-19"),
                     ("deadline_escalation", "Overdue since 2027-03-19")]
+
+
+def test_reviews_by_default_avoid_the_host_schools_own_inset_days(harness):
+    """Kingsmead (an academy) closes on Monday 15 March 2027 for INSET: the 2-week review moves back to
+    Friday 12 March; the authority's own calendar would have kept the 15th."""
+    h = harness
+    h.policy = replace(h.policy, calendar={**h.policy.calendar,
+                                           "school_inset_days": {"Kingsmead High School": ["2027-03-15"]}})
+    h.deploy(REINTEGRATION)
+    h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    for element, data in s.HAPPY_PATH.items():
+        if element == "hold_initial_meeting":
+            data = {k: v for k, v in data.items() if not k.startswith("review_")}
+        case = h.complete(case_id, element, data, ACTORS[h.task(case_id, element)["lane"]])
+        if element == "hold_initial_meeting":
+            break
+    assert [case["data"][f"review_{n}_date"] for n in (1, 2, 3)] == ["2027-03-12", "2027-03-25", "2027-04-12"]

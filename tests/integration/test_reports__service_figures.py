@@ -49,8 +49,8 @@ def supported(h, data: dict, destination: str, day: str) -> str:
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "kim.outreach", "outreach", None, harness.clock.now())
-        add_user(ses, "sue.senco", "home_school", None, harness.clock.now())
+        add_user(ses, "kim.outreach", "outreach", s.OUTREACH_REQUEST["local_authority"], harness.clock.now())
+        add_user(ses, "sue.senco", "home_school", s.OUTREACH_REQUEST["home_school"], harness.clock.now())
         ses.commit()
     harness.deploy(OUTREACH)
     return harness

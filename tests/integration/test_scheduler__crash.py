@@ -40,7 +40,7 @@ def test_kill_9_mid_firing_then_restart_fires_each_timer_once(db_url):
     rt.upgrade()
     bpmn = FIXTURES / "timer_mail.bpmn"
     with rt.engine() as eng:
-        eng.deploy(bpmn.read_bytes(), str(bpmn), "test")
+        eng.deploy(bpmn.read_bytes(), str(bpmn), "system")
     for i in range(CASES):
         with rt.engine() as eng:
             eng.start_case("timer_mail", {"pupil_name": f"Pupil {i}", "due_date": "2026-03-04"}, "system")

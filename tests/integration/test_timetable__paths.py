@@ -237,7 +237,7 @@ def test_la_notice_reminded_and_escalated_then_timetable_overrun_escalated(h):
     h.clock.set(datetime(2026, 5, 2, 8, 0, 1, tzinfo=UTC))
     fired = {f["task"] for f in h.fire()}
     assert fired == {"timetable_reminder", "timetable_overdue"}
-    over = [m for m in mail(h, case_id) if m.kind == "deadline_escalation" and "Overdue since 2026-05-01" in m.subject]
+    over = [m for m in mail(h, case_id) if m.kind == "deadline_escalation" and "Overdue since 1 May 2026" in m.subject]
     assert [m.recipient for m in over] == ["attendance@authority.example"]
     assert "six weeks" in over[0].body
     case = h.call("show_case", case_id)

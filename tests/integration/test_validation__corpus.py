@@ -92,6 +92,7 @@ def test_validate_names_file_line_element_and_problem(cli, name):
 
 def test_deploy_refuses_every_one_and_changes_nothing(cli):
     assert cli("init-db")[0] == 0
+    assert cli("user", "add", "pia.owner", "--role", "process_owner")[0] == 0  # --as names an account
     assert cli("process", "deploy", str(BASE), "--as", "pia.owner")[0] == 0
     code, out, _ = cli("case", "start", "corpus", "--data", json.dumps(START), "--json")
     assert code == 0

@@ -34,7 +34,7 @@ def test_an_owner_rolls_new_cases_back_to_an_earlier_version(harness, v2):
     assert [(v["version"], v["active"]) for v in harness.call("versions")] == [(1, True), (2, False)]
     history = harness.call("process_history", "reintegration")
     assert [(e["version"], e["kind"], e["actor"], e["data"]["previous_active"]) for e in history] == [
-        (1, "deployed", "tester", None), (2, "deployed", "tester", 1), (1, "activated", "ada.admin", 2)]
+        (1, "deployed", "system", None), (2, "deployed", "system", 1), (1, "activated", "ada.admin", 2)]
 
 
 def test_re_deploying_an_earlier_file_says_which_version_new_cases_start_on(harness, v2):
@@ -64,6 +64,7 @@ def test_activation_is_for_owners_and_admins_and_checks_the_version(harness, v2)
 
 def test_the_command_line_activates_and_shows_the_history(run_cli, v2):
     assert run_cli("init-db")[0] == 0
+    assert run_cli("user", "add", "pia.owner", "--role", "process_owner")[0] == 0  # --as names an account
     assert run_cli("process", "deploy", str(v2), "--as", "pia.owner")[0] == 0
     code, out, err = run_cli("process", "deploy", str(REINTEGRATION))
     assert code == 0 and "new cases start on version 2" in out

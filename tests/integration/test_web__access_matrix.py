@@ -1,4 +1,5 @@
-"""Every role against every route: a case that is not yours is a 404, an action you may not take a 403.
+"""Every demo account against every route: a case that is not yours is a 404, an action you may not take
+a 403 (the whole role x action x organisation table is tests/integration/access_matrix.py).
 
 The demo case at its first interim review (host school Kingsmead, home school Hollybrook, AP Severn Vale,
 Worcestershire) and another AP's case (Riverside, home school Westfield, same authority) are tried by id
@@ -13,8 +14,9 @@ from tests.web_helpers import post
 USERS = ("ada.admin", "aud.auditor", "pia.owner", "ava.ap", "lee.la", "hana.host", "omar.home", "olu.attendance",
          "otto.outreach", "wes.wrong", "una.ap")
 # Who can see which case (200); everyone else gets 404.
-SEES_DEMO = {"ada.admin", "aud.auditor", "pia.owner", "ava.ap", "lee.la", "hana.host", "omar.home", "olu.attendance"}
-SEES_OTHER = {"ada.admin", "aud.auditor", "pia.owner", "lee.la", "olu.attendance", "una.ap"}
+SEES_DEMO = {"ada.admin", "aud.auditor", "pia.owner", "ava.ap", "lee.la", "hana.host", "omar.home", "olu.attendance",
+             "otto.outreach"}
+SEES_OTHER = {"ada.admin", "aud.auditor", "pia.owner", "lee.la", "olu.attendance", "otto.outreach", "una.ap"}
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ def client(db_url):
     with rt.engine() as eng:
         from tests.conftest import REINTEGRATION
 
-        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "test")
+        eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "system")
     assert "5 cases loaded" in load_demo(rt)
     assert "nothing loaded" in load_demo(rt)  # idempotent
     client = create_app(rt, {"TESTING": True}).test_client()

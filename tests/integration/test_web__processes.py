@@ -46,7 +46,7 @@ def test_every_other_role_is_refused(web_world, signed_in):
             assert response.status_code == 403, (name, path)
         assert post(client, "/processes/reintegration/versions/1/migrate", {"scope": "all", "to": "1"}).status_code == 403
         assert "Processes" not in client.get("/").get_data(as_text=True)
-    assert _versions(web_world) == [("reintegration", 1, "test")]
+    assert _versions(web_world) == [("reintegration", 1, "system")]
 
 
 @pytest.mark.parametrize("name", OWNERS)
@@ -57,7 +57,7 @@ def test_owners_see_versions_and_the_nav_link(web_world, signed_in, name):
     running = len(_running_on(web_world, 1))
     row = re.search(r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\"[^>]*>1 .*?</tr>", page, re.S).group(0)
     cells = re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', row, re.S)
-    assert cells[1].strip() == "test" and int(cells[3]) == running and int(cells[2]) >= running
+    assert cells[1].strip() == "system" and int(cells[3]) == running and int(cells[2]) >= running
     assert client.get("/processes/reintegration/modeller").status_code == 200
     diagram = client.get("/processes/reintegration/versions/1/diagram.bpmn")
     assert diagram.status_code == 200 and diagram.get_data(as_text=True) == V1
@@ -82,7 +82,7 @@ def test_validate_reports_problems_by_element_and_deploy_refuses_them(web_world,
     assert _send(client, "deploy", renamed).status_code == 422
     # without the CSRF token the modeller's requests are refused too
     assert client.post("/processes/reintegration/deploy", data=V2.encode(), headers=XML).status_code == 400
-    assert _versions(web_world) == [("reintegration", 1, "test")]
+    assert _versions(web_world) == [("reintegration", 1, "system")]
     assert _send(client, "validate", V2).get_json() == {"ok": True, "problems": []}
 
 
@@ -94,7 +94,7 @@ def test_deploy_creates_a_version_listed_with_its_diff(web_world, signed_in):
     page = client.get("/processes").get_data(as_text=True)
     assert "reintegration version 2 deployed" in page and "Changes from version 1" in page
     assert _send(client, "deploy", V2).get_json()["created"] is False
-    assert _versions(web_world) == [("reintegration", 1, "test"), ("reintegration", 2, "pia.owner")]
+    assert _versions(web_world) == [("reintegration", 1, "system"), ("reintegration", 2, "pia.owner")]
     diff = client.get("/processes/reintegration/diff").get_data(as_text=True)
     assert "Changes from version 1 to version 2" in diff and "(allocate_place)" in diff
     assert re.search(r"Steps changed</dt><dd[^>]*>1</dd>", diff)

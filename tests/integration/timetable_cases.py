@@ -13,8 +13,9 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMETABLE = ROOT / "processes" / "reintegration_timetable.bpmn"
 SEMH = ROOT / "processes" / "semh_placement.bpmn"
 
+AUTHORITY = "Worcestershire County Council"
 START = {"pupil_name": "Jordan Ellis", "pupil_dob": "2012-05-14", "home_school": "Hollybrook High School",
-         "parent_name": "Samantha Ellis", "parent_email": "samantha.ellis@example.org"}
+         "parent_name": "Samantha Ellis", "parent_email": "samantha.ellis@example.org", "local_authority": AUTHORITY}
 PROPOSE = {"reason": "Severe anxiety after a long absence; full days end in panic attacks by lunchtime.",
            "proposed_start_date": "2026-03-09", "looked_after": False, "court_order": False,
            "social_care_plan": "none", "ehcp": False}
@@ -45,13 +46,13 @@ def review(date: str, week: int, hours: int, full: bool) -> dict:
 
 def deploy(h, path: Path) -> dict:
     """Deploy a diagram with the DMN files beside it, as `reintegrate process deploy` does."""
-    return h.call("deploy", path.read_bytes(), str(path), "tester", documents_beside(path)).to_json()
+    return h.call("deploy", path.read_bytes(), str(path), "system", documents_beside(path)).to_json()
 
 
 def add_staff(h) -> None:
     with h.sessions() as ses:
-        add_user(ses, "ali.attendance", "la_attendance", None, h.clock.now())
-        add_user(ses, "oli.outreach", "outreach", None, h.clock.now())
+        add_user(ses, "ali.attendance", "la_attendance", AUTHORITY, h.clock.now())
+        add_user(ses, "oli.outreach", "outreach", AUTHORITY, h.clock.now())
         add_user(ses, "hal.home", "home_school", START["home_school"], h.clock.now(), email="inclusion@hollybrook.example")
         ses.commit()
 

@@ -83,7 +83,7 @@ def test_a_step_that_fails_leaves_nothing_behind_in_the_cache(two):
         a.call("complete_task", task["task_id"], {}, ACTOR_BY_LANE[task["lane"]])
     assert _cached(a, case_id) is None  # taken for the failed call and not put back
     with pytest.raises(Conflict):
-        a.call("send_message", case_id, "no_such_message", {}, "hana.host")
+        a.call("send_message", case_id, "emergency_review_requested", {}, "ava.ap")  # not waiting for it yet
     _step(a, case_id, 1)  # loads from the database and goes on as if nothing had happened
     assert a.workflows.misses == 2
     assert a.serializer.dumps(_cached(a, case_id)) == _saved_state(a, case_id)
