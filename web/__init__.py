@@ -120,7 +120,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(starts.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
-    from .reports import bp as reports_bp  # the report pages (issue 8)
+    from .reports import bp as reports_bp  # the report pages
     app.register_blueprint(reports_bp)
     security.install(app)
     from . import request_log
