@@ -63,10 +63,18 @@ def own_party(user: User, start: Startable) -> dict[str, str]:
     return {f["id"]: given[f["id"]] for f in start.form if f["id"] in given}
 
 
-def check_answers(session: Session, start: Startable, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The start form's answers cleaned as `Engine.start_case` cleans them, and the problems found;
-    nothing is written."""
+def check_answers(session: Session, start: Startable, data: Any, user: User) -> tuple[dict[str, Any], dict[str, str]]:
+    """The start form's answers cleaned and checked as `Engine.start_case` checks them (a party the
+    account does not act for is refused on its field), and the problems found; nothing is written."""
     from .forms import FormField
 
     fields = [FormField.from_json(f) for f in start.form]
-    return organisations.clean_form(session, fields, data, derive_authority=True)
+    values, errors = organisations.clean_form(session, fields, data, derive_authority=True)
+    if errors:
+        return values, errors
+    values = permissions.starting_values(user, values, start.starters)
+    decision = permissions.decide(user, permissions.START, case=values, starters=start.starters)
+    if not decision:
+        field = permissions.PARTY_FIELDS.get(user.role or "")
+        errors[field if any(f["id"] == field for f in start.form) else "_"] = decision.reason
+    return values, errors

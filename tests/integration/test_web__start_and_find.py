@@ -53,6 +53,18 @@ def test_change_on_the_check_page_brings_the_form_back_filled_in(signed_in):
     assert back.status_code == 200 and 'value="Nia Web"' in html and "There is a problem" not in html
 
 
+def test_naming_another_ap_setting_is_refused_on_the_form_not_after_checking(web_world, signed_in):
+    client = signed_in("ava.ap")
+    before = len(_case_ids(web_world))
+    other_ap = {**START_ANSWERS, "ap_setting": "Riverside Learning Centre"}
+    refused = post(client, "/start/reintegration/form", other_ap)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Check your answers" not in html
+    assert "Severn Vale Learning Centre" in html and 'href="#ap_setting"' in html
+    assert post(client, "/start/reintegration", other_ap).status_code in (400, 403)
+    assert len(_case_ids(web_world)) == before  # nothing started
+
+
 def test_a_school_account_cannot_start_a_reintegration(signed_in):
     client = signed_in("omar.home")
     assert "/start/reintegration" not in client.get("/start").get_data(as_text=True)
