@@ -111,3 +111,24 @@ def test_the_cases_page_pages(web_world, signed_in):
     second = client.get("/cases?page=2").get_data(as_text=True)
     assert set(_ids(second)).isdisjoint(_ids(first))
     assert client.get("/cases?page=99999999999999999999").status_code == 400
+
+
+def test_a_school_starts_the_processes_whose_start_event_stands_in_its_lane(web_world, signed_in):
+    from pathlib import Path
+
+    from engine.dmn import documents_beside
+
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    with web_world.runtime.engine() as eng:
+        for name in ("reintegration_timetable", "semh_placement", "outreach_support"):
+            path = processes / f"{name}.bpmn"
+            eng.deploy(path.read_bytes(), str(path), "system", documents_beside(path, path.read_bytes()))
+    school = signed_in("omar.home").get("/start").get_data(as_text=True)
+    for key in ("reintegration_timetable", "semh_placement", "outreach_support"):
+        assert f'href="/start/{key}"' in school, key
+    assert 'href="/start/reintegration"' not in school
+    ap = signed_in("ava.ap").get("/start").get_data(as_text=True)
+    assert 'href="/start/reintegration"' in ap and 'href="/start/semh_placement"' not in ap
+    assert "Start a case" not in signed_in("aud.auditor").get("/").get_data(as_text=True)  # no link for readers
+    form = signed_in("omar.home").get("/start/reintegration_timetable/form").get_data(as_text=True)
+    assert re.search(r'<option value="[^"]+" selected>Hollybrook High School</option>', form)
