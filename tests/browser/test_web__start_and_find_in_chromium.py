@@ -130,3 +130,18 @@ def fill_consent(page) -> None:
     consent.get_by_label("Day").fill("20")
     consent.get_by_label("Month").fill("11")
     consent.get_by_label("Year").fill("2026")
+
+
+def test_the_start_and_cases_pages_pass_axe(browser, server, web_world):  # noqa: F811
+    from tests.browser.test_web__caseworker_in_chromium import AXE
+    from tests.browser.test_web__organisations_in_chromium import AXE_SERIOUS
+
+    problems: list[str] = []
+    page = _page(browser, server, problems, bypass_csp=True)  # axe is injected as an inline script
+    _sign_in(page, server, "ava.ap")
+    found = {}
+    for path in ("/start", "/start/reintegration", "/start/reintegration/form", "/cases", "/cases?q=ZZ"):
+        page.goto(server + path)
+        page.add_script_tag(content=AXE.read_text())
+        found[path] = page.evaluate(AXE_SERIOUS)
+    assert all(v == [] for v in found.values()), found
