@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine import organisations, permissions, queries, who_acts
+from engine import case_list, organisations, permissions, queries, who_acts
 from engine.errors import Conflict, InvalidData, StepFailed
 from engine.permissions import ROLES
 
@@ -53,7 +53,7 @@ def task_list():
     filters = _filters(request.args)
     today = runtime().clock.now().date()
     page, processes = run(lambda eng, user: (queries.task_list(eng.session, user, filters, today),
-                                             queries.processes(eng.session)))
+                                             case_list.process_names(eng.session)))
     return render_template("tasks.html", page=page, filters=filters, processes=processes, lanes=ROLES,
                            args=request.args)
 

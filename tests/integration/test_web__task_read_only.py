@@ -27,3 +27,11 @@ def test_the_lanes_own_account_and_an_admin_get_the_form(web_world, signed_in):
         assert "Host school" in html  # the lane in words, not host_school
     auditor = signed_in("aud.auditor").get(f"/tasks/{task_id}").get_data(as_text=True)
     assert "This task is for the host school" in auditor and "Complete task" not in auditor
+
+
+def test_the_task_list_names_processes_and_teams_in_words(signed_in):
+    html = signed_in("ada.admin").get("/").get_data(as_text=True)
+    assert ">Reintegration from alternative provision</option>" in html
+    assert ">Local authority admissions team</option>" in html
+    assert "Reintegration from alternative provision, host school" in html
+    assert ">reintegration<" not in html and "la admissions" not in html

@@ -30,7 +30,7 @@ def test_rows_show_due_date_flags_initials_case_and_process(web_world, signed_in
     html = signed_in("hana.host").get("/").get_data(as_text=True)
     case_id = web_world.case_with("interim_review_1")
     assert f">{case_id}</a>" in html and ">KP</span>" in html  # Kim Placement's initials, not her name
-    assert "Kim Placement" not in html and "reintegration, host school" in html
+    assert "Kim Placement" not in html and "Reintegration from alternative provision, host school" in html
     assert re.search(r'<time datetime="\d{4}-\d{2}-\d{2}">\d+ \w+ \d{4}</time>', html)
 
 
