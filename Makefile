@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # scripts.vendor_assets writes this file once it has copied the served assets into web/static/vendor/.
 VENDOR_STAMP := node_modules/.vendored
 
-.PHONY: install assets system-deps demo test bench lint wheel wheel-check
+.PHONY: install assets system-deps demo test bench bench-check lint wheel wheel-check
 
 $(BIN)/reintegrate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,10 +40,16 @@ system-deps:
 demo: install assets
 	REINTEGRATE_ENV=dev $(BIN)/reintegrate demo
 
+# The benchmarks' own tests (marker `bench`: they start gunicorn, PostgreSQL and the scheduler) run
+# in `make bench-check`, not here.
 test: system-deps install assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -rsx
-	$(BIN)/python -m pytest -rsx --db=postgresql --ignore=tests/browser
+	$(BIN)/python -m pytest -rsx -m "not bench"
+	$(BIN)/python -m pytest -rsx -m "not bench" --db=postgresql --ignore=tests/browser
+
+# The HTTP-load and memory benchmarks at tiny sizes, as tests: their tools and reports still work.
+bench-check: system-deps install assets
+	$(BIN)/python -m pytest -rsx -m bench
 
 # The installable package: dist/reintegrate-*.whl, with migrations, processes and browser assets inside.
 wheel: install assets

@@ -39,7 +39,7 @@ BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 FAIR_ACCESS_SCHOOL_DAYS = 20
 # Reviews at 2, 4 and 6 weeks after the start date unless the initial meeting agreed other dates.
 DEFAULT_REVIEW_WEEKS = (2, 4, 6)
-# Seed 001: the advocacy for a reintegration at risk runs for 9 weeks.
+# The HNRG advocacy pilot: the advocacy for a reintegration at risk runs for 9 weeks.
 ADVOCACY_WEEKS = 9
 # The benchmark run must never fire the boundary timer on ``allocate_place``.
 FAR_FUTURE_ESCALATION = "2999-12-31T09:00:00+00:00"

@@ -1,4 +1,4 @@
-"""Each report over 1,000 and over 100,000 cases (issue 8): the time is the query's, over `case_facts`.
+"""Each report over 1,000 and over 100,000 cases: the time is the query's, over `case_facts`.
 
 Running 100,000 workflows would take hours and measure the engine, not the reports, so the cases and
 their facts are written directly: ten academic years, four processes, 60 schools, values spread as a

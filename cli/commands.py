@@ -312,7 +312,7 @@ def fail(message: str, code: int) -> int:
 
 
 def report_timetables(app: App, args) -> int:
-    """Seed 004: the half-termly list of pupils on a reintegration timetable, to the outbox."""
+    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, to the outbox."""
     from engine.timetable_list import send_half_term_list
 
     if not args.half_term:

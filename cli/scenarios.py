@@ -1,4 +1,4 @@
-"""Realistic example cases of the reintegration protocol (seed 002), one form's data per task.
+"""Realistic example cases of the Worcestershire reintegration protocol, one form's data per task.
 
 Used by the demo data, the tests and the benchmarks, so every required field is filled. Dates are
 early 2027; the demo shifts them to fall around today.
@@ -214,7 +214,7 @@ EMERGENCY_REVIEW_END: dict[str, Any] = {
 }
 
 
-#: Seed 001: the pupil is judged ready but at risk of the reintegration failing, so an advocate is engaged
+#: The HNRG advocacy pilot: the pupil is judged ready but at risk of the reintegration failing, so an advocate is engaged
 #: for 9 weeks (like pilot student 2: Year 9 at Burton, GBP 19,500 a year, a 2:2 transition).
 ADVOCACY_RISK: dict[str, Any] = {
     **HAPPY_PATH["gather_information"],
@@ -251,7 +251,7 @@ ADVOCACY_PATH: dict[str, dict[str, Any]] = {
     },
 }
 
-#: Seed 000: a school asks the outreach team for reintegration support for a pupil back from the
+#: The Reintegration Service document: a school asks the outreach team for reintegration support for a pupil back from the
 #: Reintegration Service's unit (3 free weeks, then chargeable).
 OUTREACH_REQUEST: dict[str, Any] = {
     "pupil_name": "Casey Morgan",

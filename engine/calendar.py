@@ -1,6 +1,6 @@
 """School-day calendar: England's bank holidays plus an authority's term dates, INSET days and closures.
 
-Statutory deadlines such as the Fair Access offer "within 20 school days" (seed 002) are counted
+Statutory deadlines such as the Fair Access offer "within 20 school days" (the Worcestershire protocol) are counted
 in school days, so the engine needs a calendar that knows weekends, bank holidays, half-terms and
 the days a school is shut to pupils. Term dates vary by authority, so they come from configuration
 (``processes/policy.toml``); academic years without configured terms fall back to weekdays minus

@@ -1,6 +1,6 @@
 """Read-only figures from other cases that a handler may need: the outreach team's allocations.
 
-Handlers never touch the database (ARCHITECTURE rule 5), so the engine looks these up and hands them
+Handlers never touch the database (docs/architecture.md, rule 5), so the engine looks these up and hands them
 to the handler in `HandlerContext.facts`. `FACTS` says which topic needs which figures; `facts_for`
 is what the engine calls before running a service task's handler.
 

@@ -10,16 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from . import organisations
+from . import organisations, permissions
 from .active_versions import active_version
 from .errors import Forbidden, NotFound
 from .models import ProcessVersion, User
-from .process_info import BPMN_NS, NS, lanes_by_node
-from .queries import PARTY_FIELDS
 from .who_acts import may_start
 
 
@@ -31,37 +28,16 @@ class Startable:
     name: str
     start_event: str
     form: list[dict[str, Any]]
-
-
-_LANES: dict[str, dict[str, tuple[str, str | None]]] = {}  # content hash -> start_lanes (versions never change)
-
-
-def _start_lanes_of(version: ProcessVersion) -> dict[str, tuple[str, str | None]]:
-    if version.content_hash not in _LANES:
-        _LANES[version.content_hash] = start_lanes(version.bpmn_xml)
-    return _LANES[version.content_hash]
-
-
-def start_lanes(bpmn_xml: str) -> dict[str, tuple[str, str | None]]:
-    """Process key -> (its start event's name, the lane the start event stands in)."""
-    parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(bpmn_xml.encode(), parser=parser)
-    lanes = lanes_by_node(root)
-    out: dict[str, tuple[str, str | None]] = {}
-    for process in root.iterfind("bpmn:process", NS):
-        start = process.find(f"{{{BPMN_NS}}}startEvent")
-        if start is not None:
-            out[process.get("id")] = (start.get("name") or start.get("id"), lanes.get(start.get("id")))
-    return out
+    starters: tuple[str, ...] = ()
 
 
 def _startable(session: Session, specs, key: str, user: User) -> Startable | None:
     version = active_version(session, key)
     info = specs.get(session, version.id).parsed.info
-    start_name, _lane = _start_lanes_of(version).get(key, (key, None))
     if not may_start(user, info.starters):
         return None
-    return Startable(key, info.name, start_name, [f.to_json() for f in info.start_form])
+    return Startable(key, info.name, info.titles.get(info.start_event or "", info.name),
+                     [f.to_json() for f in info.start_form], tuple(info.starters))
 
 
 def startable(session: Session, specs, user: User) -> list[Startable]:
@@ -81,18 +57,24 @@ def start_of(session: Session, specs, key: str, user: User) -> Startable:
     return found
 
 
-def own_party(user: User, form: list[dict[str, Any]]) -> dict[str, str]:
+def own_party(user: User, start: Startable) -> dict[str, str]:
     """The start form's answers the account's own organisation gives: {party field: organisation}."""
-    field = PARTY_FIELDS.get(user.role)
-    if field and user.org and any(f["id"] == field for f in form):
-        return {field: user.org}
-    return {}
+    given = permissions.starting_values(user, {}, start.starters)
+    return {f["id"]: given[f["id"]] for f in start.form if f["id"] in given}
 
 
-def check_answers(session: Session, start: Startable, data: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """The start form's answers cleaned as `Engine.start_case` cleans them, and the problems found;
-    nothing is written."""
+def check_answers(session: Session, start: Startable, data: Any, user: User) -> tuple[dict[str, Any], dict[str, str]]:
+    """The start form's answers cleaned and checked as `Engine.start_case` checks them (a party the
+    account does not act for is refused on its field), and the problems found; nothing is written."""
     from .forms import FormField
 
     fields = [FormField.from_json(f) for f in start.form]
-    return organisations.clean_form(session, fields, data, derive_authority=True)
+    values, errors = organisations.clean_form(session, fields, data, derive_authority=True)
+    if errors:
+        return values, errors
+    values = permissions.starting_values(user, values, start.starters)
+    decision = permissions.decide(user, permissions.START, case=values, starters=start.starters)
+    if not decision:
+        field = permissions.PARTY_FIELDS.get(user.role or "")
+        errors[field if any(f["id"] == field for f in start.form) else "_"] = decision.reason
+    return values, errors

@@ -1,4 +1,4 @@
-"""Core Offer Inclusion Placements, counted across SEMH cases (seed 003).
+"""Core Offer Inclusion Placements, counted across SEMH cases (the SEMH service level agreement).
 
 Each school has `policy.core_places_per_school_per_term` core places a term, at no cost. The termly
 inclusion planning meeting allocates them: `allocate` counts the school's places already allocated

@@ -19,9 +19,9 @@ from SpiffWorkflow.dmn.parser.BpmnDmnParser import SCHEMAS
 from .errors import Problem
 from .forms import CAMUNDA_NS
 from .process_info import BPMN_NS
+from .safe_xml import parse_xml
 from .scripting import ExpressionRefused, compile_expression
 
-_XML = etree.XMLParser(resolve_entities=False, no_network=True)
 # `?` stands for the input value in a cell such as `0 < ? < 5` (SpiffWorkflow's own convention).
 _QUESTION = re.compile(r"""(\?)(?=(?:[^'"]|['"][^'"]*['"])*$)""")
 
@@ -33,7 +33,7 @@ def decision_refs(root) -> list[tuple[str, str | None, int | None]]:
 
 
 def _parse(content: bytes | str):
-    return etree.fromstring(content.encode() if isinstance(content, str) else content, parser=_XML)
+    return parse_xml(content)
 
 
 def _decision_ids(content: bytes) -> list[str]:

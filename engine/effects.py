@@ -1,7 +1,7 @@
 """What a handler sees, and the side effects it asks for.
 
 Handlers never touch the database or the network: they read `HandlerContext` and append effects,
-which the engine writes in the same transaction as the state change (ARCHITECTURE rule 5).
+which the engine writes in the same transaction as the state change (docs/architecture.md, rule 5).
 """
 from __future__ import annotations
 

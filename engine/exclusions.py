@@ -1,4 +1,4 @@
-"""Permanent exclusions that cost a school a Core Offer Inclusion Placement (seed 003).
+"""Permanent exclusions that cost a school a Core Offer Inclusion Placement (the SEMH service level agreement).
 
 "Permanent exclusion of another pupil will cause the withdrawal of one of the school's Core Offer
 Inclusion Placements." Each exclusion is kept, with the term it falls in: it withdraws the school's

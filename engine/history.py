@@ -1,4 +1,4 @@
-"""The append-only, hash-chained history of each case (ARCHITECTURE rule 6).
+"""The append-only, hash-chained history of each case (docs/architecture.md, rule 6).
 
 Each event's payload (`data`) is stored with a random salt and the digest of salt and payload; the
 chain's hash covers the event's header (case, seq, time, actor, kind, element) and that digest, not

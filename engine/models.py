@@ -141,7 +141,7 @@ class ClosedTask(Base):
 
 
 class CorePlace(Base):
-    """A core offer place allocated to a school for a term (seed 003), numbered 1..allowance. The
+    """A core offer place allocated to a school for a term (the SEMH service level agreement), numbered 1..allowance. The
     unique number is what stops two allocations made at the same moment from both taking the last one."""
 
     __tablename__ = "core_places"
@@ -288,7 +288,7 @@ class CaseFacts(Base):
     host_school: Mapped[str | None] = mapped_column(String(255), nullable=True)
     ap_setting: Mapped[str | None] = mapped_column(String(255), nullable=True)
     local_authority: Mapped[str | None] = mapped_column(String(255), nullable=True)
-    # the pupil, for the cohort breakdowns (seed 000)
+    # the pupil, for the cohort breakdowns (the Reintegration Service document)
     gender: Mapped[str | None] = mapped_column(String(10), nullable=True)
     year_group: Mapped[int | None] = mapped_column(Integer, nullable=True)
     key_stage: Mapped[str | None] = mapped_column(String(8), nullable=True)
@@ -298,7 +298,7 @@ class CaseFacts(Base):
     free_school_meals: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     looked_after: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     pupils: Mapped[int] = mapped_column(Integer, default=1)
-    # outreach support (seed 000)
+    # outreach support (the Reintegration Service document)
     request_type: Mapped[str | None] = mapped_column(String(20), nullable=True)
     support_type: Mapped[str | None] = mapped_column(String(40), nullable=True)
     funding_basis: Mapped[str | None] = mapped_column(String(40), nullable=True)
@@ -309,7 +309,7 @@ class CaseFacts(Base):
     income_total: Mapped[int | None] = mapped_column(Integer, nullable=True)
     support_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)
     chargeable_weeks: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # advocacy costs (seed 001)
+    # advocacy costs (the HNRG advocacy pilot)
     advocacy: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     advocacy_outcome: Mapped[str | None] = mapped_column(String(40), nullable=True)
     transition_type: Mapped[str | None] = mapped_column(String(8), nullable=True)
@@ -317,7 +317,7 @@ class CaseFacts(Base):
     transition_cost: Mapped[int | None] = mapped_column(Integer, nullable=True)
     mainstream_funding: Mapped[int | None] = mapped_column(Integer, nullable=True)
     net_saving: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # SEMH placements and their KPIs (seed 003)
+    # SEMH placements and their KPIs (the SEMH service level agreement)
     offer: Mapped[str | None] = mapped_column(String(20), nullable=True)
     placement_term: Mapped[str | None] = mapped_column(String(30), nullable=True)
     placement_start: Mapped[date | None] = mapped_column(Date, nullable=True)
@@ -337,7 +337,7 @@ class CaseFacts(Base):
     kpi_home_school_only: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     feedback_positive: Mapped[int | None] = mapped_column(Integer, nullable=True)
     feedback_given: Mapped[int | None] = mapped_column(Integer, nullable=True)
-    # part-time reintegration timetables (seed 004)
+    # part-time reintegration timetables (the Oxfordshire timetable guidance)
     timetable_agreed: Mapped[bool | None] = mapped_column(Boolean, nullable=True)
     timetable_start: Mapped[date | None] = mapped_column(Date, nullable=True)
     timetable_limit: Mapped[date | None] = mapped_column(Date, nullable=True)

@@ -21,6 +21,7 @@ from SpiffWorkflow.camunda.parser.event_parsers import (
 from SpiffWorkflow.camunda.parser.task_spec import CAMUNDA_MODEL_NS, CamundaTaskParser
 
 from .process_info import NS, ProcessInfo, describe
+from .safe_xml import parse_xml
 from .specs import ClockedCycle, ClockedDuration, ClockedTimeDate, TopicServiceTask
 
 
@@ -83,15 +84,13 @@ def parse_document(content: bytes, filename: str = "<bpmn>",
                    documents: Mapping[str, bytes | str] | None = None) -> ParsedProcess:
     """Parse a BPMN document with one executable process, and the DMN `documents` (file name -> XML)
     its business rule tasks reference. Raises on any problem; validate first."""
-    xml_parser = etree.XMLParser(resolve_entities=False, no_network=True)
-    root = etree.fromstring(content, parser=xml_parser)
+    root = parse_xml(content)
     processes = executable_processes(root)
     if len(processes) != 1:
         raise ValueError(f"{filename}: expected one executable process, found {len(processes)}")
     parser = ProcessParser()
     for name, dmn in sorted((documents or {}).items()):
-        parser.add_dmn_xml(etree.fromstring(dmn.encode() if isinstance(dmn, str) else dmn, parser=xml_parser),
-                           filename=name)
+        parser.add_dmn_xml(parse_xml(dmn), filename=name)
     parser.add_bpmn_xml(etree.ElementTree(root), filename=filename)
     key = processes[0].get("id")
     info, _ = describe(root, processes[0])

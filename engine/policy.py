@@ -49,21 +49,21 @@ class Policy:
     authority_name: str = "Example Local Authority"
     la_admissions_email: str = "admissions@authority.example"
     la_attendance_email: str = "attendance@authority.example"
-    #: Seed 002: once referred to Fair Access, a school place must be offered within 20 school days.
+    #: The Worcestershire protocol: once referred to Fair Access, a school place must be offered within 20 school days.
     fair_access_school_days: int = 20
-    #: Seed 002: the initial meeting sets interim reviews at 2 and 4 weeks and a final one at 6.
+    #: The Worcestershire protocol: the initial meeting sets interim reviews at 2 and 4 weeks and a final one at 6.
     review_weeks: tuple[int, ...] = (2, 4, 6)
-    #: Seed 002 step 5: the pupil is on both registers from the start date (0 school days after it).
+    #: The Worcestershire protocol, step 5: the pupil is on both registers from the start date (0 school days after it).
     dual_registration_school_days: int = 0
-    #: Seed 002: the final placement review is within 6 weeks of the start date.
+    #: The Worcestershire protocol: the final placement review is within 6 weeks of the start date.
     final_review_max_weeks: int = 6
-    #: Seed 004: a part-time timetable returns to full time within a maximum of 6 weeks.
+    #: The Oxfordshire timetable guidance: a part-time timetable returns to full time within a maximum of 6 weeks.
     timetable_max_weeks: int = 6
-    #: Seed 004: the school sends the LA a copy of the agreed hours and plan within 2 days.
+    #: The Oxfordshire timetable guidance: the school sends the LA a copy of the agreed hours and plan within 2 days.
     la_notice_days: int = 2
-    #: Seed 003: no young person stays on the re-engagement programme for more than 12 weeks.
+    #: The SEMH service level agreement: no young person stays on the re-engagement programme for more than 12 weeks.
     placement_max_weeks: int = 12
-    #: Seed 003: two Core Offer Inclusion Placements per school per term.
+    #: The SEMH service level agreement: two Core Offer Inclusion Placements per school per term.
     core_places_per_school_per_term: int = 2
     #: Local hour on the morning after a missed deadline at which it is escalated.
     escalation_hour: int = 9
@@ -71,21 +71,21 @@ class Policy:
     reminder_school_days: int = 2
     #: Days between repeated escalations of a deadline that is still missed.
     escalation_repeat_days: int = 7
-    #: Seed 000 staffing of the outreach team: 6 outreach workers (level 4) equivalent to 3 FTE,
+    #: The Reintegration Service document, staffing of the outreach team: 6 outreach workers (level 4) equivalent to 3 FTE,
     #: a counsellor 2 days a week and a primary teacher 3 days a week.
     outreach_worker_fte: float = 3.0
     counsellor_days_per_week: int = 2
     primary_teacher_days_per_week: int = 3
-    #: Seed 000: free weeks of outreach reintegration support per pupil, by the financial year from
+    #: The Reintegration Service document: free weeks of outreach reintegration support per pupil, by the financial year from
     #: which the allowance applies ("6 weeks" in 2014/15, "3 weeks" from 2015/16).
     outreach_free_reintegration_weeks: dict[str, int] = field(
         default_factory=lambda: {"2014/15": 6, "2015/16": 3})
     #: What a school is charged per week of chargeable outreach support, in pounds. Not in the seed:
     #: set it to the authority's traded-services rate.
     outreach_weekly_charge: int = 150
-    #: Seed 001: the advocacy pilot runs for 9 weeks per student.
+    #: The HNRG advocacy pilot: the advocacy pilot runs for 9 weeks per student.
     advocacy_weeks: int = 9
-    #: Seed 001: the transition cost per student (1:1 or 2:2), and the mainstream funding that follows
+    #: The HNRG advocacy pilot: the transition cost per student (1:1 or 2:2), and the mainstream funding that follows
     #: a pupil back to school (years 4 and 6: primary; years 9 and 11: secondary), in pounds.
     advocacy_transition_cost: int = 3645
     mainstream_funding_primary: int = 3300

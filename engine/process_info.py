@@ -75,6 +75,7 @@ class ProcessInfo:
     start_lane: str | None = None  # the lane of the start event
     starters: tuple[str, ...] = ()  # the roles that start a case: declared on the start event, else its lane's
     catches: dict[str, MessageCatchInfo] = field(default_factory=dict)  # catching event id -> who, what
+    start_event: str | None = None  # the id of the process's own start event
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -83,7 +84,7 @@ class ProcessInfo:
             "start_form": [f.to_json() for f in self.start_form],
             "topics": self.topics, "messages": self.messages, "titles": self.titles,
             "start_lane": self.start_lane, "starters": list(self.starters),
-            "catches": {k: v.to_json() for k, v in self.catches.items()},
+            "catches": {k: v.to_json() for k, v in self.catches.items()}, "start_event": self.start_event,
         }
 
     @classmethod
@@ -95,6 +96,7 @@ class ProcessInfo:
             topics=d["topics"], messages=d["messages"], titles=d["titles"], start_lane=d.get("start_lane"),
             starters=tuple(d.get("starters", ())),
             catches={k: MessageCatchInfo.from_json(v) for k, v in d.get("catches", {}).items()},
+            start_event=d.get("start_event"),
         )
 
 
@@ -154,7 +156,7 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
             fields, form_problems = parse_form(el)
             problems.extend((line, el_id, msg) for line, msg in form_problems)
             info.start_form = fields
-            info.start_lane = lanes.get(el_id)
+            info.start_lane, info.start_event = lanes.get(el_id), el_id
             info.starters = _declared_roles(el, "starters") or ((info.start_lane,) if info.start_lane else ())
         elif local == "serviceTask":
             info.topics[el_id] = el.get(f"{{{CAMUNDA_NS}}}topic") or ""

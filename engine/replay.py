@@ -1,4 +1,4 @@
-"""Replaying a case from its history against its pinned process version (ARCHITECTURE rule 6).
+"""Replaying a case from its history against its pinned process version (docs/architecture.md, rule 6).
 
 A fresh workflow is driven by the recorded events (case started, tasks completed with their data,
 messages, timers fired), on a clock set to each event's time. Service tasks run their handlers again;

@@ -7,14 +7,16 @@ reports never disagree with the cases. `rebuild_facts` writes them afresh for ev
 change to the extraction, or by migration 0004 for the cases that existed before it).
 
 Where a figure comes from, by process:
-- outreach_support (seed 000): the request form (gender, phase, year group, SEND, pupil premium, FSM,
-  looked after, support type), the handlers' running figures (weeks, chargeable weeks, income) and the
+- outreach_support (the Reintegration Service document): the request form (gender, phase, year group,
+  SEND, pupil premium, FSM, looked after, support type), the handlers' running figures (weeks, chargeable weeks, income) and the
   outcome form (destination); the academic year is the one the request was made in.
-- reintegration (seeds 001, 002): the schools, SEND and looked-after status from the information
-  form, the outcome, and the advocacy branch's costs; the year is that of the parent's consent.
-- semh_placement (seed 003): the allocation, the placement dates, the progress reviews' attendance,
+- reintegration (the Worcestershire protocol, and the HNRG advocacy pilot for its branch): the schools,
+  SEND and looked-after status from the information form, the outcome, and the advocacy branch's
+  costs; the year is that of the parent's consent.
+- semh_placement (the SEMH service level agreement): the allocation, the placement dates, the progress reviews' attendance,
   the return and every KPI the follow-up handlers record, with the days the follow-ups fall due.
-- reintegration_timetable (seed 004): the agreed plan's dates and weekly hours, and the return to full time.
+- reintegration_timetable (the Oxfordshire timetable guidance): the agreed plan's dates and weekly hours,
+  and the return to full time.
 """
 from __future__ import annotations
 

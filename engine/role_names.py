@@ -1,4 +1,4 @@
-"""Roles and lanes in the words people use: one table for pages, history lines and emails."""
+"""Roles, lanes and case statuses in the words people use: one table each for pages and emails."""
 from __future__ import annotations
 
 #: Role (and lane) id -> what people call whoever has it.
@@ -20,3 +20,12 @@ def role_name(role: str | None, capital: bool = False) -> str:
     """`la_admissions` -> "local authority admissions team" ("Local authority ..." with `capital`)."""
     name = ROLE_NAMES.get(role or "", (role or "nobody").replace("_", " "))
     return name[:1].upper() + name[1:] if capital else name
+
+
+#: A case's status -> how a caseworker says it.
+STATUS_NAMES = {"running": "In progress", "completed": "Closed", "cancelled": "Cancelled", "error": "Needs attention"}
+
+
+def status_name(status: str | None) -> str:
+    """`running` -> "In progress"."""
+    return STATUS_NAMES.get(status or "", (status or "").replace("_", " ").capitalize())

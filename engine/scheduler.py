@@ -1,4 +1,4 @@
-"""The timer poller: APScheduler reads the timer table and fires what is due (ARCHITECTURE rule 4).
+"""The timer poller: APScheduler reads the timer table and fires what is due (docs/architecture.md, rule 4).
 
 APScheduler only sets the rhythm; its job store holds nothing but the poll job. The truth is the
 `timers` table, read on every tick. After each pass the process records its heartbeat

@@ -1,6 +1,6 @@
 """The restricted expression environment and the per-call script engine.
 
-BPMN here holds conditions over plain variables, never code (ARCHITECTURE rule 3). Expressions are
+BPMN here holds conditions over plain variables, never code (docs/architecture.md, rule 3). Expressions are
 parsed, checked against a whitelist of AST nodes (names, literals, comparisons, boolean logic,
 subscripts) and only then evaluated with no builtins. Scripts are refused outright.
 """

@@ -1,6 +1,6 @@
 """Workflow state to JSON and back, without the process spec inside it.
 
-A case's spec is its pinned process version, stored once (ARCHITECTURE rule 7); the saved state
+A case's spec is its pinned process version, stored once (docs/architecture.md, rule 7); the saved state
 holds only tasks, data and events, and is joined to the cached spec when loaded.
 """
 from __future__ import annotations

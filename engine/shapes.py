@@ -1,4 +1,4 @@
-"""The public JSON shapes of a case and a task (ARCHITECTURE, "Public contract")."""
+"""The public JSON shapes of a case and a task (the README's command line and REST API promise them)."""
 from __future__ import annotations
 
 from typing import Any

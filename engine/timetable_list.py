@@ -1,4 +1,4 @@
-"""The half-termly list of pupils on a reintegration timetable (seed 004).
+"""The half-termly list of pupils on a reintegration timetable (the Oxfordshire timetable guidance).
 
 "The names of pupils on a Reintegration Timetable are passed from Education to Social Care, the Youth
 Justice Team Operational Group and the Early Help and Prevention Team once per half term", with each

@@ -17,6 +17,7 @@ from .parser import executable_processes, parse_document
 from .permissions import READ_ONLY_ROLES  # roles that read only: a lane of theirs is never done
 from .process_info import BPMN_NS, NS, describe
 from .registry import HandlerRegistry
+from .safe_xml import parse_xml
 from .scripting import ExpressionRefused, compile_expression
 from .specs import MIN_CYCLE
 
@@ -275,7 +276,7 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
     it; an empty list means it can be deployed."""
     roles = set(roles) if roles is not None else None
     try:
-        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = parse_xml(content)
     except etree.XMLSyntaxError as exc:
         return [Problem(filename, exc.lineno, f"not well-formed XML: {exc.msg}")]
     if root.tag != f"{{{BPMN_NS}}}definitions":

@@ -1,4 +1,4 @@
-"""Advocacy for reintegrations at risk of failing (seed 001, Higher Needs Recovery Group pilot).
+"""Advocacy for reintegrations at risk of failing (the Higher Needs Recovery Group's advocacy pilot).
 
 A pupil judged ready for reintegration but at risk of it failing gets a third-party advocate for a
 planned period (9 weeks), who engages the student and family at once, supports the transition, links
@@ -15,7 +15,7 @@ from engine.registry import topic, validates
 
 from .deadlines import _local_morning, due_after, watch
 
-#: Seed 001's five reasons reintegrations fail, as recorded on the risk assessment.
+#: The HNRG advocacy pilot's five reasons reintegrations fail, as recorded on the risk assessment.
 RISK_REASONS = {
     "risk_student_anxiety": "Student anxiety about exclusion from a new placement",
     "risk_wish_to_stay_in_ap": "A wish to stay with peers and staff in the alternative provision",
@@ -46,7 +46,7 @@ def advocacy_needs_reasons_and_costs(values: dict, case: dict, policy) -> dict[s
 
 
 def advocacy_costs(data: dict, policy) -> dict:
-    """Seed 001's table for one pupil: the transition cost beside the current and mainstream funding."""
+    """The HNRG advocacy pilot's table for one pupil: the transition cost beside the current and mainstream funding."""
     current = int(data["current_setting_funding"])
     primary = int(data["year_group"]) <= LAST_PRIMARY_YEAR
     mainstream = policy.mainstream_funding_primary if primary else policy.mainstream_funding_secondary
@@ -86,7 +86,7 @@ def advocacy_plan(ctx: HandlerContext) -> dict:
 
 @topic("advocacy_contact")
 def advocacy_contact(ctx: HandlerContext) -> dict:
-    """Seed 001: "planned, continuous advocacy for the family and student": every contact is kept."""
+    """The HNRG advocacy pilot: "planned, continuous advocacy for the family and student": every contact is kept."""
     contacts = [*ctx.data.get("advocacy_contacts", []),
                 {"date": ctx.data["advocacy_contact_date"], "with": ctx.data["advocacy_contact_with"]}]
     return {"advocacy_contacts": contacts, "advocacy_contacts_count": len(contacts)}

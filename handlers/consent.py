@@ -1,4 +1,4 @@
-"""Seed 002's gates: who may consent, the visit offered, and who must be at the initial meeting.
+"""The Worcestershire protocol's gates: who may consent, the visit offered, and who must be at the initial meeting.
 
 Consent comes from a parent/carer with parental responsibility, with the view of any other holder
 recorded (a disagreement goes to the LA before anything else happens); without consent to share the

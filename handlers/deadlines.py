@@ -55,7 +55,7 @@ def watch(ctx: HandlerContext, task: str, due: date) -> dict:
 
 @topic("fair_access_deadline")
 def fair_access_deadline(ctx: HandlerContext) -> dict:
-    """Seed 002: once referred under Fair Access, a place must be offered within 20 school days."""
+    """The Worcestershire protocol: once referred under Fair Access, a place must be offered within 20 school days."""
     agreed = date.fromisoformat(ctx.data["agreed_to_consider_date"])
     deadline = due_after(ctx, "fair_access_school_days", agreed)
     return {

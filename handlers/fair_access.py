@@ -1,4 +1,4 @@
-"""Fair Access in three moves (seed 002; School Admissions Code 2021, section 3).
+"""Fair Access in three moves (the Worcestershire protocol; School Admissions Code 2021, section 3).
 
 The LA records the date it agreed that the child will be considered under the protocol; from that date
 the offer of a place is due within 20 school days. The LA then finds a host school and offers the

@@ -1,4 +1,4 @@
-"""The letter to parents when a reintegration fails (seed 002, "Sample Letter")."""
+"""The letter to parents when a reintegration fails (the Worcestershire protocol's "Sample Letter")."""
 from __future__ import annotations
 
 from engine.effects import HandlerContext

@@ -9,7 +9,7 @@ from engine.registry import topic
 
 @topic("notify_la_referral")
 def notify_la_referral(ctx: HandlerContext) -> dict:
-    """Seed 002 step 2: the AP head tells School Admissions a reintegration is required."""
+    """The Worcestershire protocol, step 2: the AP head tells School Admissions a reintegration is required."""
     ctx.send_mail("la_referral", "role:la_admissions", "la_referral", ap_setting=ctx.data.get("ap_setting"),
                   consent_date=ctx.data.get("consent_date"), preferred_school=ctx.data.get("preferred_school"))
     # The referral is made once the information and the child's views are gathered: it is dated by the
@@ -20,7 +20,7 @@ def notify_la_referral(ctx: HandlerContext) -> dict:
 
 @topic("notify_la_outcome")
 def notify_la_outcome(ctx: HandlerContext) -> dict:
-    """Seed 002 steps 5 and 9: Admissions receive the outcome so the weightings grid can be adjusted."""
+    """The Worcestershire protocol, steps 5 and 9: Admissions receive the outcome so the weightings grid can be adjusted."""
     successful = "date_on_roll" in ctx.data and "date_of_return" not in ctx.data
     outcome = "successful" if successful else "unsuccessful"
     ctx.send_mail("la_outcome", "role:la_admissions", "la_outcome", outcome=outcome,

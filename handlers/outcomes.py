@@ -15,7 +15,7 @@ def leavers_form_done(values: dict, case: dict, policy) -> dict[str, str]:
 
 @topic("record_not_agreed")
 def record_not_agreed(ctx: HandlerContext) -> dict:
-    """Seed 002: without the parent's agreement, or their consent to share the child's information, or the
+    """The Worcestershire protocol: without the parent's agreement, or their consent to share the child's information, or the
     agreement of both holders of parental responsibility, there is no reintegration; the case says which."""
     data = ctx.data
     if data.get("parent_agrees") is False:

@@ -1,4 +1,4 @@
-"""The outreach team's support for schools (seed 000, The Reintegration Service).
+"""The outreach team's support for schools (the Reintegration Service document).
 
 A school, or the LA's looked-after children team, asks for support; the co-ordinator accepts and
 allocates it with the team's capacity in view; every contact is recorded and what was learnt is sent
@@ -12,10 +12,11 @@ from datetime import date, timedelta
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
 
-#: Seed 000: "free KS2/3 and 3/4 transition, free early intervention secondary groups, free LAC support".
+#: The Reintegration Service document: "free KS2/3 and 3/4 transition, free early intervention secondary groups,
+#: free LAC support".
 FREE_SUPPORT = ("transition_ks2_3", "transition_ks3_4", "lac_at_risk_of_exclusion", "lac_resilience",
                 "success_in_schools")
-#: Seed 000: "3 weeks of free reintegration support for schools" (6 before 2015/16); then chargeable.
+#: The Reintegration Service document: "3 weeks of free reintegration support for schools" (6 before 2015/16); then chargeable.
 FREE_WEEKS_SUPPORT = ("reintegration",)
 SESSION_KINDS = ("session", "group_session")
 MEETING_KINDS = ("reintegration_meeting", "pep", "review")
@@ -160,7 +161,7 @@ def outreach_allocated(ctx: HandlerContext) -> dict:
 
 @topic("outreach_assessments")
 def outreach_assessments(ctx: HandlerContext) -> dict:
-    """Seed 000: assessments are completed and shared with the school on the pupil's return."""
+    """The Reintegration Service document: assessments are completed and shared with the school on the pupil's return."""
     ctx.send_mail("outreach_assessments", "role:home_school", "outreach_assessments",
                   school=ctx.data.get("home_school"), assessments=ctx.data.get("assessments_completed"),
                   findings=ctx.data.get("assessment_findings"),
@@ -204,7 +205,7 @@ def count_contact(data: dict, policy) -> dict:
 
 @topic("outreach_session")
 def outreach_session(ctx: HandlerContext) -> dict:
-    """Seed 000: information is shared with the school following every outreach session."""
+    """The Reintegration Service document: information is shared with the school following every outreach session."""
     out = count_contact(dict(ctx.data), ctx.policy)
     number = out["contacts_recorded"]
     ctx.send_mail("outreach_session", "role:home_school", f"outreach_session:{number}",

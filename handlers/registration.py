@@ -1,4 +1,4 @@
-"""Checks on the initial meeting and dual registration (seed 002 steps 4 and 5)."""
+"""Checks on the initial meeting and dual registration (the Worcestershire protocol, steps 4 and 5)."""
 from __future__ import annotations
 
 from datetime import date

@@ -1,4 +1,4 @@
-"""Review meetings (seed 002 steps 6 and 7): who must attend an emergency review, and reviews that move:
+"""Review meetings (the Worcestershire protocol, steps 6 and 7): who must attend an emergency review, and reviews that move:
 each review may set the next one's date, and between reviews a party may move it, with a reason."""
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""SEMH engagement placements and their follow-up (seed 003, the SEMH reintegration service SLA).
+"""SEMH engagement placements and their follow-up (the SEMH reintegration service's service level agreement).
 
 Core Offer Inclusion Placements are counted across cases by `engine.core_places`, which allocates
 them by message; these handlers see one case only.
@@ -13,7 +13,7 @@ from engine.terms import terms_after
 
 from .deadlines import _local_morning, due_after, watch
 
-#: Seed 003: attendance above the persistent-absence line means missing under 10% of sessions.
+#: The SEMH service level agreement: attendance above the persistent-absence line means missing under 10% of sessions.
 PERSISTENT_ABSENCE_PERCENT = 10
 
 
@@ -57,7 +57,7 @@ def placement_starts_on_a_school_day(values: dict, case: dict, policy) -> dict[s
 
 @topic("semh_placement_deadline")
 def placement_deadline(ctx: HandlerContext) -> dict:
-    """Seed 003: no young person stays on the engagement programme for more than 12 weeks."""
+    """The SEMH service level agreement: no young person stays on the engagement programme for more than 12 weeks."""
     start = date.fromisoformat(ctx.data["placement_start_date"])
     end_by = due_after(ctx, "placement_max_weeks", start) - timedelta(days=1)
     return {"placement_end_by": end_by.isoformat(), **watch(ctx, "placement", end_by)}

@@ -1,4 +1,4 @@
-"""Part-time reintegration timetables (seed 004, Oxfordshire guidance).
+"""Part-time reintegration timetables (the Oxfordshire timetable guidance).
 
 The weekly timetable travels in one form field, one line per week, Monday to Friday, each day as
 `am/pm` hours in education (`Week 2: 3.25/2.5 3.25/0 3.25/2.5 3.25/0 3.25/0`), against a full day

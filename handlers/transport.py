@@ -1,4 +1,4 @@
-"""Transport redesignation after a successful reintegration (seed 002, Transport)."""
+"""Transport redesignation after a successful reintegration (the Worcestershire protocol, Transport)."""
 from __future__ import annotations
 
 from engine.effects import HandlerContext

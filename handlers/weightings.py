@@ -1,4 +1,4 @@
-"""The Fair Access weightings grid: a permanent move counts +3 in, -3 out (seed 002 step 10)."""
+"""The Fair Access weightings grid: a permanent move counts +3 in, -3 out (the Worcestershire protocol, step 10)."""
 from __future__ import annotations
 
 from engine.effects import HandlerContext

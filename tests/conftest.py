@@ -5,17 +5,21 @@ step of every test saves the workflow and restores it from the database (a seria
 step fails the test).
 
 Markers: `sqlite_only(reason)` / `postgresql_only(reason)` for the few tests that are about one
-database; they are deselected in the other database's pass. `workflow_cache_too`: the module's tests
-run twice, restoring every step from storage and then with the in-memory workflow cache on (as the
-web app and the scheduler run), so that both ways stay covered."""
+database; they are deselected in the other database's pass. `bench`: the HTTP-load and memory
+benchmarks' tests, which start gunicorn, PostgreSQL and the scheduler; `make test` deselects them and
+`make bench-check` runs them. `workflow_cache_too`: the module's tests
+run twice in the SQLite pass, restoring every step from storage and then with the in-memory workflow
+cache on (as the web app and the scheduler run), so that both ways stay covered."""
 from __future__ import annotations
 
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 
 import pytest
+from sqlalchemy.engine import make_url
 
 from cli import scenarios
 from engine import incidents
@@ -147,6 +151,8 @@ def pytest_addoption(parser):
 def pytest_configure(config):
     config.addinivalue_line("markers", "sqlite_only(reason): runs only in the SQLite pass (--db=sqlite)")
     config.addinivalue_line("markers", "postgresql_only(reason): runs only in the PostgreSQL pass (--db=postgresql)")
+    config.addinivalue_line("markers", "bench: a benchmark's own test that starts servers (gunicorn, PostgreSQL, the "
+                                       "scheduler); `make test` deselects it, `make bench-check` runs it")
     config.addinivalue_line("markers", "workflow_cache_too: the harness's tests run twice, restoring every step "
                                        "from storage and with the in-memory workflow cache on")
 
@@ -155,10 +161,12 @@ WORKFLOW_CACHE_MODES = {"restored": False, "cached": True}
 
 
 def pytest_generate_tests(metafunc):
-    """Tests marked `workflow_cache_too` that use the harness run once per mode of WORKFLOW_CACHE_MODES."""
+    """Tests marked `workflow_cache_too` that use the harness run once per mode of WORKFLOW_CACHE_MODES
+    in the SQLite pass. The cache works the same on either database, so the PostgreSQL pass runs only
+    the stricter mode, every step restored from storage."""
     if "workflow_cache" in metafunc.fixturenames and metafunc.definition.get_closest_marker("workflow_cache_too"):
-        metafunc.parametrize("workflow_cache", list(WORKFLOW_CACHE_MODES.values()), indirect=True,
-                             ids=list(WORKFLOW_CACHE_MODES))
+        modes = WORKFLOW_CACHE_MODES if metafunc.config.getoption("--db") == "sqlite" else {"restored": False}
+        metafunc.parametrize("workflow_cache", list(modes.values()), indirect=True, ids=list(modes))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -234,7 +242,7 @@ def harness(make_harness) -> Harness:
     return h
 
 
-# -- the web app and the API (issue 4) ----------------------------------------------------------
+# -- the web app and the API -----------------------------------------------------------
 WEB_NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 #: Accounts beyond the demo's: another school's and another AP's staff, who must see none of the demo cases.
 OTHER_PEOPLE = {"wes.wrong": ("host_school", "Westfield School"), "una.ap": ("ap_setting", "Riverside Learning Centre")}
@@ -263,14 +271,45 @@ class WebWorld:
             return next(t["task_id"] for t in eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"] if t["task"] == element)
 
 
-@pytest.fixture
-def web_world(db_url) -> WebWorld:
+@dataclass(frozen=True)
+class DemoWorldTemplate:
+    """The demo world, built once per session: its database (a SQLite file or a PostgreSQL template
+    database) and what the tests need to know about it."""
+
+    location: str  # the SQLite file's path, or the PostgreSQL template database's name
+    tokens: dict[str, str]
+    other_case: str
+    placement: str
+
+
+@pytest.fixture(scope="session")
+def demo_world_template(request, tmp_path_factory) -> DemoWorldTemplate:
+    """Builds the web tests' world once: the demo data, two accounts of other organisations with the
+    demo password, an API token for every account, the other AP's case and the placement case."""
+    if request.config.getoption("--db") == "sqlite":
+        location = str(tmp_path_factory.mktemp("demo-world") / "world.sqlite3")
+        url = f"sqlite:///{location}"
+    else:
+        server: PostgresServer = request.getfixturevalue("postgres_server")
+        location = f"demo_world_{uuid.uuid4().hex[:12]}"
+        url = server.create_database(location)
+    rt = _runtime(url)
+    tokens, other, placement = _build_web_world(rt)
+    rt.db.dispose()  # a template database must have no connections; a SQLite file is copied whole
+    return DemoWorldTemplate(location, tokens, other, placement)
+
+
+def _runtime(url: str):
+    from engine.wiring import Runtime
+
+    return Runtime(url=url, clock=FixedClock(WEB_NOW), policy=load_policy(), registry=default_registry())
+
+
+def _build_web_world(rt) -> tuple[dict[str, str], str, str]:
     from cli.demo_data import DEMO_PASSWORD, load_demo
     from engine import accounts
     from engine.models import User
-    from engine.wiring import Runtime
 
-    rt = Runtime(url=db_url, clock=FixedClock(WEB_NOW), policy=load_policy(), registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:
         eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), "system")
@@ -283,7 +322,33 @@ def web_world(db_url) -> WebWorld:
             tokens[user.name] = accounts.issue_token(user, rt.clock.now())
     with rt.engine() as eng:
         other = eng.start_case("reintegration", OTHER_CASE, "una.ap")["case_id"]
-    return WebWorld(rt, tokens, other, _placement_case(rt, PLACEMENT_TASK))
+    return tokens, other, _placement_case(rt, PLACEMENT_TASK)
+
+
+def _copy_world(request, template: DemoWorldTemplate, db_url: str) -> None:
+    """This test's database becomes a copy of the template's (SQLite: a backup into the file;
+    PostgreSQL: the database made again with the template as its TEMPLATE)."""
+    if request.config.getoption("--db") == "sqlite":
+        import sqlite3
+
+        source, target = sqlite3.connect(template.location), sqlite3.connect(make_url(db_url).database)
+        try:
+            source.backup(target)
+        finally:
+            source.close()
+            target.close()
+        return
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    server.copy_database(template.location, make_url(db_url).database)
+
+
+@pytest.fixture
+def web_world(request, db_url, demo_world_template) -> WebWorld:
+    """The demo world in this test's own database (a copy of the session's), with a fresh runtime."""
+    _copy_world(request, demo_world_template, db_url)
+    rt = _runtime(db_url)
+    return WebWorld(rt, dict(demo_world_template.tokens), demo_world_template.other_case,
+                    demo_world_template.placement)
 
 
 #: The web tests' own case, driven along the happy path until this task (host school, in the placement) is ready.

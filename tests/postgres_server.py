@@ -126,6 +126,12 @@ class PostgresServer:
         self.admin().execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
+    def copy_database(self, template: str, name: str) -> str:
+        """Database `name` made again as a copy of `template` (which must have no connections)."""
+        self.drop_database(name)
+        self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+        return self.url(name)
+
     def drop_database(self, name: str) -> None:
         # FORCE ends the connections that the test's engines still hold in their pools.
         self.admin().execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -19,7 +19,7 @@ from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from engine.people_dates import DEFAULT_TIMEZONE, people_date
-from engine.role_names import role_name
+from engine.role_names import role_name, status_name
 from engine.wiring import Runtime
 
 from . import security
@@ -102,6 +102,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     # The one filter for dates and times on every page (emails use the same helper): 14 May 2012, London time.
     app.jinja_env.filters["people_date"] = lambda value, time=False: people_date(value, time, timezone)
     app.jinja_env.filters["role_name"] = role_name
+    app.jinja_env.filters["status_name"] = status_name
     app.jinja_env.globals["error_anchor"] = error_anchor
 
     from . import admin, api, assets, auth, cases, health, mail, pages, tasks
@@ -120,7 +121,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(starts.bp)
     app.register_blueprint(processes.bp)
     app.register_blueprint(incidents.bp)
-    from .reports import bp as reports_bp  # the report pages (issue 8)
+    from .reports import bp as reports_bp  # the report pages
     app.register_blueprint(reports_bp)
     security.install(app)
     from . import request_log

@@ -19,6 +19,7 @@ PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school
 def _case_view(eng, user, case_id: str) -> dict:
     queries.require_case(eng.session, user, case_id)
     case = eng.show_case(case_id, viewer=user.name)  # a person reading the case: the access log
+    case["process_name"] = eng.process_info(case_id).name
     awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
     may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))

@@ -1,4 +1,4 @@
-"""Printable views of seed 002's forms as they were filled in, and of the failure letter.
+"""Printable views of the Worcestershire protocol's forms as they were filled in, and of the failure letter.
 
 Each form is the data of the task that filled it, read from the case's history (reviews reuse field
 names, so the case's merged data would mix one review with the next). Anyone who can see the case

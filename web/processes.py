@@ -16,6 +16,7 @@ from engine import process_queries as pq
 from engine.errors import Conflict, EngineError, InvalidProcess
 from engine.parser import executable_processes
 from engine.process_info import BPMN_NS
+from engine.safe_xml import parse_xml
 
 from .engine_access import require_permission, run
 
@@ -148,7 +149,7 @@ def _problem_json(problem) -> dict[str, Any]:
 def _check_key(content: bytes, process: str, filename: str) -> list[dict[str, Any]]:
     """This page deploys `process`: a diagram whose executable process has another id is refused."""
     try:
-        root = etree.fromstring(content, parser=etree.XMLParser(resolve_entities=False, no_network=True))
+        root = parse_xml(content)
     except etree.XMLSyntaxError:
         return []  # the pipeline says so, with the line
     if root.tag != f"{{{BPMN_NS}}}definitions":

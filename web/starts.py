@@ -17,7 +17,7 @@ def _start(key: str):
     """(the process as the account may start it, the party choices of its form)."""
     def load(eng, user):
         start = case_starts.start_of(eng.session, eng.specs, key, user)
-        return start, organisations.form_choices(eng.session, start.form), case_starts.own_party(user, start.form)
+        return start, organisations.form_choices(eng.session, start.form), case_starts.own_party(user, start)
     return run(load)
 
 
@@ -55,7 +55,7 @@ def check(key: str):
     """The answers checked (nothing is created yet): the form again with its errors, or the answers to confirm."""
     start, choices, _own = _start(key)
     data, date_errors = task_forms.parse(start.form, request.form)
-    values, errors = run(lambda eng, user: case_starts.check_answers(eng.session, start, data))
+    values, errors = run(lambda eng, user: case_starts.check_answers(eng.session, start, data, user))
     errors = {**errors, **date_errors}
     if errors or request.form.get("change"):
         return render_template("start_form.html", start=start, choices=choices, errors=errors,

@@ -90,6 +90,7 @@ def _load(eng, user, task_id: str):
         return None, done
     task = eng.show_task(task_id, viewer=user.name)
     case = eng.show_case(row.case_id, viewer=user.name)
+    case["process_name"] = eng.process_info(row.case_id).name
     return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"]),
              "may_complete": who_acts.may_complete(user, task["lane"], case["data"]),
              "lane_party": (case["data"] or {}).get(queries.PARTY_FIELDS.get(task["lane"] or "", ""))}, case)

@@ -1,4 +1,4 @@
-"""The reports the service is judged by (issue 8), each a pure query over `case_facts` (and the
+"""The reports the service is judged by, each a pure query over `case_facts` (and the
 `weightings` table) through their indexes, never a load of workflows.
 
 `run_report(session, policy, name, filter, today, viewer=...)` runs one for `viewer` (an account, or a
@@ -28,16 +28,17 @@ __all__ = ["REPORTS", "Report", "ReportFilter", "filter_options", "make_filter",
 
 #: name -> (title, what it shows, builder)
 REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
-    "service": ("Service figures", "Pupils supported, cohort breakdown, destinations, support and income (seed 000)",
+    "service": ("Service figures", "Pupils supported, cohort breakdown, destinations, support and income "
+                "(the Reintegration Service document)",
                 service.build),
-    "semh-kpis": ("SEMH KPIs", "Each KPI of the SEMH service level agreement: met, not met or not yet known (seed 003)",
+    "semh-kpis": ("SEMH KPIs", "Each KPI of the SEMH service level agreement: met, not met or not yet known",
                   semh_kpis.build),
     "costs": ("Costs and savings", "Per pupil and cohort costs of advocacy and what the high-needs budget saves "
-              "(seed 001)", costs.build),
-    "weightings": ("Fair Access weightings grid", "Transfers in and out per school, by term (seed 002)",
+              "(the HNRG advocacy pilot)", costs.build),
+    "weightings": ("Fair Access weightings grid", "Transfers in and out per school, by term (the Worcestershire protocol)",
                    weightings.build),
     "timetables": ("Part-time timetables", "Pupils on a reintegration timetable now, their hours and the 6-week "
-                   "limit (seed 004)", timetables.build),
+                   "limit (the Oxfordshire timetable guidance)", timetables.build),
 }
 
 

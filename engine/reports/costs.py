@@ -1,4 +1,4 @@
-"""Costs (seed 001, the Higher Needs Recovery Group pilot): per pupil given advocacy, the current
+"""Costs (the Higher Needs Recovery Group's advocacy pilot): per pupil given advocacy, the current
 setting's annual cost, the transition support's cost and the mainstream funding that follows the pupil
 back, with the cohort's totals and what the high-needs budget saves.
 

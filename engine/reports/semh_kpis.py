@@ -1,4 +1,4 @@
-"""SEMH KPIs (seed 003): each KPI of the service level agreement as met, not met or not yet known,
+"""SEMH KPIs (the SEMH service level agreement): each KPI of the service level agreement as met, not met or not yet known,
 and, while not known, from when it will be.
 
 Placements are those of the academic year (by their start); a term filter takes the placements of

@@ -1,4 +1,4 @@
-"""Service figures per academic year (seed 000, The Reintegration Service): pupils supported, the
+"""Service figures per academic year (the Reintegration Service document): pupils supported, the
 cohort's breakdown, destinations, support types delivered and income from traded support.
 
 Pupils supported are the individual requests the team accepted (declined ones are counted apart);

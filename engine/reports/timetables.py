@@ -1,4 +1,4 @@
-"""Part-time reintegration timetables (seed 004): the pupils on one now, for how long, their hours in
+"""Part-time reintegration timetables (the Oxfordshire timetable guidance): the pupils on one now, for how long, their hours in
 education this week against a full week, and those past the 6-week limit; and how the year's
 timetables ended.
 

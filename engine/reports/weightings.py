@@ -1,4 +1,4 @@
-"""The Fair Access weightings grid (seed 002 step 10): per school, the transfers in (+3) and out (-3)
+"""The Fair Access weightings grid (the Worcestershire protocol, step 10): per school, the transfers in (+3) and out (-3)
 that successful reintegrations caused, term by term, from the `weightings` rows the reintegration
 process writes when the outcome is recorded (a range on their indexed time)."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""permanent exclusions: each one costs its school a core SEMH place in its term (seed 003)
+"""permanent exclusions: each one costs its school a core SEMH place in its term (the SEMH service level agreement)
 
 - `permanent_exclusions`: school, term, date, and the case whose core place it withdrew (none: the term's
   allowance is one lower instead). engine.exclusions; engine.core_places reads and writes it.

@@ -63,7 +63,8 @@ def test_owner_edits_validates_and_deploys_a_new_version(browser, server, web_wo
 
     page.get_by_role("button", name="Deploy as a new version").click()
     expect(page.locator(".govuk-notification-banner--success")).to_contain_text("reintegration version 2 deployed")
-    expect(page.get_by_role("row").filter(has_text="pia.owner")).to_contain_text("2 New cases")  # a deployed version is the one new cases start on
+    # a deployed version is the one new cases start on
+    expect(page.get_by_role("row").filter(has_text="pia.owner")).to_contain_text("2 New cases")
     assert problems == [], problems
 
     with web_world.runtime.engine() as eng:

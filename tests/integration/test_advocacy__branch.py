@@ -1,6 +1,6 @@
-"""Seed 001: advocacy for a reintegration at risk of failing, a branch of the reintegration process.
+"""The HNRG advocacy pilot: advocacy for a reintegration at risk of failing, a branch of the reintegration process.
 
-The AP setting records, with the reintegration information, whether the pupil is at risk (seed 001's
+The AP setting records, with the reintegration information, whether the pupil is at risk (the HNRG advocacy pilot's
 five reasons); if so an advocate is engaged at once for 9 weeks beside the protocol, records continuous
 contacts with the student and family, and the case shows the transition's cost beside the current
 setting's cost and the mainstream funding. The period ends by itself after 9 weeks.

@@ -6,8 +6,11 @@ import pytest
 
 from bench import http_load
 
-pytestmark = pytest.mark.sqlite_only(reason="starts its own PostgreSQL cluster and gunicorn whatever --db says; "
-                                            "one pass is enough")
+pytestmark = [
+    pytest.mark.bench,  # make bench-check runs it, make test does not
+    pytest.mark.sqlite_only(reason="starts its own PostgreSQL cluster and gunicorn whatever --db says; "
+                            "one pass is enough"),
+]
 
 
 def test_http_load_small_run():

@@ -7,8 +7,11 @@ import pytest
 
 from bench import memory
 
-pytestmark = pytest.mark.sqlite_only(reason="builds its own SQLite files and starts its own gunicorn and scheduler "
-                                            "whatever --db says; one pass is enough")
+pytestmark = [
+    pytest.mark.bench,  # make bench-check runs it, make test does not
+    pytest.mark.sqlite_only(reason="builds its own SQLite files and starts its own gunicorn and scheduler "
+                            "whatever --db says; one pass is enough"),
+]
 
 
 def test_memory_rows_at_tiny_sizes():

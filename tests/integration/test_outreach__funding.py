@@ -1,4 +1,4 @@
-"""Seed 000: free outreach support is counted against policy, the rest is charged and the income booked
+"""The Reintegration Service document: free outreach support is counted against policy, the rest is charged and the income booked
 to the financial year of the session.
 
 Reintegration support has 3 free weeks (policy, from 2015/16; 6 in 2014/15); when they are used up the

@@ -1,4 +1,4 @@
-"""Seed 000: the outreach process end to end: declined, allocated with capacity in view, assessments on
+"""The Reintegration Service document: the outreach process end to end: declined, allocated with capacity in view, assessments on
 return from an AP unit, information sent to the school after every session, meetings and parent contacts,
 the Success in Schools group variant, and the outcome and destination kept for the service figures."""
 from __future__ import annotations

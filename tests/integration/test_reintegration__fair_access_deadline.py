@@ -1,4 +1,4 @@
-"""Seed 002: an offer of a school place within 20 school days of the Fair Access referral.
+"""The Worcestershire protocol: an offer of a school place within 20 school days of the Fair Access referral.
 
 27 April 2026 + 20 school days, counted on the shipped calendar, skips the early May bank holiday
 (4 May), the May half-term (25-29 May, with the spring bank holiday) and the INSET day on 1 June:

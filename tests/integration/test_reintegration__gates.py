@@ -1,4 +1,4 @@
-"""Seed 002's gates: consent from a holder of parental responsibility, another holder's disagreement
+"""The Worcestershire protocol's gates: consent from a holder of parental responsibility, another holder's disagreement
 decided by the LA, information sharing refused stops the referral, and an initial meeting without the
 child and family carries a reason that the LA accepts, or is held again."""
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The Worcestershire reintegration protocol (seed 002) end to end, on the shipped diagram.
+"""The Worcestershire reintegration protocol (the Worcestershire protocol) end to end, on the shipped diagram.
 
 Every engine call runs in its own transaction and loads the case from the database, so each step
 saves and restores the workflow.

@@ -1,4 +1,4 @@
-"""Seed 002 steps 4-6: reviews that move, and dual registration due by the start date.
+"""The Worcestershire protocol, steps 4-6: reviews that move, and dual registration due by the start date.
 
 The initial meeting (Monday 22 February 2027) sets the start on Monday 1 March and reviews on 15 March,
 25 March and 12 April. Dual registration is due by the start date, beside the reviews: reminded on

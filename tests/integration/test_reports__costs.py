@@ -1,4 +1,4 @@
-"""Seed 001's pilot table from real reintegration cases with advocacy: per pupil the current setting's
+"""The HNRG advocacy pilot's pilot table from real reintegration cases with advocacy: per pupil the current setting's
 cost, the transition's and the mainstream funding, the cohort's totals (GBP 211,500, 21,870, 25,000)
 and the saving, planned and, for the pupils whose reintegration succeeded, realised."""
 from __future__ import annotations
@@ -11,7 +11,7 @@ from cli import scenarios as s
 from tests.conftest import REINTEGRATION
 from tests.integration.report_cases import headline, reintegration, report
 
-#: Seed 001's six students: year group, current setting, its annual cost, transition type.
+#: The HNRG advocacy pilot's six students: year group, current setting, its annual cost, transition type.
 PILOT = ((11, "Burton", 19500, "one_to_one"), (9, "Burton", 19500, "two_to_two"), (9, "Burton", 19500, "two_to_two"),
          (9, "Apricot", 51000, "one_to_one"), (6, "OnTrack", 51000, "one_to_one"), (4, "OnTrack", 51000, "one_to_one"))
 

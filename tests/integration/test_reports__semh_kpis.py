@@ -1,4 +1,4 @@
-"""Seed 003's KPIs from real SEMH placement cases, each met, not met or not yet known with the day it
+"""The SEMH service level agreement's KPIs from real SEMH placement cases, each met, not met or not yet known with the day it
 will be known, as the SLA's report writes them: a first cohort of 5 from 5 of the 8 schools, all back
 at their home school within 12 weeks (attendance 87.4% in the autumn term), then 9 places in the spring
 (91%), take-up 31% then 56%; later, the follow-up figures come in and some KPIs are missed."""

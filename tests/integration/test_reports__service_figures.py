@@ -1,4 +1,4 @@
-"""Seed 000's service figures from real outreach cases: the 14/15 cohort of 68 (21 girls, 47 boys, 14
+"""The Reintegration Service document's service figures from real outreach cases: the 14/15 cohort of 68 (21 girls, 47 boys, 14
 primary, 54 secondary, KS3 62%, SEND 44%, pupil premium 44%, FSM 22%, 76% to mainstream), the 13/14
 cohort of 31 beside it, a group and declined requests that are not pupils supported, and income from
 the chargeable support, each figure read from case_facts."""

@@ -1,4 +1,4 @@
-"""Seed 003, SEMH engagement placements: every path through processes/semh_placement.bpmn, the core
+"""The SEMH service level agreement, SEMH engagement placements: every path through processes/semh_placement.bpmn, the core
 offer places counted across cases, the 12-week limit and the follow-up KPIs on a fake clock."""
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Seed 004, part-time reintegration timetables: every path through processes/reintegration_timetable.bpmn.
+"""Part-time reintegration timetables (the Oxfordshire timetable guidance): every path through
+processes/reintegration_timetable.bpmn.
 
 Every engine call runs in its own transaction, so every step saves and restores the workflow; each case
 driven here is replayed and verified at the end.

@@ -1,6 +1,6 @@
 """The web pages over demo data: task list with due flags and filters, a case, the mail page.
 
-Every page now needs a signed-in user (issue 4): these tests sign in as the demo admin, who sees every case."""
+Every page now needs a signed-in user: these tests sign in as the demo admin, who sees every case."""
 from __future__ import annotations
 
 import re

@@ -1,4 +1,4 @@
-"""Printable views of seed 002's forms as filled in (consent, information, child's views, initial
+"""Printable views of the Worcestershire protocol's forms as filled in (consent, information, child's views, initial
 meeting, each review, the outcome forms) and of the failure letter: who may see them, what they hold,
 and free text always escaped, on every printable page and in the CSV export."""
 from __future__ import annotations

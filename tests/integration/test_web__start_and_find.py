@@ -36,6 +36,8 @@ def test_an_ap_account_starts_a_reintegration_after_checking_its_answers(web_wor
     assert created.status_code == 302 and "/cases/" in created.location
     page = client.get(created.location).get_data(as_text=True)
     assert "Nia Web" in page and "started" in page
+    assert "In progress" in page and ">running<" not in page  # the status in words
+    assert "Reintegration from alternative provision, version" in page  # the process by its name
     assert len(_case_ids(web_world)) == before + 1
 
 
@@ -49,6 +51,18 @@ def test_change_on_the_check_page_brings_the_form_back_filled_in(signed_in):
     back = post(client, "/start/reintegration/form", {**START_ANSWERS, "change": "pupil_name"})
     html = back.get_data(as_text=True)
     assert back.status_code == 200 and 'value="Nia Web"' in html and "There is a problem" not in html
+
+
+def test_naming_another_ap_setting_is_refused_on_the_form_not_after_checking(web_world, signed_in):
+    client = signed_in("ava.ap")
+    before = len(_case_ids(web_world))
+    other_ap = {**START_ANSWERS, "ap_setting": "Riverside Learning Centre"}
+    refused = post(client, "/start/reintegration/form", other_ap)
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 400 and "Check your answers" not in html
+    assert "Severn Vale Learning Centre" in html and 'href="#ap_setting"' in html
+    assert post(client, "/start/reintegration", other_ap).status_code in (400, 403)
+    assert len(_case_ids(web_world)) == before  # nothing started
 
 
 def test_a_school_account_cannot_start_a_reintegration(signed_in):
@@ -97,3 +111,24 @@ def test_the_cases_page_pages(web_world, signed_in):
     second = client.get("/cases?page=2").get_data(as_text=True)
     assert set(_ids(second)).isdisjoint(_ids(first))
     assert client.get("/cases?page=99999999999999999999").status_code == 400
+
+
+def test_a_school_starts_the_processes_whose_start_event_stands_in_its_lane(web_world, signed_in):
+    from pathlib import Path
+
+    from engine.dmn import documents_beside
+
+    processes = Path(__file__).resolve().parents[2] / "processes"
+    with web_world.runtime.engine() as eng:
+        for name in ("reintegration_timetable", "semh_placement", "outreach_support"):
+            path = processes / f"{name}.bpmn"
+            eng.deploy(path.read_bytes(), str(path), "system", documents_beside(path, path.read_bytes()))
+    school = signed_in("omar.home").get("/start").get_data(as_text=True)
+    for key in ("reintegration_timetable", "semh_placement", "outreach_support"):
+        assert f'href="/start/{key}"' in school, key
+    assert 'href="/start/reintegration"' not in school
+    ap = signed_in("ava.ap").get("/start").get_data(as_text=True)
+    assert 'href="/start/reintegration"' in ap and 'href="/start/semh_placement"' not in ap
+    assert "Start a case" not in signed_in("aud.auditor").get("/").get_data(as_text=True)  # no link for readers
+    form = signed_in("omar.home").get("/start/reintegration_timetable/form").get_data(as_text=True)
+    assert re.search(r'<option value="[^"]+" selected>Hollybrook High School</option>', form)

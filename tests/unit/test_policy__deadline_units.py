@@ -30,7 +30,7 @@ WORKED = {
     "timetable_max_weeks": (date(2026, 10, 12), 6, date(2026, 11, 30), date(2026, 7, 13), date(2026, 10, 5)),
     # 12 calendar weeks on the programme, holidays included.
     "placement_max_weeks": (date(2026, 9, 7), 12, date(2026, 11, 30), date(2026, 6, 1), date(2026, 8, 24)),
-    # 9 calendar weeks of advocacy, bridging the summer as seed 001's pilot did.
+    # 9 calendar weeks of advocacy, bridging the summer as the HNRG advocacy pilot's pilot did.
     "advocacy_weeks": (date(2026, 10, 12), 9, date(2026, 12, 14), date(2026, 7, 13), date(2026, 9, 14)),
     # Reminders 2 school days before: a deadline just after half-term / the summer is reminded before it.
     "reminder_school_days": (date(2026, 11, 2), 2, date(2026, 10, 22), date(2026, 9, 3), date(2026, 7, 16)),
