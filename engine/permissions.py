@@ -160,8 +160,8 @@ def check_account(role: str, org: str | None) -> None:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if needs_organisation(role) and not (org or "").strip():
         party = _NAMES[PARTY_FIELDS[role]]
-        raise ValueError(f"{_a(role)} account must belong to an organisation: give its {party} "
-                         f"(the name the cases use)")
+        raise ValueError(f"{_a(role)[0].upper()}{_a(role)[1:]} account must belong to an organisation: "
+                         f"choose its {party} from the organisations register")
 
 
 def may(who: Actor | User, action: str) -> Decision:
