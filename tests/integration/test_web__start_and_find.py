@@ -37,6 +37,7 @@ def test_an_ap_account_starts_a_reintegration_after_checking_its_answers(web_wor
     page = client.get(created.location).get_data(as_text=True)
     assert "Nia Web" in page and "started" in page
     assert "In progress" in page and ">running<" not in page  # the status in words
+    assert 'Back to cases' in page
     assert "Reintegration from alternative provision, version" in page  # the process by its name
     assert len(_case_ids(web_world)) == before + 1
 
