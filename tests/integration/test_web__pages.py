@@ -41,7 +41,7 @@ def test_task_list_shows_every_case_with_due_dates_and_filters(client):
     assert "Hold first interim review" in html and "2026-" in html
     assert page.headers["X-Frame-Options"] == "DENY"
     only_la = client.get("/?lane=la_admissions").get_data(as_text=True)
-    assert "Record Fair Access decision" in only_la
+    assert "Record that the child will be considered under Fair Access" in only_la
     assert "Hold first interim review" not in only_la
 
 
