@@ -44,7 +44,7 @@ PARTS = {
                                                          (runtime.CaseRun, "_save_facts"),
                                                          (runtime.CaseRun, "_write_effects")],
     "reads: task row, case row, the user's account": [(facade.Engine, "_task_for_actor"), (Session, "get"),
-                                                        (facade, "authorise")],
+                                                        (facade, "actor_for"), (facade, "require")],
     "commit": [(Session, "commit")],
 }
 

@@ -36,6 +36,9 @@ from handlers import default_registry
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "reintegration.bpmn"
 ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home"}
+#: The organisation each actor acts for: a lane-role account belongs to one, or it may do nothing.
+ORGS = {"ap_setting": s.START_DATA["ap_setting"], "la_admissions": s.START_DATA["local_authority"],
+        "host_school": s.HAPPY_PATH["allocate_place"]["host_school"], "home_school": s.START_DATA["home_school"]}
 
 
 def make_runtime(url: str) -> Runtime:
@@ -44,9 +47,9 @@ def make_runtime(url: str) -> Runtime:
                  registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+        eng.deploy(BPMN.read_bytes(), str(BPMN), "system")
         for name, lane in ((v, k) for k, v in ACTORS.items()):
-            add_user(eng.session, name, lane, None, rt.clock.now())
+            add_user(eng.session, name, lane, ORGS[lane], rt.clock.now())
     return rt
 
 

@@ -78,7 +78,7 @@ def prepare(url: str, cases: int) -> tuple[Runtime, str, list[str]]:
     rt = Runtime(url=url, clock=FixedClock(NOW), policy=load_policy(), registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+        eng.deploy(BPMN.read_bytes(), str(BPMN), "system")
         _, token = accounts.create_account(eng.session, USER, "ap_setting", NOW, org=s.START_DATA["ap_setting"],
                                            token=True)
     ids: list[str] = []

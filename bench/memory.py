@@ -103,7 +103,7 @@ def build(url: str, size: int, timer_cases: int = 200, reintegration_cases: int 
     try:
         load_demo(rt)
         with rt.engine() as eng:
-            eng.deploy(TIMER_BPMN.read_bytes(), str(TIMER_BPMN), "bench")
+            eng.deploy(TIMER_BPMN.read_bytes(), str(TIMER_BPMN), "system")
         for first in range(0, timer_cases, 100):
             with rt.engine() as eng:
                 for i in range(first, min(first + 100, timer_cases)):

@@ -91,7 +91,7 @@ def measure(cases: int = 2000) -> list[dict]:
         rt = Runtime(url=url, clock=FixedClock(T0), policy=load_policy(), registry=default_registry())
         rt.upgrade()
         with rt.engine() as eng:
-            eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+            eng.deploy(BPMN.read_bytes(), str(BPMN), "system")
         for batch in range(len(ORDER)):  # batch b is due on day 10 b + 1 (P1D after its start)
             rt.clock.set(T0 + timedelta(days=10 * batch))
             _start(rt, cases, (T0 + timedelta(days=10 * batch + 2)).date().isoformat())

@@ -82,7 +82,7 @@ def insert_cases(rt: Runtime, size: int, version_id: int, seed: int = 1, first: 
 def load(rt: Runtime, size: int, seed: int = 1) -> None:
     """`size` running cases with their ready tasks, MY_SCHOOL a party of MY_CASES of them, by bulk insert."""
     with rt.engine() as eng:
-        eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+        eng.deploy(BPMN.read_bytes(), str(BPMN), "system")
         add_user(eng.session, "hana.host", "host_school", MY_SCHOOL, NOW)
         add_user(eng.session, "lee.la", "la_admissions", AUTHORITY, NOW)
     with rt.engine() as eng:

@@ -34,7 +34,7 @@ def prepare_engine(url: str, cases: int) -> Runtime:
     rt = Runtime(url=url, clock=FixedClock(T0), policy=load_policy(), registry=default_registry())
     rt.upgrade()
     with rt.engine() as eng:
-        eng.deploy(BPMN.read_bytes(), str(BPMN), "bench")
+        eng.deploy(BPMN.read_bytes(), str(BPMN), "system")
     for i in range(cases):
         with rt.engine() as eng:
             eng.start_case("timer_mail", {"pupil_name": f"Pupil {i}", "due_date": "2026-03-04"}, "system")
