@@ -45,7 +45,8 @@ def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
         count = len(eng.history(case["case_id"], viewer=BENCH))
     while count < events:
         rt.clock.advance(hours=1)
-        case = _timed(rt, spent, "send_message", case["case_id"], "emergency_review_requested", {"n": count}, "hana.host")
+        case = _timed(rt, spent, "send_message", case["case_id"], "emergency_review_requested",
+                       {"reason": f"Review {count}: a serious incident"}, "hana.host")
         task = next(t for t in case["ready_tasks"] if t["task"] == "hold_emergency_review")
         case = _timed(rt, spent, "complete_task", task["task_id"], s.EMERGENCY_REVIEW_CONTINUE, "hana.host")
         count += 2
