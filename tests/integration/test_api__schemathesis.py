@@ -66,8 +66,14 @@ def test_the_api_matches_its_openapi_document_and_never_fails(web_app, web_world
         for mode in modes:
             _run(operations[label], mode, seen, path_parameters=path)
     # the auditor reads everything and writes nothing
-    for operation in _schema(web_app, web_world.tokens["aud.auditor"]).values():
+    auditor = _schema(web_app, web_world.tokens["aud.auditor"])
+    for operation in auditor.values():
         _run(operation, GenerationMode.POSITIVE, seen, examples=EXAMPLES // 2)
+    # ... and is refused (403) on the real case and task it can read, not merely unable to find them
+    for label, path in (("POST /cases/{case_id}/messages/{name}", {"case_id": case_id,
+                                                                   "name": "emergency_review_requested"}),
+                        ("POST /tasks/{task_id}/complete", {"task_id": task_id})):
+        _run(auditor[label], GenerationMode.POSITIVE, seen, path_parameters=path)
 
     statuses = {status for _, status in seen}
     # the token was sent and accepted, left out or spoiled in negative cases, and writes reached the engine

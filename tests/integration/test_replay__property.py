@@ -66,7 +66,8 @@ def test_replay_rebuilds_any_path(world, steps, consent, success, transport, end
         elif action == "emergency" and any(t["task"] in PLACEMENT for t in ready):
             pending = any(t["task"] == "hold_emergency_review" for t in ready)
             try:
-                h.call("send_message", case_id, "emergency_review_requested", {"asked": True}, "hana.host")
+                h.call("send_message", case_id, "emergency_review_requested",
+                       {"reason": "A serious incident at the host school"}, "hana.host")
                 assert not pending
             except Conflict:  # one emergency review at a time: a second request waits for the first
                 assert pending
