@@ -1,6 +1,7 @@
 """Debian's Chromium under Playwright for the browser tests; never a downloaded browser."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -39,3 +40,18 @@ def chromium_browser() -> Iterator:
             yield browser
         finally:
             browser.close()
+
+
+@contextmanager
+def live_server(app) -> Iterator[str]:
+    """The Flask app on a free port of 127.0.0.1, in a thread, for a browser to visit; its base URL."""
+    from werkzeug.serving import make_server
+
+    srv = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=srv.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{srv.server_port}"
+    finally:
+        srv.shutdown()
+        thread.join(timeout=10)

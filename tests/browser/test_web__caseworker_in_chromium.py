@@ -4,14 +4,12 @@ with the current task marked; with the app's own CSP on, the console stays clean
 serious or critical violation on the main pages."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from cli.demo_data import DEMO_PASSWORD
-from tests.browser.chromium import chromium_browser
+from tests.browser.chromium import chromium_browser, live_server
 
 try:
     from playwright.sync_api import expect
@@ -27,14 +25,8 @@ GOVUK_CSS = ROOT / "node_modules" / "govuk-frontend" / "dist" / "govuk" / "govuk
 def server(web_app):
     if not GOVUK_CSS.is_file() or not AXE.is_file():
         pytest.fail("node_modules lacks govuk-frontend or axe-core: run `npm ci` (make test does)")
-    srv = make_server("127.0.0.1", 0, web_app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
+    with live_server(web_app) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -2,14 +2,12 @@
 at the top of the page, its heading and advice readable, no console error under the app's CSP."""
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
 
 from cli.demo_data import DEMO_PASSWORD
-from tests.browser.chromium import chromium_browser
+from tests.browser.chromium import chromium_browser, live_server
 
 try:
     from playwright.sync_api import expect
@@ -21,14 +19,8 @@ SHOTS = Path("/tmp/reintegrate-screenshots")
 
 @pytest.fixture
 def server(web_app):
-    srv = make_server("127.0.0.1", 0, web_app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
+    with live_server(web_app) as url:
+        yield url
 
 
 @pytest.mark.parametrize("width", [1280, 375])

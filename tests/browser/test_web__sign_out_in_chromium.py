@@ -2,13 +2,10 @@
 back the sign-in page, not the page they had open (it is neither cached nor served to the old cookie)."""
 from __future__ import annotations
 
-import threading
-
 import pytest
-from werkzeug.serving import make_server
 
 from cli.demo_data import DEMO_PASSWORD
-from tests.browser.chromium import chromium_browser
+from tests.browser.chromium import chromium_browser, live_server
 
 try:
     from playwright.sync_api import expect
@@ -18,14 +15,8 @@ except ImportError:  # the browser fixture fails the test with the fix
 
 @pytest.fixture
 def server(web_app):
-    srv = make_server("127.0.0.1", 0, web_app, threaded=True)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{srv.server_port}"
-    finally:
-        srv.shutdown()
-        thread.join(timeout=10)
+    with live_server(web_app) as url:
+        yield url
 
 
 def test_sign_out_then_back_shows_sign_in_not_the_page(server):
