@@ -92,6 +92,10 @@ def test_a_case_is_started_found_and_its_first_task_done_in_the_browser(browser,
     expect(page.locator("#not-yours")).to_contain_text("This task is for the alternative provision setting")
     expect(page.get_by_role("button", name="Complete task")).to_have_count(0)
     shoot(page, "task-read-only")
+    # the side panel's labels are whole words: each on one line, none broken ("Alternativ/e provision")
+    heights = page.evaluate("""() => [...document.querySelectorAll('.app-case-summary dt, .app-case-summary h2 .app-nowrap')]
+        .map(e => [e.innerText, e.getBoundingClientRect().height / parseFloat(getComputedStyle(e).lineHeight)])""")
+    assert heights and all(lines < 1.5 for _, lines in heights), heights
     sign_out(page)
 
     _sign_in(page, server, "ava.ap")  # the AP setting does its first task
