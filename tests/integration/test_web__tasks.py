@@ -115,7 +115,7 @@ def test_task_form_shows_errors_keeps_input_then_completes(web_world, signed_in)
     case_id = web_world.case_with("interim_review_1")
     task = web_world.task_id(case_id, "interim_review_1")
     page = client.get(f"/tasks/{task}").get_data(as_text=True)
-    assert 'name="meeting_date-day"' in page and "<textarea" in page and "Case " + case_id in page
+    assert 'name="meeting_date-day"' in page and "<textarea" in page and f'Case <span class="app-nowrap">{case_id}</span>' in page
     bad = post(client, f"/tasks/{task}", {"meeting_date-day": "31", "meeting_date-month": "2",
                                           "meeting_date-year": "2027", "progress": "Settling in well"})
     html = bad.get_data(as_text=True)
