@@ -17,11 +17,12 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
+from schooling.core_places import MESSAGE_RULES
+
 from . import forms, organisations, permissions
 from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
 from .case_ids import free_case_id
 from .clock import Clock
-from .core_places import MESSAGE_RULES
 from .dmn import content_hash
 from .errors import Conflict, EngineError, Forbidden, InvalidData, InvalidProcess, NotFound, StepFailed
 from .history import HistoryWriter, event_json

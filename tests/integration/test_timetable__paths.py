@@ -250,7 +250,7 @@ def test_la_notice_reminded_and_escalated_then_timetable_overrun_escalated(h):
 
 
 def test_half_termly_list_goes_to_social_care_youth_justice_and_early_help_once(h):
-    from engine.timetable_list import send_half_term_list
+    from schooling.timetable_list import send_half_term_list
 
     on_timetable = start(h)
     to_agreement(h, on_timetable)

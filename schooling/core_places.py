@@ -17,10 +17,11 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .errors import Conflict, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.models import Case, CorePlace, ReadyTask
+from engine.permissions import EXCLUSIONS, actor_for, require
+
 from .exclusions import PermanentExclusion, allowance_reductions
-from .models import Case, CorePlace, ReadyTask
-from .permissions import EXCLUSIONS, actor_for, require
 from .terms import term_of
 
 PROCESS = "semh_placement"

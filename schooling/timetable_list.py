@@ -11,7 +11,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from .models import Case, OutboxMessage
+from engine.models import Case, OutboxMessage
+
 from .terms import half_term_of
 
 PROCESS = "reintegration_timetable"
