@@ -20,6 +20,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from . import forms, organisations, permissions
 from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
 from .case_ids import free_case_id
+from .case_shares import shared_with
 from .clock import Clock
 from .core_places import MESSAGE_RULES
 from .dmn import content_hash
@@ -364,7 +365,7 @@ class Engine:
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks[row.element]
         who = actor_for(self.session, actor, user)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
         require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
@@ -396,7 +397,7 @@ class Engine:
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no case {case_id!r}")
         info = self.specs.get(self.session, case.process_version_id).parsed.info
         catches = [c for c in info.catches.values() if c.message == name]
@@ -556,11 +557,17 @@ class Engine:
         if not isinstance(viewer, str) or not viewer.strip():  # a SystemRead, or no viewer: record_read decides
             return
         try:
-            allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
+            allowed = self._may_read_as(actor_for(self.session, viewer), case)
         except Forbidden:
             allowed = False
         if not allowed:
             raise NotFound(f"no case {case.id!r}")
+
+    def _may_read_as(self, who: permissions.Actor, case: Case) -> permissions.Decision:
+        """engine.permissions' READ on this case, with the organisations it was shared with (asked only
+        for the agencies, the one kind of reader they decide for)."""
+        shared = shared_with(self.session, case.id) if who.role in permissions.AGENCY_ROLES else ()
+        return permissions.decide(who, permissions.READ, case=case.data, shared_with=shared)
 
     def _log_access(self, case_id: str, viewer: Viewer, action: str) -> None:
         record_read(self.session, self.clock.now(), case_id, viewer, action)

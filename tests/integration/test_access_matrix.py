@@ -22,7 +22,7 @@ from tests.web_helpers import csrf, post
 
 R_START = {"pupil_name": "Matrix Pupil", "pupil_dob": "2012-05-14", "ap_setting": "Severn Vale Learning Centre",
            "home_school": "Hollybrook High School", "local_authority": "Worcestershire County Council"}
-NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions in Year 9"}
+NOMINATION = {**START, "provider": "The Bridge School", "reasons_for_nomination": "Repeated suspensions in Year 9"}
 XML = {"Content-Type": "application/xml"}
 
 
