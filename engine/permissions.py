@@ -369,7 +369,8 @@ _WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between version
 
 
 _ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance",
-               "semh_provider": "SEMH provider"}
+               "semh_provider": "SEMH provider", "social_care": "social care team",
+               "youth_justice": "youth justice team", "early_help": "early help team"}
 
 
 def _role(role: str | None) -> str:
