@@ -48,6 +48,7 @@ from .replay import StoredCase, replay_case
 from .runtime import CaseRun, SpecCache, advance, deliver_message
 from .serialization import StateSerializer
 from .shapes import case_json, task_json
+from .task_completion import complete_task
 from .validation import validate_document
 from .versions import describe_diff, migrate
 from .workflow_cache import WorkflowCache
@@ -359,34 +360,9 @@ class Engine:
                 "moved on without it")
 
     def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
-        """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
-        row, case, user = self._task_for_actor(task_id, actor)
-        run = self._run(case, actor)
-        info = run.parsed.info.user_tasks[row.element]
-        who = actor_for(self.session, actor, user)
-        if not permissions.decide(who, permissions.READ, case=case.data):
-            raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
-        require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
-        task = run.find_task(task_id)
-        if task is None or task.state != TaskState.READY:
-            raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = organisations.clean_form(self.session, info.form, data)
-        if not errors:
-            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
-            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
-            for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
-        if errors:
-            raise InvalidData(errors, f"{info.title} ({row.element})")
-        task.data.update(values)
-        run.completed[task_id] = actor
-        run.merge_data(values)
-        run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
-        payload = {"task_id": task_id, "data": values}
-        with self._failing(run, "complete", payload):
-            task.run()
-        self._step(run, "complete", payload)
-        return self._view(run)
+        """Complete a ready task: a user task with its form's data, a plain or manual task marked as
+        done with an optional note (engine.task_completion). A stale task is a Conflict."""
+        return complete_task(self, task_id, data, actor)
 
     # -- messages and timers --------------------------------------------------------------------
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
