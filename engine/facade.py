@@ -45,7 +45,7 @@ from .reads import Viewer, access_log, record_read
 from .redactions import redactions_of
 from .registry import HandlerRegistry
 from .replay import StoredCase, replay_case
-from .runtime import CaseRun, SpecCache, advance, deliver_message
+from .runtime import CaseRun, SpecCache, advance, deliver_message, message_variables
 from .serialization import StateSerializer
 from .shapes import case_json, task_json
 from .task_completion import complete_task
@@ -205,6 +205,9 @@ class Engine:
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
+        if not parsed.info.start_form and data:  # nothing declared: a case of this process starts with no data
+            raise InvalidData({"_": "the start event declares no form, so this process takes no start data (declare "
+                                    "the fields with camunda:formData on the start event)"}, f"cannot start {process_key}")
         values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
@@ -396,12 +399,14 @@ class Engine:
             raise InvalidData(errors, f"message {name}")
         rule = MESSAGE_RULES.get(name)
         payload = rule(self, case, values, actor) if rule else values
+        variables = message_variables(waiting[0], payload)
         try:
-            deliver_message(run.workflow, name, payload)
+            deliver_message(run.workflow, name, payload, variables)
         except WorkflowException:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
-        run.merge_data({name: payload})
-        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": payload})
+        run.merge_data({name: payload, **variables})
+        record = {"message": name, "data": payload, **({"variables": variables} if variables else {})}
+        run.history.append(run.now, actor, "message_received", None, record)
         self._step(run, "message", {"message": name, "data": payload})
         return self._view(run)
 
