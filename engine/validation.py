@@ -272,9 +272,11 @@ def _check_declared_roles(root, process, filename: str, roles: set[str] | None) 
 
 def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                       roles: Iterable[str] | None = None,
-                      documents: Mapping[str, bytes] | None = None) -> list[Problem]:
-    """Run every check on one BPMN document and the DMN `documents` (file name -> XML) deployed with
-    it; an empty list means it can be deployed."""
+                      documents: Mapping[str, bytes] | None = None,
+                      call_problems: Iterable[Problem] = ()) -> list[Problem]:
+    """Run every check on one BPMN document and the `documents` (file name -> XML) deployed with it:
+    DMN tables, and the BPMN of the processes its call activities call (`engine.calls`, which found
+    `call_problems`); an empty list means it can be deployed."""
     roles = set(roles) if roles is not None else None
     try:
         root = parse_xml(content)
@@ -298,7 +300,8 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
     problems += _check_flows(processes[0], filename)
     problems += _check_declared_roles(root, processes[0], filename, roles)
     problems += _check_document_wide(root, processes[0], filename)
-    problems += check_documents(root, filename, documents or {})
+    problems += check_documents(root, filename, {n: d for n, d in (documents or {}).items() if not n.endswith(".bpmn")})
+    problems += call_problems
     if not problems:
         try:
             parse_document(content, filename, documents)

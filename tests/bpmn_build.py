@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
+from cli.scenarios import START_DATA
+
 HEADER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
           '<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" '
           'xmlns:bpmndi="http://www.omg.org/spec/BPMN/20100524/DI" xmlns:dc="http://www.omg.org/spec/DD/20100524/DC" '
@@ -151,3 +153,10 @@ def simple(key: str, *middle: tuple[str, str], lane: str = "ap_setting", start_f
     d.node("endEvent", "end")
     d.chain("start", *(node_id for _k, node_id in middle), "end")
     return d
+
+
+#: A start form with the parties that decide who may read a case (an AP setting, an authority), and
+#: start data for it that the test accounts ava.ap (the AP) and lee.la (the authority) match.
+PARTIES_FORM = form(("pupil_name", "string"), ("ap_setting", "string"), ("local_authority", "string"))
+PARTIES_START = {"pupil_name": "Sam Smith", "ap_setting": START_DATA["ap_setting"],
+                 "local_authority": START_DATA["local_authority"]}

@@ -10,12 +10,10 @@ import pytest
 from cli.scenarios import START_DATA
 from engine.errors import Forbidden, InvalidData, NotFound
 from engine.registry import HandlerRegistry
-from tests.bpmn_build import Diagram, form
+from tests.bpmn_build import PARTIES_FORM as START_FORM
+from tests.bpmn_build import PARTIES_START as START
+from tests.bpmn_build import Diagram
 from tests.web_helpers import post
-
-START_FORM = form(("pupil_name", "string"), ("ap_setting", "string"), ("local_authority", "string"))
-START = {"pupil_name": "Sam Smith", "ap_setting": START_DATA["ap_setting"],
-         "local_authority": START_DATA["local_authority"]}
 
 
 def manual_process(key: str = "chores") -> bytes:
