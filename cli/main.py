@@ -156,8 +156,9 @@ def main(argv: list[str] | None = None) -> int:
     except (c.UsageError, serving.Refused) as exc:
         return c.fail(str(exc), 2)
     except (OperationalError, ProgrammingError) as exc:
-        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
-            raise  # a real SQL error, not PostgreSQL's "undefined table"
+        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01" \
+                and os.environ.get("REINTEGRATE_DEBUG"):
+            raise  # a real SQL error, not PostgreSQL's "undefined table": where, when asked for
         reason = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
         missing = "no such table" in reason or getattr(exc.orig, "sqlstate", None) == "42P01"
         return c.fail(f"database error: {reason}" + ("; has `reintegrate init-db` been run?" if missing else ""), 1)
