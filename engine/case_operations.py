@@ -33,6 +33,9 @@ class CaseOperations(EngineCore):
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
+        if not parsed.info.start_form and data:  # nothing declared: a case of this process starts with no data
+            raise InvalidData({"_": "the start event declares no form, so this process takes no start data (declare "
+                                    "the fields with camunda:formData on the start event)"}, f"cannot start {process_key}")
         values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
