@@ -112,7 +112,7 @@ class CaseOperations(EngineCore):
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
-        self.session.flush()
+        run.history.write()
         return self.show_case(case_id, viewer=actor)
 
     def retry_timers(self, case_id: str, actor: str) -> dict[str, Any]:
@@ -125,7 +125,9 @@ class CaseOperations(EngineCore):
         if case.status == "error":
             previous = case.error
             set_case_status(self.session, case, "running", None)
-            HistoryWriter(self.session, case).append(self.clock.now(), actor, "retried", None, {"error": previous})
+            history = HistoryWriter(self.session, case)
+            history.append(self.clock.now(), actor, "retried", None, {"error": previous})
+            history.write()
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error, timer.claimed_until = 0, None, None, None
         self.session.flush()

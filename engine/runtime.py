@@ -136,7 +136,7 @@ class CaseRun:
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
         # The case row and history first (where a lost race shows), then the projections as plain
         # Core statements on the same connection and transaction.
-        self.session.flush()
+        self.history.write()
         self._connection = self.session.connection()
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
