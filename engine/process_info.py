@@ -1,9 +1,11 @@
 """What people need to know about a diagram, read straight from its XML.
 
-SpiffWorkflow's specs run the process; this module describes it: each user task's title, lane,
-form and due-date expression, the start form, service-task topics and message names. Lanes are
-resolved from `flowNodeRef` anywhere in the document, falling back to the lane whose diagram shape
-contains the node's shape (SpiffWorkflow gives a subprocess's children the subprocess's lane).
+SpiffWorkflow's specs run the process; this module describes it: each task a person does (a user
+task with its form, or a plain `bpmn:task` or `bpmn:manualTask`, done by marking it done with an
+optional note) with its title, lane, form and due-date expression, the start form, service-task
+topics and message names. Lanes are resolved from `flowNodeRef` anywhere in the document, falling
+back to the lane whose diagram shape contains the node's shape (SpiffWorkflow gives a subprocess's
+children the subprocess's lane).
 """
 from __future__ import annotations
 
@@ -22,6 +24,10 @@ NS = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
 }
 _DUE = re.compile(r"^\s*\$\{\s*(.+?)\s*\}\s*$")
+#: The one field of a plain or manual task: someone marks it done and may say something about it.
+NOTE = FormField("note", "Note (optional)", "string", constraints={"maxlength": 2000}, multiline=True)
+#: The BPMN tasks a person marks as done (no form of their own: the note is their form).
+MANUAL_KINDS = ("task", "manualTask")
 
 
 @dataclass
@@ -31,14 +37,16 @@ class UserTaskInfo:
     lane: str | None
     form: list[FormField]
     due: str | None  # an expression over case variables
+    kind: str = "user"  # "user": a form to fill in; "manual": a plain or manual task, marked as done
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "lane": self.lane, "due": self.due,
-                "form": [f.to_json() for f in self.form]}
+                "form": [f.to_json() for f in self.form], "kind": self.kind}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> UserTaskInfo:
-        return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"])
+        return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"],
+                   d.get("kind", "user"))
 
 
 @dataclass
@@ -158,6 +166,9 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
                 m = _DUE.match(due)
                 due = m.group(1) if m else due
             info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due)
+        elif local in MANUAL_KINDS:
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), [NOTE], None,
+                                                  "manual")
         elif local == "startEvent" and el.getparent() is process_el:
             fields, form_problems = parse_form(el)
             problems.extend((line, el_id, msg) for line, msg in form_problems)
