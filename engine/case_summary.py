@@ -107,7 +107,7 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
         day = moment.astimezone(ZoneInfo(timezone)).date() if moment.tzinfo else moment.date()
         watched.append(WatchedDate(info.titles.get(timer["task"], timer["task"]), day.isoformat(),
                                    when_words(day, today, calendar)))
-    waiting_now = list(ready_elements) + [t["task"] for t in timers] + list(waiting)
+    waiting_now = [s.element for s in steps] + [t["task"] for t in timers] + list(waiting)  # soonest due first
     stages = case_stages(info.stages, info.stage_order, events, waiting_now, closed)
     return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info))
 

@@ -49,7 +49,7 @@ def test_the_next_step_names_the_role_and_the_organisation_and_the_stage_it_is_i
     # the task's own deadline timer is its due date; a wait of the process's own is listed
     assert [(w.title, w.text) for w in summary.watched] == [("Three weeks on", "1 June 2026, in 14 school days")]
     assert [(s.name, s.status) for s in summary.stages] == [("Asking", IN_PROGRESS), ("Later", IN_PROGRESS)]
-    assert summary.hints == {"Asking": "Now: Ask the school, Ask late", "Later": "Waiting for: Three weeks on"}
+    assert summary.hints == {"Asking": "Now: Ask late, Ask the school", "Later": "Waiting for: Three weeks on"}
     closed = summarise(info, {**case, "status": "completed", "ready_tasks": [], "waiting_timers": []},
                        [{"kind": "task_completed", "element": "ask"}], [], MONDAY, CALENDAR)
     assert closed.closed and closed.next_steps == [] and closed.stages[0].status == COMPLETED

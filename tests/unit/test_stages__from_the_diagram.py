@@ -7,8 +7,7 @@ import pytest
 from lxml import etree
 
 from engine.process_info import NS, ProcessInfo, describe
-from engine.stages import (CANNOT_START, COMPLETED, IN_PROGRESS, NOT_NEEDED, NOT_STARTED, case_stages,
-                           process_stages)
+from engine.stages import CANNOT_START, COMPLETED, IN_PROGRESS, NOT_NEEDED, NOT_STARTED, case_stages, process_stages
 
 ROOT = Path(__file__).resolve().parents[2]
 DIAGRAMS = sorted((ROOT / "processes").glob("*.bpmn"))
