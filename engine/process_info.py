@@ -25,7 +25,7 @@ NS = {
 }
 _DUE = re.compile(r"^\s*\$\{\s*(.+?)\s*\}\s*$")
 #: The one field of a plain or manual task: someone marks it done and may say something about it.
-NOTE = FormField("note", "Note (optional)", "string", constraints={"maxlength": 2000}, multiline=True)
+NOTE = FormField("note", "Note", "string", constraints={"maxlength": 2000}, multiline=True)
 #: The BPMN tasks a person marks as done (no form of their own: the note is their form).
 MANUAL_KINDS = ("task", "manualTask")
 
