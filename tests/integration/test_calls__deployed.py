@@ -2,6 +2,8 @@
 back to the caller (directly or through others), to nothing deployed, or clashing ids refused at deploy."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.errors import InvalidProcess
@@ -141,3 +143,20 @@ def test_messages_and_timers_inside_the_called_process(h):
     shown = h.call("show_case", case["case_id"])
     assert [t["task"] for t in shown["ready_tasks"]] == ["main_welcome"] and shown["waiting_timers"] == []
     assert h.call("replay", case["case_id"], verify=True)["status"] == "verified"
+
+
+def test_files_that_call_each_other_validate_and_deploy_together_in_call_order(run_cli, tmp_path):
+    (tmp_path / "a_main.bpmn").write_bytes(caller())  # listed first, deployed after what it calls
+    (tmp_path / "b_checks.bpmn").write_bytes(child())
+    files = [str(tmp_path / "a_main.bpmn"), str(tmp_path / "b_checks.bpmn")]
+    assert run_cli("init-db")[0] == 0
+    assert run_cli("process", "validate", *files)[:2] == (0, "ok: 2 file(s) valid\n")
+    listed = {v["process"] for v in json.loads(run_cli("process", "list", "--json")[1])}
+    assert not {"main", "checks"} & listed  # validating deployed nothing
+    code, out, err = run_cli("process", "deploy", *files)
+    assert code == 0, err
+    assert out.splitlines() == [f"{files[1]}: checks v1 deployed: new cases start on it",
+                                f"{files[0]}: main v1 deployed: new cases start on it"]
+    (tmp_path / "c_loop.bpmn").write_bytes(caller("loop", calls="loop"))
+    code, out, _ = run_cli("process", "validate", str(tmp_path / "c_loop.bpmn"), files[1])
+    assert code == 1 and "may not call itself" in out
