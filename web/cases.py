@@ -1,6 +1,7 @@
 """A case's page: status, key facts, parties, deadlines, timeline, the diagram, emergency review."""
 from __future__ import annotations
 
+import re
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
@@ -10,10 +11,11 @@ from engine.case_summary import summarise
 from engine.errors import Conflict, InvalidData
 from engine.role_names import lanes_for_people
 
-from .case_record import title
+from .case_record import display, fields_by_id, title
 from .engine_access import run
 
 bp = Blueprint("cases", __name__)
+CODE = re.compile(r"^[a-z]+(_[a-z]+)*$")  # a value a handler set, such as "not_agreed"
 EMERGENCY_REVIEW = "emergency_review_requested"
 KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_name", "Parent or carer"),
              ("outcome", "Outcome"))
@@ -32,9 +34,17 @@ def _case_view(eng, user, case_id: str) -> dict:
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
     today = eng.clock.now().astimezone(ZoneInfo(eng.policy.timezone)).date()
     summary = summarise(info, case, history, catching, today, eng.policy.school_calendar(), eng.policy.timezone)
-    return {"case": case, "history": history, "titles": {e["seq"]: title(e, info) for e in history},
+    fields = fields_by_id(info)
+    facts = {key: _fact(case["data"][key], fields.get(key)) for key, _ in KEY_FACTS if case["data"].get(key)}
+    return {"case": case, "history": history, "titles": {e["seq"]: title(e, info) for e in history}, "facts": facts,
             "summary": summary, "focus": _focus(case, history, catching, info),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
+
+
+def _fact(value, form_field) -> str:
+    """A key fact as people read it: a form's option by its label, a handler's code ("not_agreed") in words."""
+    text = display(value, form_field)
+    return text.replace("_", " ").capitalize() if form_field is None and CODE.match(text) else text
 
 
 def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[str]:
@@ -46,7 +56,7 @@ def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[s
     waits = [t["task"] for t in case["waiting_timers"] if t["task"] not in info.boundaries] + catching
     if waits:
         return list(dict.fromkeys(waits))
-    return [e["element"] for e in history[-1:] if e.get("element")]
+    return [e["element"] for e in reversed(history) if e.get("element")][:1]
 
 
 @bp.get("/cases/<case_id>")
