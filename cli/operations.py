@@ -1,8 +1,11 @@
 """`reintegrate status` and `reintegrate backup`: what an operator runs (parse, call, print)."""
 from __future__ import annotations
 
+from zoneinfo import ZoneInfo
+
 from engine.operations import database_checks, status
 from engine.wiring import Runtime as App
+from schooling.calendar_check import calendar_check
 
 from .output import emit
 
@@ -24,6 +27,10 @@ def show_status(app: App, args) -> int:
     with app.sessions() as session:
         report = status(session, app.clock.now(), app.scheduler_stale_after)
     report["schema"] = checks["schema"]
+    today = app.clock.now().astimezone(ZoneInfo(app.policy.timezone)).date()
+    report["calendar"] = calendar = calendar_check(app.policy.school_calendar(), today)
+    if calendar["error"]:
+        report["ok"], report["attention"] = False, [*report["attention"], calendar["error"]]
     emit(report, args.json, _status_text(report))
     return 0 if report["ok"] else 1
 
@@ -41,6 +48,9 @@ def _status_text(r: dict) -> str:
                  + (f"; next due {t['next_due']}" if t["next_due"] else ""))
     lines.append(f"mail: {m['queued']} queued ({m['retrying']} retrying), {m['failed']} failed")
     lines.append(f"incidents: {r['incidents']['open']} open")
+    c = r["calendar"]
+    lines.append(f"calendar: {', '.join(c['years'])}; terms end {c['terms_end']}" if c["years"]
+                 else "calendar: no terms (weekdays less bank holidays)")
     lines.append("ok" if r["ok"] else "ATTENTION: " + "; ".join(r["attention"]))
     return "\n".join(lines)
 

@@ -17,12 +17,14 @@ from engine.db import safe_url
 from engine.heartbeat import process_name
 from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
 from engine.wiring import Runtime
+from schooling.calendar_check import warn_missing_year
 from schooling.timetable_list import send_due_lists
 
 from .demo_data import DEMO_PASSWORD, load_demo, not_demo_data
 
-#: The service's work the scheduler does besides timers and mail: the half-termly timetable list.
-PERIODIC = (send_due_lists,)
+#: The service's work the scheduler does besides timers and mail: the half-termly timetable list, and the
+#: warning that the school calendar is about to run out (logged once a day).
+PERIODIC = (send_due_lists, warn_missing_year)
 
 log = logging.getLogger("reintegrate")
 DEVELOPMENT_ENVS = ("dev", "test")

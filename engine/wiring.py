@@ -15,7 +15,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TypeVar
 
-from schooling.policy import Policy, load_policy
+from schooling.policy import Policy, load_site_policy
 
 from . import incidents
 from .clock import Clock, clock_from_env
@@ -56,7 +56,7 @@ class Runtime:
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
         env = os.environ
-        runtime = cls(url=database_url(), clock=clock_from_env(), policy=load_policy(policy_path()), registry=registry,
+        runtime = cls(url=database_url(), clock=clock_from_env(), policy=load_site_policy(policy_path()), registry=registry,
                       base_url=env.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
                       smtp_url=env.get("REINTEGRATE_SMTP_URL") or None,
                       workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128), mail_dirs=mail_dirs(),

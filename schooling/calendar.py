@@ -3,18 +3,20 @@
 Statutory deadlines such as the Fair Access offer "within 20 school days" (the Worcestershire protocol) are counted
 in school days, so the engine needs a calendar that knows weekends, bank holidays, half-terms and
 the days a school is shut to pupils. Term dates vary by authority, so they come from configuration
-(``processes/policy.toml``); academic years without configured terms fall back to weekdays minus
-bank holidays, which keeps old and far-future dates usable while being explicit about the guess.
+(``processes/policy.toml``, or the authority's own file). Once any term is configured, a date in an
+academic year without configured terms is refused (``MissingCalendarYear``, naming the year) rather
+than counted as if its holidays were school days; a calendar with no terms at all counts weekdays
+less bank holidays.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
-__all__ = ["SchoolCalendar", "academic_year_of", "england_bank_holidays"]
+__all__ = ["MissingCalendarYear", "SchoolCalendar", "academic_year_label", "academic_year_of", "england_bank_holidays"]
 
 BankHolidays = Callable[[int], Iterable[date]] | Iterable[date] | None
 
@@ -24,6 +26,24 @@ _CONFIG_KEYS = frozenset({"terms", "inset_days", "closures", "school_inset_days"
 def academic_year_of(d: date) -> int:
     """Return the calendar year in which ``d``'s academic year (1 September to 31 August) starts."""
     return d.year if d.month >= 9 else d.year - 1
+
+
+def academic_year_label(year: int) -> str:
+    """The academic year starting in September of ``year``, as "2028/29"."""
+    return f"{year}/{(year + 1) % 100:02d}"
+
+
+class MissingCalendarYear(ValueError):
+    """A date falls in an academic year whose terms the calendar does not have."""
+
+    def __init__(self, year: int, configured: frozenset[int]):
+        self.year = year
+        covers = (f"it has {academic_year_label(min(configured))} to {academic_year_label(max(configured))}"
+                  if configured else "it has none")
+        super().__init__(
+            f"the school calendar has no term dates for {academic_year_label(year)} (1 September {year} to "
+            f"31 August {year + 1}); {covers}. Add {academic_year_label(year)}'s terms and INSET days to the "
+            "authority's calendar (the file REINTEGRATE_CALENDAR names, or calendar_file or [calendar] in the policy)")
 
 
 def england_bank_holidays(year: int) -> frozenset[date]:
@@ -79,9 +99,9 @@ def _validate_terms(terms: Sequence[tuple[date, date]]) -> tuple[tuple[date, dat
 class SchoolCalendar:
     """Which dates are school days, and school-day arithmetic over them.
 
-    A school day is a weekday that is not an England bank holiday, an INSET day or a closure and,
-    in any academic year that has at least one configured term, falls inside a configured term.
-    Academic years with no configured terms fall back to weekdays minus bank holidays.
+    A school day is a weekday that is not an England bank holiday, an INSET day or a closure and falls
+    inside a configured term. Asking about a date in an academic year with no configured term raises
+    ``MissingCalendarYear``; only a calendar with no terms at all counts weekdays less bank holidays.
 
     Results are computed per calendar year on first use and cached on the instance, so repeated
     deadline arithmetic costs a couple of binary searches.
@@ -216,8 +236,22 @@ class SchoolCalendar:
         self._school_days_cache[year] = cached
         return cached
 
+    @property
+    def configured_years(self) -> frozenset[int]:
+        """The academic years (by the calendar year they start in) that have configured terms."""
+        return self._configured_years
+
+    def _require(self, first: date, last: date) -> None:
+        """Refuse a count that touches a day from ``first`` to ``last`` in an academic year without terms."""
+        if not self._configured_years:
+            return
+        for year in range(academic_year_of(first), academic_year_of(last) + 1):
+            if year not in self._configured_years:
+                raise MissingCalendarYear(year, self._configured_years)
+
     def is_school_day(self, d: date) -> bool:
         """Whether pupils are taught on ``d``."""
+        self._require(d, d)
         return d.toordinal() in self._school_days(d.year)[1]
 
     def add_school_days(self, start: date, n: int) -> date:
@@ -238,7 +272,9 @@ class SchoolCalendar:
             year += 1
             ordinals = self._school_days(year)[0]
             index = 0
-        return date.fromordinal(ordinals[index + remaining - 1])
+        due = date.fromordinal(ordinals[index + remaining - 1])
+        self._require(start + timedelta(days=1), due)
+        return due
 
     def school_days_between(self, a: date, b: date) -> int:
         """Count school days after ``a`` up to and including ``b``.
@@ -248,6 +284,8 @@ class SchoolCalendar:
         """
         if b < a:
             return -self.school_days_between(b, a)
+        if b > a:
+            self._require(a + timedelta(days=1), b)
         count = bisect_right(self._school_days(b.year)[0], b.toordinal())
         count -= bisect_right(self._school_days(a.year)[0], a.toordinal())
         for year in range(a.year, b.year):
@@ -260,4 +298,5 @@ class SchoolCalendar:
 
     def school_days_in_academic_year(self, academic_year: int) -> int:
         """Count school days from 1 September ``academic_year`` to 31 August the year after."""
+        self._require(date(academic_year, 9, 1), date(academic_year, 9, 1))
         return self.school_days_between(date(academic_year, 8, 31), date(academic_year + 1, 8, 31))

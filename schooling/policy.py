@@ -8,9 +8,11 @@ overrides any of them in ``processes/policy.toml`` without touching code (archit
 from __future__ import annotations
 
 import functools
+import os
 import re
 import tomllib
 import zoneinfo
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -21,7 +23,7 @@ from schooling import deadline_units
 from schooling.calendar import SchoolCalendar
 from schooling.deadline_units import DAY_UNITS, WEEK_UNITS
 
-__all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
+__all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "calendar_path", "load_policy", "load_site_policy"]
 
 #: Each deadline's default unit (chosen from the seed's words; processes/policy.toml says why) and the
 #: units it may be set to with a ``<name>_unit`` key beside it.
@@ -267,13 +269,31 @@ def _check_weeks_by_year(key: str, value: dict) -> dict[str, int]:
     return dict(sorted(value.items()))
 
 
-def load_policy(path: str | Path | None = None) -> Policy:
+def calendar_path(env: Mapping[str, str] | None = None) -> Path | None:
+    """The authority's own calendar file named by ``REINTEGRATE_CALENDAR``, or None when it is not set."""
+    value = (os.environ if env is None else env).get("REINTEGRATE_CALENDAR", "").strip()
+    if not value:
+        return None
+    path = Path(value).expanduser()
+    if not path.is_file():
+        raise ValueError(f"REINTEGRATE_CALENDAR is not a file: {value}")
+    return path
+
+
+def load_site_policy(path: str | Path | None = None) -> Policy:
+    """The policy a running service uses: ``path`` (``REINTEGRATE_POLICY``), with the school calendar
+    from the file ``REINTEGRATE_CALENDAR`` names instead of the policy's own, when it is set."""
+    return load_policy(path, calendar_file=calendar_path())
+
+
+def load_policy(path: str | Path | None = None, calendar_file: str | Path | None = None) -> Policy:
     """Read a policy TOML file; keys it leaves out take the seed defaults.
 
     With no ``path``, reads the shipped ``processes/policy.toml``, or returns the defaults
-    if that file does not exist. Raises ``ValueError`` naming the key (and the file) for an unknown
-    key, a value of the wrong type or range, or an invalid calendar; ``FileNotFoundError`` if an
-    explicitly given file is missing.
+    if that file does not exist. ``calendar_file``, when given, replaces the policy's calendar
+    (``[calendar]`` or ``calendar_file``) with that file's. Raises ``ValueError`` naming the key (and
+    the file) for an unknown key, a value of the wrong type or range, or an invalid calendar;
+    ``FileNotFoundError`` if an explicitly given file is missing.
     """
     if path is None:
         if not DEFAULT_POLICY_PATH.exists():
@@ -287,7 +307,10 @@ def load_policy(path: str | Path | None = None) -> Policy:
         raise ValueError(f"{path}: invalid TOML: {error}") from error
     values: dict[str, Any] = {}
     units: dict[str, str] = {}
-    if "calendar_file" in raw:
+    if calendar_file is not None:  # the site's own calendar wins over the policy's
+        raw.pop("calendar_file", None)
+        raw["calendar"] = _read_calendar(Path(calendar_file).resolve())
+    elif "calendar_file" in raw:
         name = raw.pop("calendar_file")
         raw["calendar"] = _calendar_from_file(path, name, "calendar" in raw)
     for key, value in raw.items():
@@ -313,11 +336,18 @@ def _calendar_from_file(policy_path: Path, name: Any, also_inline: bool) -> dict
     if not isinstance(name, str) or not name.strip():
         raise ValueError(f"{policy_path}: calendar_file must be a file name, got {name!r}")
     file = (policy_path.parent / name).resolve()
+    if not file.is_file():
+        raise ValueError(f"{policy_path}: calendar_file {file} does not exist")
+    return _read_calendar(file)
+
+
+def _read_calendar(file: Path) -> dict[str, Any]:
+    """A calendar file's [calendar] table, or the whole file when it has none."""
     try:
         with file.open("rb") as handle:
             loaded = tomllib.load(handle)
     except FileNotFoundError:
-        raise ValueError(f"{policy_path}: calendar_file {file} does not exist") from None
+        raise ValueError(f"the calendar file {file} does not exist") from None
     except tomllib.TOMLDecodeError as error:
         raise ValueError(f"{file}: invalid TOML: {error}") from error
     return loaded.get("calendar", loaded)

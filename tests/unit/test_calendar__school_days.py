@@ -6,7 +6,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from schooling.calendar import SchoolCalendar, academic_year_of
+from schooling.calendar import MissingCalendarYear, SchoolCalendar, academic_year_of
+from schooling.policy import load_policy
 
 # 2025/26 as six half-term spans (the same as processes/policy.toml), so that the tests do not
 # depend on the shipped file; only three INSET days, to keep the hand counts below short.
@@ -112,8 +113,9 @@ def test_school_days_between_is_antisymmetric(calendar: SchoolCalendar) -> None:
     assert calendar.school_days_between(b, a) == -20
 
 
-def test_between_inverts_add_across_holidays_and_years(calendar: SchoolCalendar) -> None:
-    start = date(2025, 7, 1)
+def test_between_inverts_add_across_holidays_and_years() -> None:
+    calendar = load_policy().school_calendar()  # the shipped calendar: 2025/26 to 2027/28
+    start = date(2025, 9, 1)
     for offset in range(0, 500, 7):
         origin = start + timedelta(days=offset)
         for n in (1, 5, 20, 60, 300):
@@ -122,20 +124,31 @@ def test_between_inverts_add_across_holidays_and_years(calendar: SchoolCalendar)
             assert calendar.school_days_between(origin, due) == n, (origin, n)
 
 
-def test_academic_years_without_terms_fall_back_to_weekdays(calendar: SchoolCalendar) -> None:
-    # Summer holiday of 2025/26, a configured year: no school.
+def test_a_date_outside_every_configured_year_is_refused_naming_it(calendar: SchoolCalendar) -> None:
+    # Summer holiday of 2025/26, a configured year: no school, and counting inside it works.
     assert not calendar.is_school_day(date(2026, 8, 3))
-    # 2024/25 and 2026/27 have no configured terms: weekdays minus bank holidays.
-    assert calendar.is_school_day(date(2025, 8, 4))
-    assert calendar.is_school_day(date(2026, 9, 7))
-    assert not calendar.is_school_day(date(2025, 8, 25))  # summer bank holiday 2025
-    assert calendar.is_school_day(date(2030, 8, 5))
-    # From the 2024/25 fallback into 2025/26, whose first two days are INSET.
-    assert calendar.add_school_days(date(2025, 8, 29), 1) == date(2025, 9, 3)
-    # From the end of summer term 2026 into the 2026/27 fallback (31 August is a bank holiday).
-    assert calendar.add_school_days(date(2026, 7, 20), 1) == date(2026, 9, 1)
+    assert calendar.add_school_days(date(2026, 7, 16), 2) == date(2026, 7, 20)
+    # 2024/25 and 2026/27 have no terms: refused, naming the year, not counted as weekdays.
+    with pytest.raises(MissingCalendarYear, match=r"no term dates for 2026/27 \(1 September 2026 to 31 August 2027\)"
+                                                  r"; it has 2025/26 to 2025/26"):
+        calendar.is_school_day(date(2026, 9, 7))
+    with pytest.raises(MissingCalendarYear, match="2026/27") as refused:
+        calendar.add_school_days(date(2026, 7, 20), 1)  # the day after the last term day is in September
+    assert refused.value.year == 2026
+    with pytest.raises(MissingCalendarYear, match="2024/25"):
+        calendar.add_school_days(date(2025, 8, 29), 1)  # the days after 29 August 2025 are 2024/25's
+    with pytest.raises(MissingCalendarYear, match="2026/27"):
+        calendar.school_days_between(date(2026, 7, 1), date(2026, 9, 30))
+    with pytest.raises(MissingCalendarYear, match="2030/31"):
+        calendar.school_days_in_academic_year(2030)
     assert academic_year_of(date(2026, 8, 31)) == 2025
     assert academic_year_of(date(2026, 9, 1)) == 2026
+
+
+def test_a_calendar_without_terms_counts_weekdays_less_bank_holidays(weekdays_only: SchoolCalendar) -> None:
+    assert weekdays_only.is_school_day(date(2030, 8, 5))
+    assert not weekdays_only.is_school_day(date(2025, 8, 25))  # summer bank holiday 2025
+    assert weekdays_only.add_school_days(date(2025, 8, 22), 1) == date(2025, 8, 26)
 
 
 def test_school_year_count(calendar: SchoolCalendar) -> None:
