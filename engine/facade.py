@@ -17,8 +17,6 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
-from schooling.core_places import MESSAGE_RULES
-
 from . import forms, organisations, permissions
 from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
 from .case_ids import free_case_id
@@ -393,7 +391,7 @@ class Engine:
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
         """Deliver message `name` from `actor`: one of the senders the catching event declares (else its
         lane's role) on a case they may read, with data of the shape the event declares; a message
-        that moves a quota (`MESSAGE_RULES`) goes through the code that keeps it. Nothing is changed
+        that moves a quota (`Extensions.message_rules`) goes through the code that keeps it. Nothing is changed
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
@@ -419,7 +417,7 @@ class Engine:
                 errors.update(validator(values, {**(case.data or {}), "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"message {name}")
-        rule = MESSAGE_RULES.get(name)
+        rule = self.registry.extensions.message_rules.get(name)
         payload = rule(self, case, values, actor) if rule else values
         try:
             deliver_message(run.workflow, name, payload)
@@ -486,7 +484,7 @@ class Engine:
             raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
         run = self._run(case, actor)
         previous = case.error
-        set_case_status(self.session, case, "running", None)
+        set_case_status(self.session, case, "running", None, self.registry.extensions)
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
@@ -502,7 +500,7 @@ class Engine:
             raise Conflict(f"case {case_id} is {case.status}; its timers no longer run")
         if case.status == "error":
             previous = case.error
-            set_case_status(self.session, case, "running", None)
+            set_case_status(self.session, case, "running", None, self.registry.extensions)
             HistoryWriter(self.session, case).append(self.clock.now(), actor, "retried", None, {"error": previous})
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error, timer.claimed_until = 0, None, None, None

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.effects import HandlerContext
 from engine.registry import topic
+from schooling.weightings import WeightingAdjustment
 
 TRANSFER_POINTS = 3
 
@@ -10,6 +11,6 @@ TRANSFER_POINTS = 3
 @topic("adjust_weightings")
 def adjust_weightings(ctx: HandlerContext) -> dict:
     host, ap = ctx.data["host_school"], ctx.data["ap_setting"]
-    ctx.adjust_weighting(host, +TRANSFER_POINTS, f"transfer in: reintegration {ctx.case_id}")
-    ctx.adjust_weighting(ap, -TRANSFER_POINTS, f"transfer out: reintegration {ctx.case_id}")
+    ctx.add_effect(WeightingAdjustment(host, +TRANSFER_POINTS, f"transfer in: reintegration {ctx.case_id}"))
+    ctx.add_effect(WeightingAdjustment(ap, -TRANSFER_POINTS, f"transfer out: reintegration {ctx.case_id}"))
     return {"weightings_adjusted": True}

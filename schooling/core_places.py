@@ -18,8 +18,9 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.errors import Conflict, InvalidData, NotFound
-from engine.models import Case, CorePlace, ReadyTask
+from engine.models import Case, ReadyTask
 from engine.permissions import EXCLUSIONS, actor_for, require
+from schooling.models import CorePlace
 
 from .exclusions import PermanentExclusion, allowance_reductions
 from .terms import term_of
