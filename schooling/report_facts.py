@@ -15,10 +15,10 @@ from typing import Any
 from sqlalchemy import delete, insert, select, update
 
 from engine.models import Case
+from schooling.models import CaseFacts
 
 from . import facts as _facts
 from .facts.values import DESTINATION_GROUPS, MAINSTREAM, academic_year, key_stage
-from .models import CaseFacts
 
 __all__ = ["BUILDERS", "DESTINATION_GROUPS", "MAINSTREAM", "FactsProjection", "academic_year", "extract_facts",
            "facts_row", "key_stage", "rebuild_facts"]

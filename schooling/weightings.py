@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .models import WeightingEntry
+from schooling.models import WeightingEntry
 
 
 @dataclass(frozen=True)
