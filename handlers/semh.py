@@ -70,7 +70,8 @@ def withdraw_place(ctx: HandlerContext) -> dict:
     for to in ("home_school_head", "semh_provider"):
         ctx.send_mail("semh_place_withdrawn", f"role:{to}", f"semh_place_withdrawn:{to}",
                       school=ctx.data.get("home_school"), term=ctx.data.get("placement_term"),
-                      excluded_on=exclusion.get("excluded_on"))
+                      excluded_on=exclusion.get("excluded_on"),
+                      started=ctx.data.get("placement_start_date") if ctx.data.get("placement_end_by") else None)
     return {"outcome": "core_place_withdrawn", "withdrawn_after_exclusion_on": exclusion.get("excluded_on")}
 
 

@@ -54,8 +54,11 @@ def test_an_exclusion_withdraws_a_placement_under_way_and_its_timers_stop(h):
     assert (case["status"], case["data"]["outcome"], case["data"]["withdrawn_after_exclusion_on"]) == (
         "completed", "core_place_withdrawn", "2026-03-25")
     assert case["ready_tasks"] == [] and case["waiting_timers"] == []
-    assert sorted(m.recipient for m in mail(h, case_id) if m.kind == "semh_place_withdrawn") == [
-        "head.home-school@schools.example", "semh.outreach@provider.example"]
+    withdrawn = [m for m in mail(h, case_id) if m.kind == "semh_place_withdrawn"]
+    assert sorted(m.recipient for m in withdrawn) == ["head.home-school@schools.example", "semh.outreach@provider.example"]
+    words = " ".join(withdrawn[0].body.split())
+    assert "excluded a pupil on 25 March 2026" in words
+    assert "started on 9 March 2026 and ends now, before the return to the home school" in words
     assert row(h) == (2, 1, 1, 1)  # the withdrawn place stays used: one of the two is left
     with h.transaction() as eng:
         [spring] = [r for r in semh_kpis.build(eng.session, eng.policy, ReportFilter(year="2025/26"),
