@@ -32,7 +32,7 @@ def review_meetings(data: dict, facts: dict) -> list[str]:
 
 
 def _decision(decision) -> str | None:
-    return {"continue": "the reintegration continued", "end": "the reintegration ended"}.get(decision)
+    return {"continue": "the reintegration continues", "end": "the reintegration ends"}.get(decision)
 
 
 def letter_fields(data: dict, facts: dict | None = None) -> dict:
