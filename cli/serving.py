@@ -128,7 +128,7 @@ def _exit_on_sigterm(signum, frame):
 
 
 def demo(rt: Runtime, args) -> int:
-    from .commands import init_db
+    from .process_commands import init_db
 
     if not development_mode():
         raise Refused("demo runs only in development mode (REINTEGRATE_ENV=dev): it creates accounts with a "

@@ -46,7 +46,8 @@ class TaskOperations(EngineCore):
             for row in found.items:
                 info = infos.get(row["case_id"]) or infos.setdefault(row["case_id"], self.process_info(row["case_id"]))
                 user_task = info.user_tasks.get(row["task"])
-                out.append({**row, "form": [f.to_json() for f in user_task.form] if user_task else []})
+                out.append({**row, "form": [f.to_json() for f in user_task.form] if user_task else [],
+                            "kind": user_task.kind if user_task else "user"})
             if len(found.items) < MAX_PAGE_SIZE:
                 return out
             page += 1
@@ -86,10 +87,16 @@ class TaskOperations(EngineCore):
                 "moved on without it")
 
     def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
-        """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
+        """Complete a ready task; a stale task is a Conflict. A user task takes its form's data,
+        checked against the form and the handlers' validators and merged into the case. A plain
+        `bpmn:task` or `bpmn:manualTask` is marked as done: its one field is an optional note, kept in
+        the history event and not made a case variable (two tasks' notes would overwrite each other)."""
         row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
-        info = run.parsed.info.user_tasks[row.element]
+        info = run.parsed.info.user_tasks.get(row.element)
+        if info is None:  # a ready task no person does, in a version described before such tasks were
+            raise Conflict(f"task {task_id} ({row.element}) is not one a person completes in this version of "
+                           f"{case.process_key}")
         who = actor_for(self.session, actor, user)
         if not permissions.decide(who, permissions.READ, case=case.data):
             raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
@@ -98,17 +105,20 @@ class TaskOperations(EngineCore):
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         values, errors = organisations.clean_form(self.session, info.form, data)
-        if not errors:
+        if not errors and info.kind == "user":
             # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
                 errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
-        task.data.update(values)
+        record: dict[str, Any] = {"task_id": task_id, "data": values}
+        if info.kind == "manual":  # marked as done: the note goes in the history, not into the case's data
+            record = {"task_id": task_id, "data": {}, **({"note": values["note"]} if values.get("note") else {})}
+        task.data.update(record["data"])
         run.completed[task_id] = actor
-        run.merge_data(values)
-        run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
+        run.merge_data(record["data"])
+        run.history.append(run.now, actor, "task_completed", row.element, record)
         payload = {"task_id": task_id, "data": values}
         with self._failing(run, "complete", payload):
             task.run()
