@@ -219,16 +219,23 @@ def fail(message: str, code: int) -> int:
 
 
 def report_timetables(app: App, args) -> int:
-    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, to the outbox."""
+    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, for the
+    half term that last ended, to each authority's social care, youth justice and early help accounts (the
+    scheduler sends it by itself; this sends what it has not sent yet, now)."""
     from engine.timetable_list import send_half_term_list
 
     if not args.half_term:
         raise UsageError("say which report: --half-term (the list for social care, youth justice and early help)")
     with app.engine() as eng:
-        result = send_half_term_list(eng)
-    emit(result, args.json, f"{result['half_term']}: {len(result['pupils'])} pupil(s) on a timetable; queued for "
-                            f"{', '.join(result['queued']) or 'nobody new (already sent this half term)'}"
-                            + (f"; no address for {', '.join(result['no_address'])}" if result["no_address"] else ""))
+        result = send_half_term_list(eng, actor="system")
+    lines = [f"{result['half_term']}: " + ("every authority's list was sent already" if not result["lists"] else
+                                           f"{len(result['lists'])} authority list(s) sent")]
+    for sent in result["lists"]:
+        lines.append(f"  {sent['authority']}: {len(sent['pupils'])} pupil(s); emailed "
+                     f"{', '.join(sent['queued']) or 'nobody'}"
+                     + (f"; no account in {', '.join(sent['no_account'])}" if sent["no_account"] else "")
+                     + (f"; no email address for {', '.join(sent['no_email'])}" if sent["no_email"] else ""))
+    emit(result, args.json, "\n".join(lines))
     return 0
 
 

@@ -27,7 +27,7 @@ class MessageOperations(EngineCore):
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no case {case_id!r}")
         info = self.specs.get(self.session, case.process_version_id).parsed.info
         catches = [c for c in info.catches.values() if c.message == name]

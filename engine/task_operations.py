@@ -98,7 +98,7 @@ class TaskOperations(EngineCore):
             raise Conflict(f"task {task_id} ({row.element}) is not one a person completes in this version of "
                            f"{case.process_key}")
         who = actor_for(self.session, actor, user)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
         require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
