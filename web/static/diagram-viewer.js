@@ -2,7 +2,7 @@
 // the mouse wheel to zoom), opened on the steps that matter now at a scale whose words can be read, with
 // buttons to zoom in, zoom out, see the whole diagram and go back to the current step, and the keyboard
 // (arrow keys to move, + and - to zoom) once the diagram has focus. window.AppDiagram.open(container,
-// toolbar, focus) returns the viewer's state, which the browser tests read; the modeller uses its zoom
+// toolbar, focus, onReady) returns the viewer's state, which the browser tests read; the modeller uses its zoom
 // buttons (controls) and its readable first view (startView).
 (function () {
   var READABLE = 0.8 // bpmn-js writes names in 12 px text at scale 1: below about 0.8 they are hard to read
@@ -122,7 +122,7 @@
     return actions
   }
 
-  function open (container, toolbar, focus) {
+  function open (container, toolbar, focus, onReady) {
     var state = { viewer: null, ready: false, error: null, focus: focus || [], scale: null }
     if (typeof BpmnJS !== 'function') {
       state.error = 'bpmn-js did not load'
@@ -148,6 +148,7 @@
           svg.addEventListener('keydown', function (event) { keys(event, canvas, actions) })
         }
         state.ready = true
+        if (onReady) { onReady(state) }
       })
       .catch(function (err) {
         state.error = String(err && err.message || err)
