@@ -36,7 +36,10 @@ def advocacy_needs_reasons_and_costs(values: dict, case: dict, policy) -> dict[s
     errors = {}
     if not any(values.get(key) for key in RISK_REASONS):
         errors["advocacy_needed"] = "Advocacy is for a reintegration at risk: tick at least one reason"
-    for key, label in (("advocacy_provider", "the advocacy provider who will be the advocate"),
+    # The advocacy provider: asked on the versions of the form that have the field (before it, the outreach team did it).
+    provider = (("advocacy_provider", "the advocacy provider who will be the advocate"),) \
+        if "advocacy_provider" in case.get("_fields", ("advocacy_provider",)) else ()
+    for key, label in (*provider,
                        ("transition_type", "the transition type (1:1 or 2:2)"),
                        ("advocacy_funding", "who funds the advocacy"),
                        ("current_setting_funding", "the current setting's annual cost"),

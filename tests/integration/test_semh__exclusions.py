@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.access import add_user
-from engine.core_places import ledger, withdraw_for_exclusion
 from engine.errors import Forbidden, InvalidData
-from engine.exclusions import PermanentExclusion
-from engine.reports import semh_kpis
-from engine.reports.periods import ReportFilter
+from schooling.core_places import ledger, withdraw_for_exclusion
+from schooling.exclusions import PermanentExclusion
+from schooling.reports import semh_kpis
+from schooling.reports.periods import ReportFilter
 from tests.integration.test_semh__paths import AGREED, FEEDBACK, PLAN, PROGRESS, RETURN, SLA, TRANSITION, allocated, do
 from tests.integration.timetable_cases import SEMH, add_staff, deploy, mail, verified
 
@@ -54,8 +54,11 @@ def test_an_exclusion_withdraws_a_placement_under_way_and_its_timers_stop(h):
     assert (case["status"], case["data"]["outcome"], case["data"]["withdrawn_after_exclusion_on"]) == (
         "completed", "core_place_withdrawn", "2026-03-25")
     assert case["ready_tasks"] == [] and case["waiting_timers"] == []
-    assert sorted(m.recipient for m in mail(h, case_id) if m.kind == "semh_place_withdrawn") == [
-        "head.home-school@schools.example", "semh.outreach@provider.example"]
+    withdrawn = [m for m in mail(h, case_id) if m.kind == "semh_place_withdrawn"]
+    assert sorted(m.recipient for m in withdrawn) == ["head.home-school@schools.example", "semh.outreach@provider.example"]
+    words = " ".join(withdrawn[0].body.split())
+    assert "excluded a pupil on 25 March 2026" in words
+    assert "started on 9 March 2026 and ends now, before the return to the home school" in words
     assert row(h) == (2, 1, 1, 1)  # the withdrawn place stays used: one of the two is left
     with h.transaction() as eng:
         [spring] = [r for r in semh_kpis.build(eng.session, eng.policy, ReportFilter(year="2025/26"),

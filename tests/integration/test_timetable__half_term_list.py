@@ -18,8 +18,8 @@ from engine.accounts import create_account
 from engine.errors import Forbidden, NotFound
 from engine.models import OutboxMessage
 from engine.scheduler import make_scheduler, run_periodic
-from engine.timetable_list import send_due_lists
 from engine.wiring import Runtime
+from schooling.timetable_list import send_due_lists
 from tests.integration.timetable_cases import (
     AGREEMENT,
     MEETING,

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.calendar import SchoolCalendar
 from engine.case_summary import due_words, summarise, when_words
 from engine.process_info import ProcessInfo
 from engine.stages import COMPLETED, IN_PROGRESS
+from schooling.calendar import SchoolCalendar
 
 CALENDAR = SchoolCalendar()  # weekdays less England's bank holidays
 MONDAY = date(2026, 5, 11)

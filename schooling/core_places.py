@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .errors import Conflict, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.models import Case, CorePlace, ReadyTask
+from engine.organisations import UnknownOrganisation, authority_of, find
+from engine.permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
+
 from .exclusions import PermanentExclusion, allowance_reductions
-from .models import Case, CorePlace, ReadyTask
-from .organisations import UnknownOrganisation, authority_of, find
-from .permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
 from .terms import term_of
 
 PROCESS = "semh_placement"
@@ -137,23 +138,34 @@ def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -
     require_for_authority(who, EXCLUSIONS, authority.name if authority else None, entry.name)
     school = entry.name
     term = term_of(engine.policy.school_calendar(), excluded_on).id
-    case_id = _place_to_withdraw(engine.session, school, term)
-    engine.session.add(PermanentExclusion(school=school, term=term, excluded_on=excluded_on, withdrawn_case_id=case_id,
-                                          recorded_at=engine.clock.now(), recorded_by=actor))
-    if case_id is None:
+    for case_id in _places_to_withdraw(engine.session, school, term):
+        try:
+            result = engine.send_message(case_id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)
+        except Conflict as exc:  # a case on a diagram's version that withdraws a place only before it starts
+            if "not waiting for message" not in str(exc):
+                raise
+            continue
+        engine.session.add(_exclusion(engine, school, term, excluded_on, case_id, actor))
         engine.session.flush()
-        return {"school": school, "term": term, "withdrawn_case": None,
-                **ledger(engine.session, engine.policy, term)[school]}
-    return engine.send_message(case_id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)
+        return result
+    engine.session.add(_exclusion(engine, school, term, excluded_on, None, actor))
+    engine.session.flush()
+    return {"school": school, "term": term, "withdrawn_case": None, **ledger(engine.session, engine.policy, term)[school]}
 
 
-def _place_to_withdraw(session, school: str, term: str) -> str | None:
-    """The school's running core place of `term` to withdraw: the latest not started, else the latest under way."""
+def _exclusion(engine, school: str, term: str, on: date, case_id: str | None, actor: str) -> PermanentExclusion:
+    return PermanentExclusion(school=school, term=term, excluded_on=on, withdrawn_case_id=case_id,
+                              recorded_at=engine.clock.now(), recorded_by=actor)
+
+
+def _places_to_withdraw(session, school: str, term: str) -> list[str]:
+    """The school's running core places of `term` that a withdrawal may end, best first: the latest not
+    started, then the latest under way before the return."""
     waiting = dict(session.execute(select(ReadyTask.case_id, ReadyTask.element)
                                    .where(ReadyTask.element.in_(_BEFORE_START + _UNDER_WAY))).all())
     places = [c for c in _cases(session) if c.status == "running" and c.id in waiting
               and (c.data or {}).get("home_school") == school and (c.data or {}).get("offer") == "core"
               and (c.data or {}).get("placement_term") == term]
-    not_started = [c for c in places if waiting[c.id] in _BEFORE_START]
-    chosen = (not_started or places)[-1:]
-    return chosen[0].id if chosen else None
+    not_started = [c.id for c in places if waiting[c.id] in _BEFORE_START]
+    under_way = [c.id for c in places if waiting[c.id] not in _BEFORE_START]
+    return [*reversed(not_started), *reversed(under_way)]

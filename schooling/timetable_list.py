@@ -20,10 +20,11 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Integer, String, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
-from .case_shares import share
-from .models import Base, Case, CaseFacts, OutboxMessage, User, UTCDateTime
-from .organisations import Organisation
-from .permissions import AGENCY_ROLES
+from engine.case_shares import share
+from engine.models import Base, Case, CaseFacts, OutboxMessage, User, UTCDateTime
+from engine.organisations import Organisation
+from engine.permissions import AGENCY_ROLES
+
 from .terms import Term, half_terms
 
 PROCESS = "reintegration_timetable"

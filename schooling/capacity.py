@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from schooling.review_meetings import review_meetings
+from engine.models import Case
 
-from .models import Case
+from .review_meetings import review_meetings
 
 OUTREACH_PROCESS = "outreach_support"
 #: The worker kinds a request can be allocated to (the `allocated_to` options of the allocation form).
