@@ -40,6 +40,12 @@ class FormDoc:
 
 
 FORMS = (
+    # The Oxfordshire timetable guidance: the school's plan, shared with social care, youth justice and early help.
+    FormDoc("timetable-plan", "Reintegration Timetable Plan", ("agree_plan",),
+            header=(*PUPIL, ("home_school", "School"), ("timetable_limit_date", "Back to full time by")),
+            statement="The plan and the teaching hours must be signed by the parent: without parental agreement "
+                      "a reduction in hours cannot be implemented.",
+            signatures=("Parent/carer", "School")),
     FormDoc("consent", "Reintegration Consent Form", ("record_parental_consent",),
             intro="Consent to be gained from parent by current setting prior to approaching another school for "
                   "consideration of a reintegration.",

@@ -53,7 +53,8 @@ CONTEXTS = {
                                  "authority": "Worcestershire County Council", "pupils": [
         {"case_id": "RT-1", "initials": "JE", "school": "<b>20 days</b>", "start_date": "2026-03-09",
          "full_time_from": "2026-04-13", "limit_date": "2026-05-01", "named_person": "Ms Patel",
-         "weekly_hours": [16.25, 28.75], "link": "http://127.0.0.1:5000/cases/RT-1"}]},
+         "weekly_hours": [16.25, 28.75], "link": "http://127.0.0.1:5000/cases/RT-1",
+         "plan_link": "http://127.0.0.1:5000/cases/RT-1/forms/timetable-plan"}]},
     "semh_place_withdrawn": {"school": "Hollybrook", "term": "2025/26 spring", "excluded_on": "2026-03-04",
                              "started": "2026-03-02"},
     "semh_challenge_home_school": {"school": "Hollybrook", "concerns": "<script>alert(1)</script>"},
