@@ -219,16 +219,23 @@ def fail(message: str, code: int) -> int:
 
 
 def report_timetables(app: App, args) -> int:
-    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, to the outbox."""
-    from engine.timetable_list import send_half_term_list
+    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, for the
+    half term that last ended, to each authority's social care, youth justice and early help accounts (the
+    scheduler sends it by itself; this sends what it has not sent yet, now)."""
+    from schooling.timetable_list import send_half_term_list
 
     if not args.half_term:
         raise UsageError("say which report: --half-term (the list for social care, youth justice and early help)")
     with app.engine() as eng:
-        result = send_half_term_list(eng)
-    emit(result, args.json, f"{result['half_term']}: {len(result['pupils'])} pupil(s) on a timetable; queued for "
-                            f"{', '.join(result['queued']) or 'nobody new (already sent this half term)'}"
-                            + (f"; no address for {', '.join(result['no_address'])}" if result["no_address"] else ""))
+        result = send_half_term_list(eng, actor="system")
+    lines = [f"{result['half_term']}: " + ("every authority's list was sent already" if not result["lists"] else
+                                           f"{len(result['lists'])} authority list(s) sent")]
+    for sent in result["lists"]:
+        lines.append(f"  {sent['authority']}: {len(sent['pupils'])} pupil(s); emailed "
+                     f"{', '.join(sent['queued']) or 'nobody'}"
+                     + (f"; no account in {', '.join(sent['no_account'])}" if sent["no_account"] else "")
+                     + (f"; no email address for {', '.join(sent['no_email'])}" if sent["no_email"] else ""))
+    emit(result, args.json, "\n".join(lines))
     return 0
 
 
@@ -242,7 +249,7 @@ def _date(text: str, what: str):
 
 
 def semh_allocate(app: App, args) -> int:
-    from engine.core_places import allocate
+    from schooling.core_places import allocate
 
     with app.engine() as eng:
         case = allocate(eng, args.case, args.offer, _date(args.meeting_date, "--meeting-date"), args.actor)
@@ -251,7 +258,7 @@ def semh_allocate(app: App, args) -> int:
 
 
 def semh_exclusion(app: App, args) -> int:
-    from engine.core_places import withdraw_for_exclusion
+    from schooling.core_places import withdraw_for_exclusion
 
     with app.engine() as eng:
         result = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
@@ -264,7 +271,7 @@ def semh_exclusion(app: App, args) -> int:
 
 
 def semh_places(app: App, args) -> int:
-    from engine.core_places import ledger
+    from schooling.core_places import ledger
 
     with app.engine() as eng:
         rows = ledger(eng.session, eng.policy, args.term)
