@@ -42,7 +42,8 @@ def letter_fields(data: dict, facts: dict | None = None) -> dict:
     harassment = {"not_provoked": "it was not provoked by racial or sexual harassment",
                   "provoked": "it was provoked by racial or sexual harassment"}.get(data.get("harassment_finding"), "")
     if data.get("harassment_notes"):
-        harassment = f"{harassment} ({data['harassment_notes']})" if harassment else data["harassment_notes"]
+        notes = data["harassment_notes"].strip().rstrip(".")
+        harassment = f"{harassment} ({notes})" if harassment else notes
     return {
         "parent_name": data.get("parent_name"), "host_school": data.get("host_school"), "returns_to": returns_to,
         "meeting_date": long_date(data.get("initial_meeting_date") or data.get("meeting_date")),
