@@ -288,9 +288,19 @@ def deliver_message(workflow: BpmnWorkflow, name: str, data: dict[str, Any]) -> 
 
 
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
+    """The template's variables. A message about a task (`task` in its context: the user task's id in
+    the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
+    task's own page while it is ready (else the case's)."""
     case = run.case
-    return {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
-            "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+               "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    element = effect.context.get("task")
+    if element:
+        info = run.parsed.info.user_tasks.get(element)
+        ready = next((t for t in run.workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == element), None)
+        context.setdefault("task_title", info.title if info else element)
+        context["task_link"] = run.mail.task_link(str(ready.id)) if ready else context["link"]
+    return context
 
 
 def _due(expression: str | None, data: dict[str, Any]) -> str | None:

@@ -17,8 +17,10 @@ CONTEXTS = {
     "failure_letter": {"parent_name": "S Ellis", "home_school": "Hollybrook", "host_school": "Kingsmead",
                        "meeting_date": "2027-02-22", "reasons_for_failure": "<script>alert(1)</script> & more",
                        "date_of_return": "2027-04-26", "support_put_in_place": None},
-    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03"},
+    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03",
+                          "task_link": "http://127.0.0.1:5000/tasks/6f1c"},
     "deadline_escalation": {"task_title": "Allocate place", "due": "2026-06-03", "rule": "<b>20 days</b>",
+                            "task_link": "http://127.0.0.1:5000/tasks/6f1c",
                             "escalation_number": 2, "repeat_days": 7},
     "outreach_declined": {"school": "Hollybrook", "reason": "<b>20 days</b> over capacity"},
     "outreach_allocated": {"school": "Hollybrook", "worker": "an outreach worker", "worker_name": "Kim Lowe",
@@ -62,8 +64,10 @@ def test_renders_text_and_escaped_html(kind):
     assert mail.subject and "\n" not in mail.subject
     assert "JE" in mail.subject + mail.text
     assert mail.html and "<script>" not in mail.html and "<b>20 days</b>" not in mail.html
-    if kind != "failure_letter":
-        assert f'href="{BASE["link"]}"' in mail.html
+    if kind != "failure_letter":  # a message about a task links to the task, "Open the task"
+        link = CONTEXTS[kind].get("task_link", BASE["link"])
+        assert f'href="{link}"' in mail.html
+        assert ("Open the task" in mail.text) == ("task_link" in CONTEXTS[kind])
 
 
 def test_a_missing_variable_is_an_error_not_a_blank():
