@@ -34,6 +34,7 @@ from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, 
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
 from .report_facts import facts_row
+from .role_names import role_name
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
 from .specs import timer_due
@@ -222,7 +223,7 @@ class CaseRun:
         rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
                  "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
                  "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
-                 "last_error": None if recipients else f"no address for {effect.to}: add a contact to the policy"}
+                 "last_error": None if recipients else f"no address for {_addressee(effect.to)}: add a contact to the policy"}
                 for address in dict.fromkeys(recipients or [effect.to])]
         dialect = self._connection.dialect.name
         if dialect in _UPSERTS:  # a key already queued is skipped by the database itself
@@ -285,6 +286,11 @@ def deliver_message(workflow: BpmnWorkflow, name: str, data: dict[str, Any]) -> 
 
     Raises SpiffWorkflow's WorkflowException when nothing waits for it."""
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
+
+
+def _addressee(to: str) -> str:
+    """`role:home_school` as "the home school" (role_names' words), an address as it is."""
+    return f"the {role_name(to.removeprefix('role:'))}" if to.startswith("role:") else to
 
 
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:

@@ -56,7 +56,7 @@ def test_owners_see_versions_and_the_nav_link(web_world, signed_in, name):
     page = client.get("/processes").get_data(as_text=True)
     running = len(_running_on(web_world, 1))
     row = re.search(r"<tr class=\"govuk-table__row\">\s*<th scope=\"row\"[^>]*>1 .*?</tr>", page, re.S).group(0)
-    cells = re.findall(r'<td class="govuk-table__cell[^"]*">(.*?)</td>', row, re.S)
+    cells = re.findall(r'<td class="govuk-table__cell[^"]*"[^>]*>(.*?)</td>', row, re.S)
     assert cells[1].strip() == "system" and int(cells[3]) == running and int(cells[2]) >= running
     assert client.get("/processes/reintegration/modeller").status_code == 200
     diagram = client.get("/processes/reintegration/versions/1/diagram.bpmn")
