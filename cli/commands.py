@@ -172,7 +172,7 @@ def case_message(app: App, args) -> int:
 
 def task_list(app: App, args) -> int:
     with app.engine() as eng:
-        tasks = eng.list_tasks(case_id=args.case, lane=args.lane)
+        tasks = eng.list_tasks(case_id=args.case, lane=args.lane, who=args.actor or "system")
     emit(tasks, args.json, "\n".join(task_line(t) for t in tasks) or "no ready tasks")
     return 0
 
@@ -186,6 +186,10 @@ def task_show(app: App, args) -> int:
 
 def task_complete(app: App, args) -> int:
     data = parse_json(args.data)
+    if args.note is not None:  # a plain or manual task's "mark as done" note
+        if not isinstance(data, dict):
+            raise UsageError("--note goes with a --data that is a JSON object, or no --data")
+        data = {**data, "note": args.note}
     with app.engine() as eng:
         case = eng.complete_task(args.task, data, args.actor)
     emit(case, args.json, case_text(case))

@@ -73,15 +73,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("case")
     p.add_argument("--as", dest="actor")
     task = top.add_parser("task", help="list, show and complete tasks").add_subparsers(dest="sub", required=True)
-    p = _sub(task, "list", c.task_list, "ready tasks")
+    p = _sub(task, "list", c.task_list, "ready tasks, by due date (the web's and the API's task list)")
     p.add_argument("--case")
     p.add_argument("--lane")
+    p.add_argument("--as", dest="actor", help="the tasks this account is shown (default: every lane)")
     p = _sub(task, "show", c.task_show, "one task with its form")
     p.add_argument("task")
     p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
-    p = _sub(task, "complete", c.task_complete, "validate and complete a task")
+    p = _sub(task, "complete", c.task_complete, "validate and complete a task; mark a plain or manual task done")
     p.add_argument("task")
-    p.add_argument("--data", required=True, help="JSON object, or @file")
+    p.add_argument("--data", help="the form's data: JSON object, or @file (none: an empty form)")
+    p.add_argument("--note", help="a plain or manual task's optional note")
     p.add_argument("--as", dest="actor", required=True)
     timers = top.add_parser("timers", help="timers").add_subparsers(dest="sub", required=True)
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
@@ -155,8 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     except (c.UsageError, serving.Refused) as exc:
         return c.fail(str(exc), 2)
     except (OperationalError, ProgrammingError) as exc:
-        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
-            raise  # a real SQL error, not PostgreSQL's "undefined table"
+        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01" \
+                and os.environ.get("REINTEGRATE_DEBUG"):
+            raise  # a real SQL error, not PostgreSQL's "undefined table": where, when asked for
         reason = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
         missing = "no such table" in reason or getattr(exc.orig, "sqlstate", None) == "42P01"
         return c.fail(f"database error: {reason}" + ("; has `reintegrate init-db` been run?" if missing else ""), 1)

@@ -137,7 +137,7 @@ class CaseRun:
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
         # The case row and history first (where a lost race shows), then the projections as plain
         # Core statements on the same connection and transaction.
-        self.session.flush()
+        self.history.write()
         self._connection = self.session.connection()
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
@@ -281,11 +281,27 @@ def advance(workflow: BpmnWorkflow) -> None:
     workflow.do_engine_steps()
 
 
-def deliver_message(workflow: BpmnWorkflow, name: str, data: dict[str, Any]) -> None:
-    """Deliver a named message; Camunda message catches store its payload in a variable of that name.
+def deliver_message(workflow: BpmnWorkflow, name: str, data: Any, variables: dict[str, Any] | None = None) -> None:
+    """Deliver a named message: its payload lands in a variable of that name (as Camunda's message
+    catches store it), and each of `variables` (the fields the catching event declares, see
+    `message_variables`) in a variable of its own, so that a gateway after it can test them.
 
     Raises SpiffWorkflow's WorkflowException when nothing waits for it."""
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
+    if variables:  # the catching event is ready now; what it holds passes on to the tasks after it
+        for task in workflow.get_tasks(state=TaskState.READY):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                task.data.update(variables)
+
+
+def message_variables(catch, payload: Any) -> dict[str, Any]:
+    """The fields of a message's payload that its catching event (a MessageCatchInfo) declares in
+    its form: each becomes a case variable of the same name."""
+    if not isinstance(payload, dict):
+        return {}
+    declared = {f.id for f in catch.form}
+    return {k: v for k, v in payload.items() if k in declared}
 
 
 def _addressee(to: str) -> str:
