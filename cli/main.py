@@ -15,6 +15,7 @@ from handlers import default_registry
 
 from . import accounts, data_protection, incidents, operations, organisations, reports, serving
 from . import commands as c
+from . import process_commands as pc
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,19 +38,19 @@ def _sub(parent, name: str, fn, help_text: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reintegrate", description="Reintegration from AP: case workflow")
     top = parser.add_subparsers(dest="command", required=True)
-    _sub(top, "init-db", c.init_db, "create or upgrade the schema, deploy processes/")
+    _sub(top, "init-db", pc.init_db, "create or upgrade the schema, deploy processes/")
     proc = top.add_parser("process", help="validate, deploy and list process versions").add_subparsers(
         dest="sub", required=True)
-    _sub(proc, "validate", c.process_validate, "run every deploy check").add_argument("files", nargs="+")
-    p = _sub(proc, "deploy", c.process_deploy, "deploy new immutable versions")
+    _sub(proc, "validate", pc.process_validate, "run every deploy check").add_argument("files", nargs="+")
+    p = _sub(proc, "deploy", pc.process_deploy, "deploy new immutable versions")
     p.add_argument("files", nargs="+")
     p.add_argument("--as", dest="actor")
-    _sub(proc, "list", c.process_list, "deployed versions")
-    p = _sub(proc, "diff", c.process_diff, "elements added, removed and changed between two versions")
+    _sub(proc, "list", pc.process_list, "deployed versions")
+    p = _sub(proc, "diff", pc.process_diff, "elements added, removed and changed between two versions")
     p.add_argument("process")
     p.add_argument("old", type=int)
     p.add_argument("new", type=int)
-    p = _sub(proc, "migrate", c.process_migrate, "move running cases to another version")
+    p = _sub(proc, "migrate", pc.process_migrate, "move running cases to another version")
     p.add_argument("cases", nargs="+")
     p.add_argument("--to", type=int, help="the version to move to")
     p.add_argument("--revert", action="store_true", help="back to the version each case came from")

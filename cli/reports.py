@@ -1,14 +1,14 @@
 """`reintegrate report NAME --year 2025/26 [--term T] [--school S] [--process P] [--format table|csv|json]`:
-the reports the service is judged by (engine.reports), and `report rebuild-facts`."""
+the reports the service is judged by (schooling.reports), and `report rebuild-facts`."""
 from __future__ import annotations
 
 import sys
 from zoneinfo import ZoneInfo
 
-from engine import reports
 from engine.permissions import actor_for
-from engine.report_facts import rebuild_facts
 from engine.wiring import Runtime as App
+from schooling import reports
+from schooling.report_facts import rebuild_facts
 
 from . import commands as c
 from .output import emit
@@ -28,7 +28,8 @@ def register(parent, sub) -> None:
         p.set_defaults(report=name)
         if name == "timetables":
             p.add_argument("--half-term", action="store_true",
-                           help="instead, queue the half-termly list for social care, youth justice, early help")
+                           help="instead, send the list for the half term that last ended to social care, "
+                                "youth justice and early help, if not sent yet (the scheduler sends it by itself)")
     sub(parent, "rebuild-facts", rebuild, "extract every case's report facts afresh from its data")
 
 

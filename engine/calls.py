@@ -16,6 +16,9 @@ it calls (the task lists, lanes and forms go by element id).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from lxml import etree
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -27,6 +30,7 @@ from .process_info import BPMN_NS, NS
 from .safe_xml import parse_xml
 
 CAMUNDA = "{http://camunda.org/schema/1.0/bpmn}"
+T = TypeVar("T")
 
 
 def is_called_document(name: str) -> bool:
@@ -132,3 +136,28 @@ def _clashes(process, documents: dict[str, bytes], filename: str) -> list[Proble
                                         f"{called.get('id')}, which it calls: give it another id in one of them",
                                         element))
     return problems
+
+
+def key_and_calls(content: bytes) -> tuple[str | None, set[str]]:
+    """(the key of a BPMN document's process, the keys its call activities call); (None, set()) for
+    a document that does not parse (validation says why)."""
+    try:
+        process = _process_of(content)
+    except (etree.XMLSyntaxError, ValueError, StopIteration):
+        return None, set()
+    return process.get("id"), {c.get("calledElement") for c in process.iter(f"{{{BPMN_NS}}}callActivity")}
+
+
+def in_call_order(items: list[T], content_of: Callable[[T], bytes]) -> list[T]:
+    """`items` (BPMN documents to deploy together) ordered so that a process comes before the ones
+    among them that call it; otherwise as given. A document that does not parse keeps its place
+    (validation reports it), and so do the documents of a cycle (their deploy refuses them)."""
+    keys = [key_and_calls(content_of(item)) for item in items]
+    ordered: list[int] = []
+    waiting = list(range(len(items)))
+    while waiting:
+        pending = {keys[i][0] for i in waiting}
+        ready = [i for i in waiting if not (keys[i][1] - {keys[i][0]}) & pending] or waiting[:1]
+        ordered.append(ready[0])
+        waiting.remove(ready[0])
+    return [items[i] for i in ordered]

@@ -8,8 +8,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from schooling.core_places import MESSAGE_RULES
+
 from . import forms, permissions
-from .core_places import MESSAGE_RULES
 from .engine_core import EngineCore
 from .errors import Conflict, InvalidData, NotFound
 from .json_input import json_problem
@@ -27,7 +28,7 @@ class MessageOperations(EngineCore):
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no case {case_id!r}")
         info = self.specs.get(self.session, case.process_version_id).parsed.info
         catches = [c for c in info.catches.values() if c.message == name]

@@ -25,7 +25,9 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from .capacity import facts_for
+from schooling.capacity import facts_for
+from schooling.report_facts import facts_row
+
 from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -33,7 +35,6 @@ from .mail import MailRenderer, resolve_recipients
 from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
-from .report_facts import facts_row
 from .role_names import role_name
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
@@ -275,10 +276,23 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
 
 
 def advance(workflow: BpmnWorkflow) -> None:
-    """Run engine steps, fire any timer already due, and run the steps that follows."""
+    """Run engine steps, fire any timer already due, and run the steps that follow.
+
+    SpiffWorkflow's `do_engine_steps` ends by refreshing the timers, which makes a due one READY; the
+    steps it leads to run in a second pass, taken only when some engine task is READY (a walk of
+    the task tree per subprocess costs more than this look at the task tables)."""
     workflow.do_engine_steps()
-    workflow.refresh_timers()
-    workflow.do_engine_steps()
+    if _engine_task_ready(workflow):
+        workflow.do_engine_steps()
+
+
+def _engine_task_ready(workflow: BpmnWorkflow) -> bool:
+    """Whether a task the engine runs itself (not a person's) is READY, in the workflow or a subprocess."""
+    for wf in (workflow, *workflow.subprocesses.values()):
+        for task in wf.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                return True
+    return False
 
 
 def deliver_message(workflow: BpmnWorkflow, name: str, data: Any, variables: dict[str, Any] | None = None) -> None:

@@ -98,7 +98,7 @@ class TaskOperations(EngineCore):
             raise Conflict(f"task {task_id} ({row.element}) is not one a person completes in this version of "
                            f"{case.process_key}")
         who = actor_for(self.session, actor, user)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
         require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
@@ -106,10 +106,12 @@ class TaskOperations(EngineCore):
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         values, errors = organisations.clean_form(self.session, info.form, data)
         if not errors and info.kind == "user":
-            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+            # Validators see the case as it would be, today's local date (`_today`) for "not in the future", and
+            # the ids of the form's fields (`_fields`: a check that a version of the form predates is not asked).
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today,
+                                                 "_fields": [f.id for f in info.form]}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         record: dict[str, Any] = {"task_id": task_id, "data": values}

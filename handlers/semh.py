@@ -1,6 +1,6 @@
 """SEMH engagement placements and their follow-up (the SEMH reintegration service's service level agreement).
 
-Core Offer Inclusion Placements are counted across cases by `engine.core_places`, which allocates
+Core Offer Inclusion Placements are counted across cases by `schooling.core_places`, which allocates
 them by message; these handlers see one case only.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
-from engine.terms import terms_after
+from schooling.terms import terms_after
 
 from .deadlines import _local_morning, due_after, watch
 
@@ -65,12 +65,13 @@ def placement_deadline(ctx: HandlerContext) -> dict:
 
 @topic("semh_withdraw_place")
 def withdraw_place(ctx: HandlerContext) -> dict:
-    """A permanent exclusion by the school withdraws this core placement before it starts."""
+    """A permanent exclusion by the school withdraws this core placement, at any stage before the return."""
     exclusion = dict(ctx.data.get("core_place_withdrawn") or {})
-    for to in ("home_school_head", "outreach"):
+    for to in ("home_school_head", "semh_provider"):
         ctx.send_mail("semh_place_withdrawn", f"role:{to}", f"semh_place_withdrawn:{to}",
                       school=ctx.data.get("home_school"), term=ctx.data.get("placement_term"),
-                      excluded_on=exclusion.get("excluded_on"))
+                      excluded_on=exclusion.get("excluded_on"),
+                      started=ctx.data.get("placement_start_date") if ctx.data.get("placement_end_by") else None)
     return {"outcome": "core_place_withdrawn", "withdrawn_after_exclusion_on": exclusion.get("excluded_on")}
 
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import re
 
 from cli.demo_data import DEMO_PASSWORD, DEMO_USERS, _load_outreach
-from engine import reports
 from engine.dmn import documents_beside
+from schooling import reports
 from tests.browser.test_web__caseworker_in_chromium import AXE, ROOT, browser, server  # noqa: F401
 from tests.browser.test_web__organisations_in_chromium import AXE_SERIOUS
 from tests.conftest import REINTEGRATION

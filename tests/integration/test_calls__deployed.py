@@ -2,13 +2,15 @@
 back to the caller (directly or through others), to nothing deployed, or clashing ids refused at deploy."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from engine.errors import InvalidProcess
 from engine.registry import HandlerRegistry
 from tests.bpmn_build import PARTIES_FORM as START_FORM
 from tests.bpmn_build import PARTIES_START as START
-from tests.bpmn_build import Diagram, form
+from tests.bpmn_build import Diagram, form, message_definition, timer
 
 
 def child(key: str = "checks", task: str = "check_room", lane: str = "la_admissions") -> bytes:
@@ -103,6 +105,63 @@ def test_calls_to_nothing_deployed_or_with_clashing_ids_are_refused(h):
     deploy(h, child(), "checks.bpmn")
     assert problems(h, caller(version=7)) == [
         "call activity calls checks v7, which is not deployed: deploy it first (see `reintegrate process list`)"]
+    tagged = caller().replace(b'calledElement="checks"',
+                              b'calledElement="checks" camunda:calledElementBinding="versionTag"')
+    assert problems(h, tagged) == [
+        'choose the called version with camunda:calledElementBinding="version" and camunda:calledElementVersion="N", '
+        "or leave both out for the active version"]
     deploy(h, child("clash", "main_welcome"), "clash.bpmn")
     assert problems(h, caller(calls="clash")) == [
         "element id 'main_welcome' is used both in main and in clash, which it calls: give it another id in one of them"]
+
+
+def waiting_child() -> bytes:
+    """A called process that waits: a message (its field a variable), a timer, a task with a boundary timer."""
+    d = Diagram("kid", "la_admissions")
+    message = d.message("kid_reply")
+    d.node("startEvent", "kid_start")
+    d.node("intermediateCatchEvent", "kid_wait", body=form(("room", "boolean")) + message_definition(message))
+    d.node("intermediateCatchEvent", "kid_timer", body=timer("P2D"))
+    d.node("manualTask", "kid_task")
+    d.node("boundaryEvent", "kid_late", attached_to="kid_task", body=timer("P5D"))
+    d.node("endEvent", "kid_end")
+    d.node("endEvent", "kid_end_late")
+    d.chain("kid_start", "kid_wait", "kid_timer", "kid_task", "kid_end")
+    d.flow("kid_late", "kid_end_late")
+    return d.xml()
+
+
+def test_messages_and_timers_inside_the_called_process(h):
+    deploy(h, waiting_child(), "kid.bpmn")
+    deploy(h, caller(calls="kid"), "main.bpmn")
+    case = h.call("start_case", "main", START, "ava.ap")
+    assert case["ready_tasks"] == [] and case["waiting_timers"] == []
+    after = h.call("send_message", case["case_id"], "kid_reply", {"room": True}, "lee.la")
+    assert after["data"]["room"] is True and [t["task"] for t in after["waiting_timers"]] == ["kid_timer"]
+    h.clock.advance(days=2, hours=1)
+    h.fire()
+    shown = h.call("show_case", case["case_id"])
+    assert [(t["task"], t["lane"]) for t in shown["ready_tasks"]] == [("kid_task", "la_admissions")]
+    assert [t["task"] for t in shown["waiting_timers"]] == ["kid_late"]
+    h.clock.advance(days=6)
+    h.fire()  # the task left undone: the boundary timer ends the called process, the caller goes on
+    shown = h.call("show_case", case["case_id"])
+    assert [t["task"] for t in shown["ready_tasks"]] == ["main_welcome"] and shown["waiting_timers"] == []
+    assert h.call("replay", case["case_id"], verify=True)["status"] == "verified"
+
+
+def test_files_that_call_each_other_validate_and_deploy_together_in_call_order(run_cli, tmp_path):
+    (tmp_path / "a_main.bpmn").write_bytes(caller())  # listed first, deployed after what it calls
+    (tmp_path / "b_checks.bpmn").write_bytes(child())
+    files = [str(tmp_path / "a_main.bpmn"), str(tmp_path / "b_checks.bpmn")]
+    assert run_cli("init-db")[0] == 0
+    assert run_cli("process", "validate", *files)[:2] == (0, "ok: 2 file(s) valid\n")
+    listed = {v["process"] for v in json.loads(run_cli("process", "list", "--json")[1])}
+    assert not {"main", "checks"} & listed  # validating deployed nothing
+    code, out, err = run_cli("process", "deploy", *files)
+    assert code == 0, err
+    assert out.splitlines() == [f"{files[1]}: checks v1 deployed: new cases start on it",
+                                f"{files[0]}: main v1 deployed: new cases start on it"]
+    (tmp_path / "c_loop.bpmn").write_bytes(caller("loop", calls="loop"))
+    code, out, _ = run_cli("process", "validate", str(tmp_path / "c_loop.bpmn"), files[1])
+    assert code == 1 and "may not call itself" in out

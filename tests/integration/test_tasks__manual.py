@@ -112,6 +112,8 @@ def test_the_task_page_marks_a_manual_task_done(web_world, signed_in):
     with web_world.runtime.engine() as eng:
         history = eng.history(response.headers["Location"].rsplit("/", 1)[-1], viewer="ada.admin")
     assert [e["data"].get("note") for e in history if e["kind"] == "task_completed"] == ["Phoned, all fine"]
+    audit = signed_in("aud.auditor").get(response.headers["Location"] + "/audit/print").get_data(as_text=True)
+    assert "Phoned, all fine" in audit  # the case's record shows the note with the completion
 
 
 def test_the_api_marks_a_manual_task_done(web_world, web_app):

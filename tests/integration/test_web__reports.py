@@ -11,7 +11,7 @@ import re
 import pytest
 
 from cli import scenarios as s
-from engine.reports import REPORTS
+from schooling.reports import REPORTS
 from tests.conftest import TEST_READ
 
 READERS = ("ada.admin", "aud.auditor", "lee.la", "olu.attendance", "ava.ap", "hana.host", "omar.home", "otto.outreach",

@@ -7,8 +7,8 @@ from datetime import date
 
 import pytest
 
-from engine import deadline_units
-from engine.policy import DEADLINE_UNITS, DEFAULT_POLICY_PATH, load_policy
+from schooling import deadline_units
+from schooling.policy import DEADLINE_UNITS, DEFAULT_POLICY_PATH, load_policy
 
 POLICY = load_policy()
 

@@ -2,7 +2,8 @@
 // the mouse wheel to zoom), opened on the steps that matter now at a scale whose words can be read, with
 // buttons to zoom in, zoom out, see the whole diagram and go back to the current step, and the keyboard
 // (arrow keys to move, + and - to zoom) once the diagram has focus. window.AppDiagram.open(container,
-// toolbar, focus) returns the viewer's state, which the browser tests read.
+// toolbar, focus, onReady) returns the viewer's state, which the browser tests read; the modeller uses its zoom
+// buttons (controls) and its readable first view (startView).
 (function () {
   var READABLE = 0.8 // bpmn-js writes names in 12 px text at scale 1: below about 0.8 they are hard to read
   var STEP = 1.25
@@ -83,29 +84,51 @@
     canvas.zoom(scale) // about the middle of what is shown
   }
 
-  function open (container, toolbar, focus) {
+  // The diagram from its top left corner, clear of `left` pixels (the modeller's palette), at a
+  // readable scale: the whole of it if that is readable, else as much as fits at the readable scale.
+  function startView (canvas, left) {
+    var box = canvas.viewbox()
+    var inner = box.inner
+    var outer = box.outer
+    var fits = Math.min((outer.width - left - 20) / inner.width, (outer.height - 40) / inner.height)
+    var scale = fits >= READABLE ? Math.min(1, fits) : READABLE
+    canvas.viewbox({ x: inner.x - left / scale, y: inner.y - 20 / scale, width: outer.width / scale, height: outer.height / scale })
+  }
+
+  // The zoom buttons of `toolbar` (data-zoom="in|out|fit|current", and a data-zoom-status that says the
+  // scale) working on `viewer`; `current` is what "current" does. Returns the actions by name.
+  function controls (viewer, toolbar, current, state) {
+    var canvas = viewer.get('canvas')
+    var status = toolbar && toolbar.querySelector('[data-zoom-status]')
+    var actions = {
+      in: function () { zoomBy(canvas, STEP) },
+      out: function () { zoomBy(canvas, 1 / STEP) },
+      fit: function () { canvas.zoom('fit-viewport', 'auto') },
+      current: current
+    }
+    function said () {
+      state.scale = canvas.zoom()
+      if (status) { status.textContent = 'Zoom: ' + Math.round(state.scale * 100) + '%' }
+    }
+    viewer.on('canvas.viewbox.changed', said)
+    if (toolbar) {
+      toolbar.hidden = false
+      toolbar.addEventListener('click', function (event) {
+        var button = event.target.closest && event.target.closest('button[data-zoom]')
+        if (button) { actions[button.getAttribute('data-zoom')]() }
+      })
+    }
+    said()
+    return actions
+  }
+
+  function open (container, toolbar, focus, onReady) {
     var state = { viewer: null, ready: false, error: null, focus: focus || [], scale: null }
     if (typeof BpmnJS !== 'function') {
       state.error = 'bpmn-js did not load'
       return state
     }
     var viewer = state.viewer = new BpmnJS({ container: container })
-    var status = toolbar && toolbar.querySelector('[data-zoom-status]')
-
-    function said () {
-      state.scale = viewer.get('canvas').zoom()
-      if (status) { status.textContent = 'Zoom: ' + Math.round(state.scale * 100) + '%' }
-    }
-
-    var actions = {
-      in: function () { zoomBy(viewer.get('canvas'), STEP) },
-      out: function () { zoomBy(viewer.get('canvas'), 1 / STEP) },
-      fit: function () { viewer.get('canvas').zoom('fit-viewport', 'auto') },
-      current: function () { focusOn(viewer, state.focus) }
-    }
-    state.actions = actions
-
-    viewer.on('canvas.viewbox.changed', said)
     fetch(container.getAttribute('data-diagram-url'), { credentials: 'same-origin' })
       .then(function (response) {
         if (!response.ok) { throw new Error('HTTP ' + response.status) }
@@ -117,21 +140,15 @@
         state.focus.forEach(function (id) { if (viewer.get('elementRegistry').get(id)) { canvas.addMarker(id, 'app-current') } })
         laneLabels(viewer, container)
         focusOn(viewer, state.focus)
+        var actions = state.actions = controls(viewer, toolbar, function () { focusOn(viewer, state.focus) }, state)
         var svg = container.querySelector('svg')
         if (svg) {
           svg.setAttribute('role', 'application')
           svg.setAttribute('aria-label', container.getAttribute('data-label') || 'Process diagram')
           svg.addEventListener('keydown', function (event) { keys(event, canvas, actions) })
         }
-        if (toolbar) {
-          toolbar.hidden = false
-          toolbar.addEventListener('click', function (event) {
-            var button = event.target.closest && event.target.closest('button[data-zoom]')
-            if (button) { actions[button.getAttribute('data-zoom')]() }
-          })
-        }
-        said()
         state.ready = true
+        if (onReady) { onReady(state) }
       })
       .catch(function (err) {
         state.error = String(err && err.message || err)
@@ -154,5 +171,5 @@
     event.preventDefault()
   }
 
-  window.AppDiagram = { open: open, focusOn: focusOn, READABLE: READABLE }
+  window.AppDiagram = { open: open, focusOn: focusOn, startView: startView, controls: controls, READABLE: READABLE }
 })()

@@ -15,11 +15,11 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-from engine import deadline_units
 from engine.addresses import address_problem
-from engine.calendar import SchoolCalendar
-from engine.deadline_units import DAY_UNITS, WEEK_UNITS
 from engine.locations import packaged
+from schooling import deadline_units
+from schooling.calendar import SchoolCalendar
+from schooling.deadline_units import DAY_UNITS, WEEK_UNITS
 
 __all__ = ["DEADLINE_UNITS", "DEFAULT_POLICY_PATH", "Policy", "load_policy"]
 

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Case
+from engine.models import Case
 
 OUTREACH_PROCESS = "outreach_support"
 #: The worker kinds a request can be allocated to (the `allocated_to` options of the allocation form).

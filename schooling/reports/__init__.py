@@ -16,9 +16,10 @@ from datetime import date
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
-from ..models import CaseFacts, User
-from ..permissions import Actor, report_scope
+from engine.errors import NotFound
+from engine.models import CaseFacts, User
+from engine.permissions import Actor, report_scope
+
 from . import costs, semh_kpis, service, timetables, weightings
 from .periods import ReportFilter, make_filter, term_ranges
 from .scope import viewer_scope
