@@ -124,8 +124,10 @@ def title(event: dict[str, Any], info: ProcessInfo) -> str:
     """"Task completed: Record parental consent", in the words of the diagram."""
     kind = KIND_TITLES.get(event["kind"], event["kind"].replace("_", " ").capitalize())
     data = event.get("data") or {}
-    if event["kind"] == "message_received":
-        return f"{kind}: {str(data.get('message', '')).replace('_', ' ')}"
+    if event["kind"] == "message_received":  # the name of the event that catches it, else the message's own
+        message = str(data.get("message", ""))
+        caught = next((info.titles.get(c.id) for c in info.catches.values() if c.message == message), None)
+        return f"{kind}: {caught or message.replace('_', ' ')}"
     if event["kind"] == "timer_fired":
         names = [info.titles.get(e, e) for e in data.get("elements") or []]
         return f"{kind}: {', '.join(names)}" if names else kind
