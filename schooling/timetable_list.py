@@ -71,7 +71,7 @@ def pupils_on_timetables(session, mail, authority: str, half_term: Term) -> list
                     "start_date": data.get("start_date"), "full_time_from": data.get("full_time_from"),
                     "limit_date": data.get("timetable_limit_date"), "full_time_on": data.get("full_time_on"),
                     "named_person": data.get("named_person"), "weekly_hours": data.get("weekly_hours") or [],
-                    "link": mail.case_link(case.id)})
+                    "link": mail.case_link(case.id), "plan_link": f"{mail.case_link(case.id)}/forms/timetable-plan"})
     return out
 
 

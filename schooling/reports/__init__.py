@@ -27,13 +27,15 @@ from .periods import ReportFilter, make_filter, term_ranges
 from .scope import viewer_scope
 from .shape import Report, to_csv, to_text
 
-__all__ = ["REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
+__all__ = ["OWN_PROCESS", "REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
 
-#: The reports, in the order they are listed; a new report is a module with NAME, TITLE, ABOUT, PROCESSES and
+#: The reports, in the order they are listed; a new report is a module with NAME, TITLE, ABOUT, PROCESS and
 #: `build`, added here.
 MODULES = (service, semh_kpis, costs, weightings, timetables)
 #: name -> (title, what it shows, builder)
 REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {m.NAME: (m.TITLE, m.ABOUT, m.build) for m in MODULES}
+#: name -> the process a report counts unless its filter names another
+OWN_PROCESS = {m.NAME: m.PROCESS for m in MODULES}
 
 
 def run_report(session: Session, policy, name: str, f: ReportFilter, today: date, *,

@@ -19,12 +19,11 @@ from .periods import ReportFilter
 from .scope import conditions
 from .shape import Chart, Report, Section
 
-#: The report's name (in URLs and on the command line), its title, what it shows and the processes it counts.
+#: The report's name (in URLs and on the command line), its title and what it shows.
 NAME = "costs"
 TITLE = "Costs and savings"
 ABOUT = ("Per pupil and cohort costs of advocacy and what the high-needs budget saves "
          "(the HNRG advocacy pilot)")
-PROCESSES = ("reintegration",)
 PROCESS = "reintegration"
 ROW_LIMIT = 500
 F = CaseFacts

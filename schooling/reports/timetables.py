@@ -19,12 +19,11 @@ from .periods import ReportFilter
 from .scope import conditions, viewer_scope
 from .shape import Chart, Report, Section, percent
 
-#: The report's name (in URLs and on the command line), its title, what it shows and the processes it counts.
+#: The report's name (in URLs and on the command line), its title and what it shows.
 NAME = "timetables"
 TITLE = "Part-time timetables"
 ABOUT = ("Pupils on a reintegration timetable now, their hours and the 6-week "
          "limit (the Oxfordshire timetable guidance)")
-PROCESSES = ("reintegration_timetable",)
 PROCESS = "reintegration_timetable"
 F = CaseFacts
 

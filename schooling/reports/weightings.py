@@ -15,11 +15,10 @@ from .periods import ReportFilter, moment, period, term_ranges
 from .scope import viewer_scope
 from .shape import Chart, Report, Section
 
-#: The report's name (in URLs and on the command line), its title, what it shows and the processes it counts.
+#: The report's name (in URLs and on the command line), its title and what it shows.
 NAME = "weightings"
 TITLE = "Fair Access weightings grid"
 ABOUT = ("Transfers in and out per school, by term (the Worcestershire protocol)")
-PROCESSES = ("reintegration",)
 PROCESS = "reintegration"
 W = WeightingEntry
 
