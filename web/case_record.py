@@ -3,7 +3,7 @@ the values entered with it, labelled by the forms they were typed into. Shared b
 and the printable forms; no Flask here, so that it can be tested on its own."""
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,26 @@ def display(value: Any, form_field: FormField | None = None) -> str:
         readable = _readable_date(value)
         if readable:
             return readable
-    if isinstance(value, dict | list):
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if isinstance(value, str):
+        return _repeating(value) or value
+    if isinstance(value, list):  # a list of records one to a line; of values, on one line
+        parts = [display(v) for v in value]
+        return ("\n" if any(isinstance(v, dict) for v in value) else ", ").join(parts) or "Nothing recorded"
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ').capitalize()}: {display(v)}" for k, v in value.items())
     return str(value)
+
+
+_REPEATING = re.compile(r"^R\d*/(?P<start>[^/]+)/P(?P<days>\d+)D$")
+
+
+def _repeating(value: str) -> str | None:
+    """An ISO 8601 repeating interval (a timer's cycle, `R/2026-12-01T09:00:00+00:00/P7D`) in words."""
+    m = _REPEATING.match(value)
+    if m is None:
+        return None
+    days = int(m["days"])
+    return f"every {'day' if days == 1 else f'{days} days'} from {_readable_date(m['start']) or m['start']}"
 
 
 def _readable_date(value: str) -> str | None:
