@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -192,6 +192,10 @@ class Engine:
         self._keep(run)
         return result
 
+    def local_today(self, now: datetime | None = None) -> date:
+        """The service's date now (or at `now`), in its time zone: what a form's date rules compare with."""
+        return (now or self.clock.now()).astimezone(ZoneInfo(self.policy.timezone)).date()
+
     def _latest(self, process_key: str) -> ProcessVersion:
         version = self.session.scalar(select(ProcessVersion).where(ProcessVersion.process_key == process_key)
                                       .order_by(ProcessVersion.version.desc()).limit(1))
@@ -204,7 +208,8 @@ class Engine:
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
-        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
+        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True,
+                                                  today=self.local_today())
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         starter, starters = actor_for(self.session, actor), parsed.info.starters
@@ -370,7 +375,7 @@ class Engine:
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = organisations.clean_form(self.session, info.form, data)
+        values, errors = organisations.clean_form(self.session, info.form, data, today=self.local_today(run.now))
         if not errors:
             # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
@@ -411,7 +416,7 @@ class Engine:
         waiting = [c for c in catches if c.id in _waiting_elements(run.workflow)]
         if not waiting:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now")
-        values, errors = forms.clean(waiting[0].form, data)
+        values, errors = forms.clean(waiting[0].form, data, self.local_today(run.now))
         if not errors:  # then the message's own checks, as a form's
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(name):

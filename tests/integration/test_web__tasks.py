@@ -120,7 +120,7 @@ def test_task_form_shows_errors_keeps_input_then_completes(web_world, signed_in)
                                           "meeting_date-year": "2027", "progress": "Settling in well"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "There is a problem" in html and html.startswith("<!DOCTYPE html>")
-    assert 'href="#meeting_date-day"' in html and "is not a real date" in html
+    assert 'href="#meeting_date-day"' in html and "Date of meeting must be a real date" in html
     assert 'id="meeting_date-error"' in html and ">Settling in well</textarea>" in html and 'value="31"' in html
     assert "<title>Error: " in html
     partial = post(client, f"/tasks/{task}", {"meeting_date-day": "3", "meeting_date-year": "2026"})
