@@ -30,14 +30,18 @@ class UserTaskInfo:
     lane: str | None
     form: list[FormField]
     due: str | None  # an expression over case variables
+    #: The answers are shown to check before the task completes (a decision that cannot be undone):
+    #: `<camunda:property name="check_answers" value="true"/>` on the task, or a form in sections.
+    check_answers: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "lane": self.lane, "due": self.due,
-                "form": [f.to_json() for f in self.form]}
+                "form": [f.to_json() for f in self.form], "check_answers": self.check_answers}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> UserTaskInfo:
-        return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"])
+        return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"],
+                   d.get("check_answers", False))
 
 
 @dataclass
@@ -151,7 +155,8 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
             if due:
                 m = _DUE.match(due)
                 due = m.group(1) if m else due
-            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due)
+            check = _declared_roles(el, "check_answers") == ("true",) or any(f.section for f in fields)
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due, check)
         elif local == "startEvent" and el.getparent() is process_el:
             fields, form_problems = parse_form(el)
             problems.extend((line, el_id, msg) for line, msg in form_problems)

@@ -18,6 +18,7 @@ def task_json(task: ReadyTask, info: ProcessInfo, pupil: str | None = None) -> d
         "due": task.due,
         "form": [f.to_json() for f in user_task.form] if user_task else [],
         "pupil": pupil,
+        "check_answers": bool(user_task and user_task.check_answers),
     }
 
 

@@ -120,21 +120,24 @@ class Harness:
         return ready[0]
 
     def complete(self, case_id: str, element: str, data: dict, actor: str) -> dict:
-        self.catch_up(data)
-        return self.call("complete_task", self.task(case_id, element)["task_id"], data, actor)
+        task = self.task(case_id, element)
+        self.catch_up(data, task["form"])
+        return self.call("complete_task", task["task_id"], data, actor)
 
-    def catch_up(self, data: dict) -> None:
-        catch_up(self.clock, data)
+    def catch_up(self, data: dict, form: list | None = None) -> None:
+        catch_up(self.clock, data, form)
 
 
-#: Form fields that may not be in the future (see Harness.catch_up).
+#: Form fields that may not be in the future (see Harness.catch_up), besides a form's `past` dates.
 NOT_IN_FUTURE = ("agreed_to_consider_date", "place_offered_date")
 
 
-def catch_up(clock, data: dict) -> None:
-    """Dates the engine refuses in the future (the Fair Access dates): a person records them on or
-    after the day, so the fake clock moves to that afternoon first if it is still before it."""
-    latest = max((data[k] for k in NOT_IN_FUTURE if isinstance(data.get(k), str)), default=None)
+def catch_up(clock, data: dict, form: list | None = None) -> None:
+    """Dates the engine refuses in the future (the Fair Access dates, and the dates of `form` whose
+    `date_rule` is `past`): a person records them on or after the day, so the fake clock moves to
+    that afternoon first if it is still before it."""
+    past = {*NOT_IN_FUTURE, *(f["id"] for f in form or () if f.get("date_rule") == "past")}
+    latest = max((data[k] for k in past if isinstance(data.get(k), str)), default=None)
     if latest and date.fromisoformat(latest) > clock.now().date():
         clock.set(datetime.combine(date.fromisoformat(latest), time(16), tzinfo=UTC))
 

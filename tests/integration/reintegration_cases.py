@@ -42,7 +42,7 @@ def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, d
                 assert element in ready, f"{element} is not ready on {driven.case_id}: {sorted(ready)}"
                 task = ready[element]
                 form = {**FORMS[element], **changes.get(element, {})}
-                catch_up(rt.clock, form)
+                catch_up(rt.clock, form, task["form"])
                 eng.complete_task(task["task_id"], form,
                                   ACTOR_BY_LANE[task["lane"]])
         _snapshot(rt, driven)

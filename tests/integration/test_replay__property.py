@@ -75,7 +75,7 @@ def test_replay_rebuilds_any_path(world, steps, consent, success, transport, end
             task = ready[0]
             h.clock.advance(hours=task_hours)
             form = form_for(task["task"], choices)
-            h.catch_up(form)
+            h.catch_up(form, task["form"])
             h.call("complete_task", task["task_id"], form, ACTORS[task["lane"]])
     result = h.call("replay", case_id, verify=True)
     assert result["ok"] and result["difference"] is None, result["problems"]
