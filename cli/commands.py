@@ -172,7 +172,7 @@ def case_message(app: App, args) -> int:
 
 def task_list(app: App, args) -> int:
     with app.engine() as eng:
-        tasks = eng.list_tasks(case_id=args.case, lane=args.lane)
+        tasks = eng.list_tasks(case_id=args.case, lane=args.lane, who=args.actor or "system")
     emit(tasks, args.json, "\n".join(task_line(t) for t in tasks) or "no ready tasks")
     return 0
 

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from . import permissions
 from .errors import Conflict, Forbidden, NotFound
 from .models import Case, ReadyTask, User
-from .permissions import PARTY_FIELDS, READ_ALL_ROLES, case_filter, party_value
+from .permissions import PARTY_FIELDS, READ_ALL_ROLES, Actor, case_filter, party_value
 
 __all__ = ["PARTY_FIELDS", "READ_ALL_ROLES", "case_filter", "party_value"]  # and the functions below
 DUE_SOON_DAYS = 3
@@ -65,6 +65,7 @@ class TaskFilter:
     due_soon: bool = False
     process: str | None = None
     lane: str | None = None
+    case_id: str | None = None
     order: str = "due"  # or "-due"
     page: int = 1
     per_page: int = PAGE_SIZE
@@ -89,8 +90,11 @@ class TaskPage:
                 "per_page": self.per_page, "pages": self.pages}
 
 
-def _task_conditions(session: Session, user: User, f: TaskFilter, today: date) -> list[ColumnElement[bool]]:
+def _task_conditions(session: Session, user: Actor | User, f: TaskFilter,
+                     today: date) -> list[ColumnElement[bool]]:
     conditions = [case_filter(session, user), Case.status == "running"]
+    if f.case_id:
+        conditions.append(ReadyTask.case_id == f.case_id)
     if f.scope == "mine":
         conditions.append(ReadyTask.claimed_by == user.name)
     lanes = permissions.task_lanes(user)
@@ -109,9 +113,11 @@ def _task_conditions(session: Session, user: User, f: TaskFilter, today: date) -
     return conditions
 
 
-def task_list(session: Session, user: User, f: TaskFilter, today: date, count_cap: int = COUNT_CAP) -> TaskPage:
+def task_list(session: Session, user: Actor | User, f: TaskFilter, today: date,
+              count_cap: int = COUNT_CAP) -> TaskPage:
     """One page of the tasks `user` may see, by due date (no due date last), with the total counted
-    up to `count_cap` (the page says when there are more)."""
+    up to `count_cap` (the page says when there are more). The one task list: the web, the API and
+    the command line (through `Engine.task_page`) all read it here; a system actor sees every lane."""
     f.per_page = min(max(f.per_page, 1), MAX_PAGE_SIZE)
     f.page = min(max(f.page, 1), MAX_PAGE)
     where = _task_conditions(session, user, f, today)

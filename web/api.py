@@ -152,7 +152,7 @@ def _task_filter(args) -> queries.TaskFilter:
 @bp.get("/tasks")
 def list_tasks():
     today = runtime().clock.now().date()
-    return _call(lambda eng, user: queries.task_list(eng.session, user, _task_filter(request.args), today).to_json())
+    return _call(lambda eng, user: eng.task_page(user, _task_filter(request.args), today).to_json())
 
 
 @bp.get("/organisations")

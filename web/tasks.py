@@ -52,7 +52,7 @@ def _filters(args) -> queries.TaskFilter:
 def task_list():
     filters = _filters(request.args)
     today = runtime().clock.now().date()
-    page, processes = run(lambda eng, user: (queries.task_list(eng.session, user, filters, today),
+    page, processes = run(lambda eng, user: (eng.task_page(user, filters, today),
                                              case_list.process_names(eng.session)))
     return render_template("tasks.html", page=page, filters=filters, processes=processes, lanes=ROLES,
                            args=request.args)

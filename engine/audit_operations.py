@@ -1,0 +1,75 @@
+"""Engine operations for auditors and operators: history, replay, the access log, the outbox."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+
+from .engine_core import EngineCore
+from .errors import InvalidData
+from .history import event_json
+from .models import (
+    HistoryEvent,
+    OutboxMessage,
+    ReadyTask,
+    Timer,
+)
+from .reads import Viewer, access_log
+from .redactions import redactions_of
+from .replay import StoredCase, replay_case
+
+
+class AuditOperations(EngineCore):
+    """Engine operations for auditors and operators."""
+
+    def replay(self, case_id: str, until: int | None = None, at: datetime | None = None,
+               verify: bool = False, *, viewer: Viewer) -> dict[str, Any]:
+        """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
+        case = self._case(case_id)
+        self._may_read(case, viewer)
+        self._log_access(case_id, viewer, "replayed case")
+        deployment = self.specs.get(self.session, case.process_version_id)
+        events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
+                                           .order_by(HistoryEvent.seq)))
+        stored = None
+        if verify and until is None and at is None:
+            stored = StoredCase(
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
+                list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
+        elif verify:
+            raise InvalidData({"verify": "verify the whole history: leave out --until and --at"})
+        def deployment_of(number: int | None):
+            if number is None:
+                return deployment
+            return self.specs.get(self.session, self._version(case.process_key, number).id)
+
+        result = replay_case(case, events, deployment_of, self.registry, self.policy, stored, until, at,
+                             self.serializer.registry).to_json()
+        return {**result, "redactions": redactions_of(self.session, case_id)} if result["redacted_events"] else result
+
+    def access_log(self, case_id: str) -> list[dict[str, Any]]:
+        """Who read the case, when, newest first."""
+        self._case(case_id)
+        return access_log(self.session, case_id)
+
+    def history(self, case_id: str, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """The case's events in order; `viewer` (a person reading them) is written to the access log."""
+        self._may_read(self._case(case_id), viewer)
+        self._log_access(case_id, viewer, "read history")
+        events = self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
+                                      .order_by(HistoryEvent.seq))
+        return [event_json(e) for e in events]
+
+    def outbox(self, limit: int = 200, *, viewer: Viewer) -> list[dict[str, Any]]:
+        """Queued and sent messages, newest first; `viewer` has read the mail of each case shown."""
+        rows = list(self.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(limit)))
+        for case_id in dict.fromkeys(m.case_id for m in rows if m.case_id):
+            self._log_access(case_id, viewer, "read mail")
+        return [{"id": m.id, "case_id": m.case_id, "kind": m.kind, "to": m.recipient, "subject": m.subject,
+                 "body": m.body,
+                 "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
+                 "failed_at": m.failed_at.isoformat() if m.failed_at else None,
+                 "status": "sent" if m.sent_at else "failed" if m.failed_at else "queued",
+                 "attempts": m.attempts, "last_error": m.last_error} for m in rows]

@@ -1,0 +1,116 @@
+"""Engine operations on tasks: the one task list, one task with its form, completing a task."""
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from SpiffWorkflow.util.task import TaskState
+from sqlalchemy import select
+from sqlalchemy.orm import undefer
+
+from . import organisations, permissions
+from .engine_core import EngineCore
+from .errors import Conflict, InvalidData, NotFound
+from .models import (
+    Case,
+    ClosedTask,
+    ReadyTask,
+    User,
+)
+from .permissions import Actor, actor_for, require
+from .queries import MAX_PAGE_SIZE, TaskFilter, TaskPage, task_list
+from .reads import Viewer
+from .shapes import task_json
+
+
+class TaskOperations(EngineCore):
+    """Engine operations on tasks."""
+
+    def task_page(self, who: Actor | User | str, filters: TaskFilter, today: date | None = None) -> TaskPage:
+        """The one task list, as the web, the API and the command line show it: one page of the ready
+        tasks `who` may see (an account name, or "system" for every lane), by due date."""
+        actor = who if isinstance(who, (Actor, User)) else actor_for(self.session, who)
+        if filters.case_id:
+            self._case(filters.case_id)  # NotFound for a case that does not exist
+        return task_list(self.session, actor, filters, today or self.clock.now().date())
+
+    def list_tasks(self, case_id: str | None = None, lane: str | None = None,
+                   who: Actor | User | str = "system") -> list[dict[str, Any]]:
+        """Every page of `task_page`, each task with its form (the JSON shape of a task)."""
+        out: list[dict[str, Any]] = []
+        infos: dict[str, Any] = {}  # case id -> its process version's description
+        page = 1
+        while True:
+            found = self.task_page(who, TaskFilter(case_id=case_id, lane=lane, page=page, per_page=MAX_PAGE_SIZE))
+            for row in found.items:
+                info = infos.get(row["case_id"]) or infos.setdefault(row["case_id"], self.process_info(row["case_id"]))
+                user_task = info.user_tasks.get(row["task"])
+                out.append({**row, "form": [f.to_json() for f in user_task.form] if user_task else []})
+            if len(found.items) < MAX_PAGE_SIZE:
+                return out
+            page += 1
+
+    def show_task(self, task_id: str, *, viewer: Viewer) -> dict[str, Any]:
+        """A ready task with its form; `viewer` (a person reading it) is written to the case's access log."""
+        task = self.session.get(ReadyTask, task_id)
+        if task is None:
+            raise NotFound(self._gone_message(task_id))
+        case = self._case(task.case_id)
+        self._log_access(case.id, viewer, "viewed task")
+        return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
+
+    def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None]:
+        """The ready task, its case and the acting account, in one query: each read is a round trip,
+        and a step is mostly round trips. The case's state is read with it only when no workflow is
+        kept; when the kept one turns out stale, reading `state` loads it then (and should the case
+        have moved on in between, the revision check on saving makes that a clean Conflict)."""
+        query = (select(ReadyTask, Case, User).join(Case, Case.id == ReadyTask.case_id)
+                 .outerjoin(User, User.name == actor).where(ReadyTask.id == task_id))
+        if self.workflows is None:
+            query = query.options(undefer(Case.state))
+        found = self.session.execute(query).first()
+        if found is None:
+            message = self._gone_message(task_id)
+            raise (Conflict(message) if "no longer ready" in message else NotFound(message))
+        return found.ReadyTask, found.Case, found.User
+
+    def _gone_message(self, task_id: str) -> str:
+        closed = self.session.get(ClosedTask, task_id)
+        if closed is None:
+            return f"no ready task {task_id!r}"
+        at = closed.closed_at.isoformat()
+        if closed.how == "completed":
+            return f"task {task_id} is no longer ready: {closed.closed_by} completed it at {at} (case {closed.case_id})"
+        return (f"task {task_id} is no longer ready: it was withdrawn at {at}, when case {closed.case_id} "
+                "moved on without it")
+
+    def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
+        """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
+        row, case, user = self._task_for_actor(task_id, actor)
+        run = self._run(case, actor)
+        info = run.parsed.info.user_tasks[row.element]
+        who = actor_for(self.session, actor, user)
+        if not permissions.decide(who, permissions.READ, case=case.data):
+            raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
+        require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
+        task = run.find_task(task_id)
+        if task is None or task.state != TaskState.READY:
+            raise Conflict(f"task {task_id} is no longer ready; reload the case")
+        values, errors = organisations.clean_form(self.session, info.form, data, today=self.local_today(run.now))
+        if not errors:
+            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+            today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
+            for validator in self.registry.validators(row.element):
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
+        if errors:
+            raise InvalidData(errors, f"{info.title} ({row.element})")
+        task.data.update(values)
+        run.completed[task_id] = actor
+        run.merge_data(values)
+        run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
+        payload = {"task_id": task_id, "data": values}
+        with self._failing(run, "complete", payload):
+            task.run()
+        self._step(run, "complete", payload)
+        return self._view(run)
