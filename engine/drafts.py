@@ -36,10 +36,10 @@ class TaskDraft(Base):
 
 
 def kept_answers(answers: dict[str, Any]) -> dict[str, str]:
-    """The typed answers a draft keeps: text inputs only, bounded, empty ones left out."""
+    """The typed answers a draft takes: text inputs only, bounded (an empty one clears what it held)."""
     out: dict[str, str] = {}
     for name, value in answers.items():
-        if isinstance(name, str) and isinstance(value, str) and value.strip() and len(out) < MAX_INPUTS:
+        if isinstance(name, str) and isinstance(value, str) and len(out) < MAX_INPUTS:
             out[name[:200]] = value[:MAX_CHARS]
     return out
 
@@ -51,7 +51,8 @@ def save(session: Session, task_id: str, case_id: str, lane: str | None, answers
     if draft is None:
         draft = TaskDraft(task_id=task_id, case_id=case_id, lane=lane, answers={})
         session.add(draft)
-    draft.answers = {**draft.answers, **answers}
+    merged = {**draft.answers, **answers}
+    draft.answers = {k: v for k, v in merged.items() if v.strip()}
     draft.saved_by, draft.saved_at = actor, now
     session.flush()
     return draft

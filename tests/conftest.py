@@ -359,11 +359,9 @@ PLACEMENT_TASK = "interim_review_1"
 
 
 def _placement_case(rt, target: str) -> str:
-    from datetime import timedelta
+    from cli.demo_data import ACTOR_BY_LANE, _shifted, shift_days
 
-    from cli.demo_data import ACTOR_BY_LANE, ANCHOR, _shifted
-
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     calendar = rt.policy.school_calendar()
     with rt.engine() as eng:
         case_id = eng.start_case("reintegration", {**_shifted(scenarios.START_DATA, days, calendar),

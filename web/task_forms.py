@@ -96,3 +96,29 @@ def error_anchor(field: dict[str, Any] | None, fid: str, boxes: dict[str, tuple]
     if field is not None and field["type"] == "date":
         return f"#{fid}-{((boxes or {}).get(fid) or DATE_PARTS)[0]}"
     return f"#{fid}"  # govukRadios gives a choice's first option the field's id
+
+
+def sections(fields: list[dict[str, Any]]) -> list[tuple[str, list[dict[str, Any]]]]:
+    """A long form's parts, in the order their first field comes: (heading, fields). A form whose
+    fields declare no `section` is one part with no heading; a field without one joins the part before."""
+    parts: list[tuple[str, list[dict[str, Any]]]] = []
+    for f in fields:
+        title = f.get("section") or (parts[-1][0] if parts else "")
+        for name, members in parts:
+            if name == title:
+                members.append(f)
+                break
+        else:
+            parts.append((title, [f]))
+    return parts
+
+
+def input_names(fields: list[dict[str, Any]]) -> list[str]:
+    """The names of the inputs a form's fields post (a date's three boxes)."""
+    return [f"{f['id']}-{p}" if f["type"] == "date" else f["id"] for f in fields
+            for p in (DATE_PARTS if f["type"] == "date" else ("",))]
+
+
+def raw_answers(fields: list[dict[str, Any]], form) -> dict[str, str]:
+    """What was typed into the form's inputs, as typed (for a draft or the check-answers page's hidden inputs)."""
+    return {name: form.get(name, "") for name in input_names(fields) if form.get(name, "").strip()}

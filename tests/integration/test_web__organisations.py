@@ -13,12 +13,10 @@ from tests.web_helpers import post
 def _offer_form(web_world, host_school: str) -> dict:
     """The scenarios' offer of a place at a host school as the task page posts it (dates in three inputs,
     moved as the demo's are to fall around the web tests' today)."""
-    from datetime import timedelta
-
-    from cli.demo_data import ANCHOR, _shifted
+    from cli.demo_data import _shifted, shift_days
 
     rt = web_world.runtime
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     data: dict[str, str] = {}
     for k, v in _shifted(s.HAPPY_PATH["allocate_place"], days, rt.policy.school_calendar()).items():
         if isinstance(v, bool):
