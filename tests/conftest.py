@@ -142,6 +142,20 @@ def catch_up(clock, data: dict, form: list | None = None) -> None:
         clock.set(datetime.combine(date.fromisoformat(latest), time(16), tzinfo=UTC))
 
 
+def happened_today(data: dict, form: list, today: str) -> dict:
+    """`data` with each date of `form` that records something that happened (`date_rule` past) set to
+    `today`: for tests that keep the clock where it is while using the scenarios' later dates."""
+    return {**data, **{f["id"]: today for f in form if f.get("date_rule") == "past" and f["id"] in data}}
+
+
+def plans_still_ahead(data: dict, form: list, today: str) -> dict:
+    """`data` without the planned dates of `form` (`date_rule` future) that today has already passed: a
+    person would plan later ones, and an optional planned date left out takes its default."""
+    return {k: v for k, v in data.items()
+            if not any(f["id"] == k and f.get("date_rule") == "future" and isinstance(v, str) and v and v < today
+                       for f in form)}
+
+
 DATABASES = ("sqlite", "postgresql")
 
 

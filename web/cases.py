@@ -23,13 +23,14 @@ def _case_view(eng, user, case_id: str) -> dict:
     awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
     may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
-    return {"case": case, "history": eng.history(case_id, viewer=user.name),
+    return {"case": case, "history": eng.history(case_id, viewer=user.name), "may_send": may_send,
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
 
 
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
+    view.pop("may_send")
     return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, **view)
 
 
@@ -57,6 +58,8 @@ def _reason_problem(reason: str) -> str | None:
 
 def _review_page(case_id: str, template: str, reason: str, error: str | None = None, status: int = 200):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
+    if not view["may_send"]:
+        abort(403, description=view["may_send"].reason)
     if not view["can_request_review"]:
         abort(409, description="An emergency review cannot be requested on this case now: it is not in a placement, "
                                "or your account is not one of those who may ask for one.")

@@ -21,13 +21,13 @@ def test_emergency_review_button_only_while_the_placement_waits_for_it(web_world
     client = signed_in("hana.host")
     assert "Request emergency review" not in signed_in("ava.ap").get(f"/cases/{before}").get_data(as_text=True)
     assert "Request emergency review" not in signed_in("aud.auditor").get(f"/cases/{in_placement}").get_data(as_text=True)
-    response = post(client, f"/cases/{in_placement}/emergency-review")
+    response = post(client, f"/cases/{in_placement}/emergency-review", {"reason": "A fight at lunchtime"})
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
     assert "Emergency review requested" in html and "Hold emergency review" in html
     assert "Request emergency review" not in html  # it waits for the review now
-    refused = post(signed_in("ava.ap"), f"/cases/{before}/emergency-review")
-    assert refused.status_code == 409 and "not waiting for message" in refused.get_data(as_text=True)
+    refused = post(signed_in("ava.ap"), f"/cases/{before}/emergency-review", {"reason": "Too soon"})
+    assert refused.status_code == 409 and "cannot be requested on this case now" in refused.get_data(as_text=True)
 
 
 def test_diagram_is_the_pinned_bpmn(web_world, signed_in):
