@@ -56,13 +56,20 @@ def _reason_problem(reason: str) -> str | None:
     return None
 
 
-def _review_page(case_id: str, template: str, reason: str, error: str | None = None, status: int = 200):
+def _review_view(case_id: str) -> dict:
+    """The case page's view, if the account may ask for an emergency review on it now: else 403 (not one
+    who may ask) or 409 (the case is not waiting for one)."""
     view = run(lambda eng, user: _case_view(eng, user, case_id))
     if not view["may_send"]:
         abort(403, description=view["may_send"].reason)
     if not view["can_request_review"]:
-        abort(409, description="An emergency review cannot be requested on this case now: it is not in a placement, "
-                               "or your account is not one of those who may ask for one.")
+        abort(409, description="An emergency review cannot be requested on this case now: only while the pupil is in "
+                               "the placement, and not while one is waiting to be held.")
+    return view
+
+
+def _review_page(case_id: str, template: str, reason: str, error: str | None = None, status: int = 200):
+    view = _review_view(case_id)
     return render_template(template, case=view["case"], reason=reason, error=error, limit=REASON_LIMIT), status
 
 
@@ -87,6 +94,7 @@ def request_emergency_review(case_id: str):
     problem = _reason_problem(reason)
     if problem:
         return _review_page(case_id, "emergency_review.html", reason, problem, 400)
+    _review_view(case_id)
 
     def send(eng, user):
         queries.require_case(eng.session, user, case_id)
