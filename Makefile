@@ -9,7 +9,7 @@ NODE_STAMP := node_modules/.package-lock.json
 # scripts.vendor_assets writes this file once it has copied the served assets into web/static/vendor/.
 VENDOR_STAMP := node_modules/.vendored
 
-.PHONY: install assets system-deps demo test bench bench-check lint wheel wheel-check
+.PHONY: install assets system-deps demo test test-sqlite test-postgresql bench bench-check lint wheel wheel-check
 
 $(BIN)/reintegrate: pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -40,12 +40,22 @@ system-deps:
 demo: install assets
 	REINTEGRATE_ENV=dev $(BIN)/reintegrate demo
 
-# The benchmarks' own tests (marker `bench`: they start gunicorn, PostgreSQL and the scheduler) run
-# in `make bench-check`, not here.
+# The suite on SQLite and on PostgreSQL, the two passes side by side (each is one Python process
+# that waits on its database, Chromium or subprocesses much of the time, so two share two cores
+# well). Each pass's output is printed whole when it ends (--output-sync), not interleaved; a
+# failure in either fails `make test`. The benchmarks' own tests (marker `bench`: they start
+# gunicorn, PostgreSQL and the scheduler) run in `make bench-check`, not here.
 test: system-deps install assets
 	$(BIN)/ruff check .
-	$(BIN)/python -m pytest -rsx -m "not bench"
-	$(BIN)/python -m pytest -rsx -m "not bench" --db=postgresql --ignore=tests/browser
+	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
+
+test-sqlite: install assets
+	@echo "== the suite on SQLite =="
+	$(BIN)/python -m pytest -rsx -m "not bench" -p no:cacheprovider
+
+test-postgresql: install assets
+	@echo "== the suite on PostgreSQL =="
+	$(BIN)/python -m pytest -rsx -m "not bench" -p no:cacheprovider --db=postgresql --ignore=tests/browser
 
 # The HTTP-load and memory benchmarks at tiny sizes, as tests: their tools and reports still work.
 bench-check: system-deps install assets

@@ -209,12 +209,14 @@ def run_case(
 
     ``before_task(workflow, task_id)`` may interfere (send a message, say) before a task is completed.
     ``parsed`` and ``topics`` skip parsing the diagram again; ``after_step(workflow)`` may replace the
-    workflow after each completed task (to save and restore it, say).
+    workflow once the case has started and after each completed task (to save and restore it, say).
     """
     topics = topics or read_topics(bpmn_path)
     workflow = load_workflow(bpmn_path, parsed)
     start_workflow(workflow, start_data)
     advance(workflow, topics, far_future_timers=far_future_timers)
+    if after_step is not None:  # the started case is saved too, as the engine's `case start` saves it
+        workflow = after_step(workflow)
     for _ in range(max_steps):
         if workflow.completed:
             return workflow

@@ -29,22 +29,24 @@ from pathlib import Path
 from SpiffWorkflow.task import Task
 from sqlalchemy.orm import Session
 
-from engine import facade, runtime
+from engine import engine_core, runtime, task_operations
+from engine.history import HistoryWriter
 from engine.serialization import StateSerializer
 
 from .engine_vs_bare import make_runtime, run_engine_case, temporary_databases
 from .run import RESULTS
 
 PARTS = {
-    "SpiffWorkflow stepping": [(Task, "run"), (facade, "advance")],
+    "SpiffWorkflow stepping": [(Task, "run"), (engine_core, "advance")],
     "state: encode, or decode when not cached": [(StateSerializer, "dumps"), (StateSerializer, "loads")],
-    "the case row and history (ORM flush)": [(Session, "flush")],
+    "the case row and history (ORM flush)": [(HistoryWriter, "write"), (Session, "flush")],
     "projections: ready tasks, timers, facts, outbox": [(runtime.CaseRun, "_project_tasks"),
                                                          (runtime.CaseRun, "_project_timers"),
                                                          (runtime.CaseRun, "_save_facts"),
                                                          (runtime.CaseRun, "_write_effects")],
-    "reads: task row, case row, the user's account": [(facade.Engine, "_task_for_actor"), (Session, "get"),
-                                                        (facade, "actor_for"), (facade, "require")],
+    "reads: task row, case row, the user's account": [(task_operations.TaskOperations, "_task_for_actor"),
+                                                        (Session, "get"), (task_operations, "actor_for"),
+                                                        (task_operations, "require")],
     "commit": [(Session, "commit")],
 }
 

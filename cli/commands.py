@@ -8,11 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from engine import json_input
-from engine.db import safe_url
-from engine.dmn import documents_beside
-from engine.errors import EngineError, InvalidProcess
-from engine.locations import processes_dir
-from engine.party_links import link_spellings
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
@@ -57,98 +52,6 @@ def _read(path: str) -> bytes:
         raise UsageError(f"{path}: cannot read: {exc.strerror}") from None
 
 
-def init_db(app: App, args) -> int:
-    folder = processes_dir()  # a setting that points nowhere fails before anything changes
-    register = app.upgrade()  # with the register: new entries added, those already there kept as they are
-    with app.engine() as eng:  # case parties spelled as an entry but for case and spacing, through the engine
-        relinked = link_spellings(eng)
-    relinked["accounts"] += register.pop("accounts_linked")
-    results = _deploy_files(app, sorted(str(p) for p in folder.glob("*.bpmn")), "system")
-    emit({"database": safe_url(app.url), "organisations": {**register, "relinked": relinked}, "deployed": results},
-         args.json, "\n".join([f"schema up to date: {safe_url(app.url)}",
-                               f"organisations register: {register['added']} added, {register['unchanged']} already "
-                               f"there; {relinked['cases']} case(s) and {relinked['accounts']} account(s) relinked"]
-                   + [_deployed_line(r) for r in results]))
-    return 0
-
-
-def _deployed_line(r: dict[str, Any]) -> str:
-    return f"{r['file']}: {r['message']}"
-
-
-def _with_documents(paths: list[str]) -> list[tuple[str, bytes, dict[str, bytes]]]:
-    """Each BPMN file with the DMN files beside it that its business rule tasks reference."""
-    out = []
-    for path in paths:
-        content = _read(path)
-        out.append((path, content, documents_beside(path, content)))
-    return out
-
-
-def _deploy_files(app: App, paths: list[str], actor: str) -> list[dict[str, Any]]:
-    contents = _with_documents(paths)
-    with app.engine() as eng:
-        problems = [prob for p, c, docs in contents for prob in eng.validate(c, p, docs)]
-        if problems:
-            raise InvalidProcess(problems)
-        return [{"file": p, **eng.deploy(c, p, actor, docs).to_json()} for p, c, docs in contents]
-
-
-def process_validate(app: App, args) -> int:
-    with app.engine() as eng:
-        problems = [prob for path, c, docs in _with_documents(args.files) for prob in eng.validate(c, path, docs)]
-    if args.json:
-        emit({"ok": not problems, "problems": [str(p) for p in problems]}, True)
-    else:
-        for p in problems:
-            print(p)
-        if not problems:
-            print(f"ok: {len(args.files)} file(s) valid")
-    return 1 if problems else 0
-
-
-def process_deploy(app: App, args) -> int:
-    results = _deploy_files(app, args.files, args.actor or "system")
-    emit(results, args.json, "\n".join(_deployed_line(r) for r in results))
-    return 0
-
-
-def process_list(app: App, args) -> int:
-    with app.engine() as eng:
-        versions = eng.versions()
-    emit(versions, args.json, "\n".join(
-        f"{v['process']} v{v['version']}  {v['hash']}  {v['deployed_at']}  by {v['deployed_by']}  "
-        f"{v['cases']} case(s)" for v in versions) or "no process deployed")
-    return 0
-
-
-def process_diff(app: App, args) -> int:
-    with app.engine() as eng:
-        diff = eng.diff_versions(args.process, args.old, args.new)
-    lines = [f"{diff['process']}: v{diff['from']} -> v{diff['to']}"]
-    lines += [f"  + {e}" for e in diff["added"]] + [f"  - {e}" for e in diff["removed"]]
-    lines += [f"  ~ {e}: {', '.join(attrs)}" for e, attrs in sorted(diff["changed"].items())]
-    emit(diff, args.json, "\n".join(lines if len(lines) > 1 else [*lines, "  no differences"]))
-    return 0
-
-
-def process_migrate(app: App, args) -> int:
-    if args.revert == (args.to is not None):
-        raise UsageError("give either --to VERSION or --revert")
-    results, failures = [], []
-    for case_id in args.cases:  # one transaction per case: one refusal does not hold back the others
-        try:
-            with app.engine() as eng:
-                results.append(eng.migrate_case(case_id, args.to, args.actor or "system", dry_run=args.dry_run))
-        except EngineError as exc:
-            failures.append({"case_id": case_id, "error": str(exc)})
-    lines = [f"{r['case_id']}: v{r['from']} -> v{r['to']}{' (dry run)' if r['dry_run'] else ''}; "
-             f"re-predicted {', '.join(r['affected']) or 'nothing'}" for r in results]
-    lines += [f"{f['case_id']}: {f['error']}" for f in failures]
-    emit({"migrated": results, "refused": failures}, args.json, "\n".join(lines))
-    return 1 if failures else 0
-
-
 def case_start(app: App, args) -> int:
     with app.engine() as eng:
         case = eng.start_case(args.process, parse_json(args.data), args.actor or "system")
@@ -186,6 +89,10 @@ def task_show(app: App, args) -> int:
 
 def task_complete(app: App, args) -> int:
     data = parse_json(args.data)
+    if args.note is not None:  # a plain or manual task's "mark as done" note
+        if not isinstance(data, dict):
+            raise UsageError("--note goes with a --data that is a JSON object, or no --data")
+        data = {**data, "note": args.note}
     with app.engine() as eng:
         case = eng.complete_task(args.task, data, args.actor)
     emit(case, args.json, case_text(case))
@@ -312,16 +219,23 @@ def fail(message: str, code: int) -> int:
 
 
 def report_timetables(app: App, args) -> int:
-    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, to the outbox."""
+    """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, for the
+    half term that last ended, to each authority's social care, youth justice and early help accounts (the
+    scheduler sends it by itself; this sends what it has not sent yet, now)."""
     from engine.timetable_list import send_half_term_list
 
     if not args.half_term:
         raise UsageError("say which report: --half-term (the list for social care, youth justice and early help)")
     with app.engine() as eng:
-        result = send_half_term_list(eng)
-    emit(result, args.json, f"{result['half_term']}: {len(result['pupils'])} pupil(s) on a timetable; queued for "
-                            f"{', '.join(result['queued']) or 'nobody new (already sent this half term)'}"
-                            + (f"; no address for {', '.join(result['no_address'])}" if result["no_address"] else ""))
+        result = send_half_term_list(eng, actor="system")
+    lines = [f"{result['half_term']}: " + ("every authority's list was sent already" if not result["lists"] else
+                                           f"{len(result['lists'])} authority list(s) sent")]
+    for sent in result["lists"]:
+        lines.append(f"  {sent['authority']}: {len(sent['pupils'])} pupil(s); emailed "
+                     f"{', '.join(sent['queued']) or 'nobody'}"
+                     + (f"; no account in {', '.join(sent['no_account'])}" if sent["no_account"] else "")
+                     + (f"; no email address for {', '.join(sent['no_email'])}" if sent["no_email"] else ""))
+    emit(result, args.json, "\n".join(lines))
     return 0
 
 

@@ -15,6 +15,7 @@ from handlers import default_registry
 
 from . import accounts, data_protection, incidents, operations, organisations, reports, serving
 from . import commands as c
+from . import process_commands as pc
 
 
 class _Parser(argparse.ArgumentParser):
@@ -37,19 +38,19 @@ def _sub(parent, name: str, fn, help_text: str):
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="reintegrate", description="Reintegration from AP: case workflow")
     top = parser.add_subparsers(dest="command", required=True)
-    _sub(top, "init-db", c.init_db, "create or upgrade the schema, deploy processes/")
+    _sub(top, "init-db", pc.init_db, "create or upgrade the schema, deploy processes/")
     proc = top.add_parser("process", help="validate, deploy and list process versions").add_subparsers(
         dest="sub", required=True)
-    _sub(proc, "validate", c.process_validate, "run every deploy check").add_argument("files", nargs="+")
-    p = _sub(proc, "deploy", c.process_deploy, "deploy new immutable versions")
+    _sub(proc, "validate", pc.process_validate, "run every deploy check").add_argument("files", nargs="+")
+    p = _sub(proc, "deploy", pc.process_deploy, "deploy new immutable versions")
     p.add_argument("files", nargs="+")
     p.add_argument("--as", dest="actor")
-    _sub(proc, "list", c.process_list, "deployed versions")
-    p = _sub(proc, "diff", c.process_diff, "elements added, removed and changed between two versions")
+    _sub(proc, "list", pc.process_list, "deployed versions")
+    p = _sub(proc, "diff", pc.process_diff, "elements added, removed and changed between two versions")
     p.add_argument("process")
     p.add_argument("old", type=int)
     p.add_argument("new", type=int)
-    p = _sub(proc, "migrate", c.process_migrate, "move running cases to another version")
+    p = _sub(proc, "migrate", pc.process_migrate, "move running cases to another version")
     p.add_argument("cases", nargs="+")
     p.add_argument("--to", type=int, help="the version to move to")
     p.add_argument("--revert", action="store_true", help="back to the version each case came from")
@@ -80,9 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     p = _sub(task, "show", c.task_show, "one task with its form")
     p.add_argument("task")
     p.add_argument("--as", dest="actor", help="who is reading (written to the access log; default: your login)")
-    p = _sub(task, "complete", c.task_complete, "validate and complete a task")
+    p = _sub(task, "complete", c.task_complete, "validate and complete a task; mark a plain or manual task done")
     p.add_argument("task")
-    p.add_argument("--data", required=True, help="JSON object, or @file")
+    p.add_argument("--data", help="the form's data: JSON object, or @file (none: an empty form)")
+    p.add_argument("--note", help="a plain or manual task's optional note")
     p.add_argument("--as", dest="actor", required=True)
     timers = top.add_parser("timers", help="timers").add_subparsers(dest="sub", required=True)
     _sub(timers, "fire", c.timers_fire, "fire every timer due now, once")
@@ -156,8 +158,9 @@ def main(argv: list[str] | None = None) -> int:
     except (c.UsageError, serving.Refused) as exc:
         return c.fail(str(exc), 2)
     except (OperationalError, ProgrammingError) as exc:
-        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01":
-            raise  # a real SQL error, not PostgreSQL's "undefined table"
+        if isinstance(exc, ProgrammingError) and getattr(exc.orig, "sqlstate", None) != "42P01" \
+                and os.environ.get("REINTEGRATE_DEBUG"):
+            raise  # a real SQL error, not PostgreSQL's "undefined table": where, when asked for
         reason = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
         missing = "no such table" in reason or getattr(exc.orig, "sqlstate", None) == "42P01"
         return c.fail(f"database error: {reason}" + ("; has `reintegrate init-db` been run?" if missing else ""), 1)

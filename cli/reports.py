@@ -28,7 +28,8 @@ def register(parent, sub) -> None:
         p.set_defaults(report=name)
         if name == "timetables":
             p.add_argument("--half-term", action="store_true",
-                           help="instead, queue the half-termly list for social care, youth justice, early help")
+                           help="instead, send the list for the half term that last ended to social care, "
+                                "youth justice and early help, if not sent yet (the scheduler sends it by itself)")
     sub(parent, "rebuild-facts", rebuild, "extract every case's report facts afresh from its data")
 
 

@@ -226,6 +226,7 @@ ADVOCACY_RISK: dict[str, Any] = {
     "risk_lack_of_partner_support": False,
     "risk_school_concerns": False,
     "risk_notes": "Jordan fears being excluded again and wants to stay with his friends at the centre; his mother is anxious.",
+    "advocacy_provider": "Pathways Advocacy",
     "transition_type": "two_to_two",
     "advocacy_funding": "high_needs_budget",
     "current_setting_funding": 19500,

@@ -16,9 +16,13 @@ import sys
 from engine.db import safe_url
 from engine.heartbeat import process_name
 from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
+from engine.timetable_list import send_due_lists
 from engine.wiring import Runtime
 
 from .demo_data import DEMO_PASSWORD, load_demo, not_demo_data
+
+#: The service's work the scheduler does besides timers and mail: the half-termly timetable list.
+PERIODIC = (send_due_lists,)
 
 log = logging.getLogger("reintegrate")
 DEVELOPMENT_ENVS = ("dev", "test")
@@ -64,7 +68,7 @@ def _serve_development(rt: Runtime, args) -> int:
     app = create_app(rt)  # first: a missing secret key stops it before anything starts
     if not args.no_scheduler:
         rt.scheduler_lock = single_scheduler_lock(rt)
-        make_scheduler(rt, blocking=False).start()
+        make_scheduler(rt, blocking=False, periodic=PERIODIC).start()
         log.info("embedded scheduler polling the timer table every 30 s")
     print(f"Serving on http://{args.host}:{args.port}/ with the development server (Ctrl+C to stop)", flush=True)
     run_simple(args.host, args.port, app, threaded=True)
@@ -107,7 +111,7 @@ def scheduler(rt: Runtime, args) -> int:
     rt.scheduler_lock = single_scheduler_lock(rt)
     name = process_name()
     signal.signal(signal.SIGTERM, _exit_on_sigterm)  # systemd's stop: record it, as Ctrl+C does
-    poller = make_scheduler(rt, blocking=True, interval_seconds=args.interval, beat_as=name)
+    poller = make_scheduler(rt, blocking=True, interval_seconds=args.interval, beat_as=name, periodic=PERIODIC)
     try:
         fire_due(rt, beat_as=name)  # timers that fell due while nothing ran fire now, in due order
         log.info("scheduler %s polling the timer table every %s s", name, args.interval)
@@ -128,7 +132,7 @@ def _exit_on_sigterm(signum, frame):
 
 
 def demo(rt: Runtime, args) -> int:
-    from .commands import init_db
+    from .process_commands import init_db
 
     if not development_mode():
         raise Refused("demo runs only in development mode (REINTEGRATE_ENV=dev): it creates accounts with a "

@@ -33,6 +33,9 @@ class CaseOperations(EngineCore):
         """Validate the start form, create the case and run it to its first waits."""
         deployment = self.specs.get(self.session, active_version(self.session, process_key).id)
         parsed = deployment.parsed
+        if not parsed.info.start_form and data:  # nothing declared: a case of this process starts with no data
+            raise InvalidData({"_": "the start event declares no form, so this process takes no start data (declare "
+                                    "the fields with camunda:formData on the start event)"}, f"cannot start {process_key}")
         values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True,
                                                   today=self.local_today())
         if errors:
@@ -110,7 +113,7 @@ class CaseOperations(EngineCore):
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
-        self.session.flush()
+        run.history.write()
         return self.show_case(case_id, viewer=actor)
 
     def retry_timers(self, case_id: str, actor: str) -> dict[str, Any]:
@@ -123,7 +126,9 @@ class CaseOperations(EngineCore):
         if case.status == "error":
             previous = case.error
             set_case_status(self.session, case, "running", None)
-            HistoryWriter(self.session, case).append(self.clock.now(), actor, "retried", None, {"error": previous})
+            history = HistoryWriter(self.session, case)
+            history.append(self.clock.now(), actor, "retried", None, {"error": previous})
+            history.write()
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error, timer.claimed_until = 0, None, None, None
         self.session.flush()

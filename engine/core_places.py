@@ -4,9 +4,11 @@ Each school has `policy.core_places_per_school_per_term` core places a term, at 
 inclusion planning meeting allocates them: `allocate` counts the school's places already allocated
 that term and delivers the message `inclusion_allocation` to the case, or refuses. A permanent
 exclusion by the school withdraws one of its core places: `withdraw_for_exclusion` keeps the exclusion
-and delivers `core_place_withdrawn` to the school's latest core place of the term that has not started
-(a withdrawn place stays counted, so the school cannot allocate it again that term); when there is no
-such place, the school's allowance for the term is one lower instead. The decision travels as a
+and delivers `core_place_withdrawn` to one of the school's core places of the term still before the
+young person's return, at any stage: the latest that has not started, else the latest placement under
+way (a withdrawn place stays counted, so the school cannot allocate it again that term); when there is
+no such place, the school's allowance for the term is one lower instead. Only the school's own
+authority (or an admin) records its exclusions, and the school must be in the organisations register. The decision travels as a
 message, so it is in the case's history and a replay does not depend on other cases.
 """
 from __future__ import annotations
@@ -20,13 +22,16 @@ from sqlalchemy.exc import IntegrityError
 from .errors import Conflict, InvalidData, NotFound
 from .exclusions import PermanentExclusion, allowance_reductions
 from .models import Case, CorePlace, ReadyTask
-from .permissions import EXCLUSIONS, actor_for, require
+from .organisations import UnknownOrganisation, authority_of, find
+from .permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
 from .terms import term_of
 
 PROCESS = "semh_placement"
 OFFERS = ("core", "additional")
-# Elements a core place waits at before the placement starts (the withdrawal's boundary event is on them).
+# Elements a core place waits at before the placement starts, and while it runs until the return (each
+# has a withdrawal boundary event on it or on its subprocess).
 _BEFORE_START = ("complete_sla", "plan_transition")
+_UNDER_WAY = ("review_placement_progress", "plan_reintegration", "review_return")
 
 
 def _cases(session) -> list[Case]:
@@ -117,20 +122,49 @@ def _take_place(engine, school: str, term: str, number: int, case_id: str, actor
 
 
 def withdraw_for_exclusion(engine, school: str, excluded_on: date, actor: str) -> dict[str, Any]:
-    """A permanent exclusion by `school` withdraws its most recently allocated core place of the term that
-    has not started (returns that case), or else lowers its allowance for the term by one (returns the
-    school's ledger row). The exclusion is kept either way."""
-    require(actor_for(engine.session, actor), EXCLUSIONS)
+    """A permanent exclusion by `school` withdraws one of its core places of the term (returns that case):
+    the latest allocated that has not started, else the latest under way before the return; with no such
+    place, it lowers the school's allowance for the term by one (returns the school's ledger row). The
+    exclusion is kept either way. Forbidden unless `actor` records exclusions for the school's authority;
+    InvalidData for a school not in the register."""
+    who = actor_for(engine.session, actor)
+    require_may(who, EXCLUSIONS)
+    try:
+        entry = find(engine.session, school, ("school",), "school")
+    except UnknownOrganisation as exc:
+        raise InvalidData({"school": str(exc)[:1].upper() + str(exc)[1:]}) from None
+    authority = authority_of(engine.session, entry)
+    require_for_authority(who, EXCLUSIONS, authority.name if authority else None, entry.name)
+    school = entry.name
     term = term_of(engine.policy.school_calendar(), excluded_on).id
-    waiting = set(engine.session.scalars(select(ReadyTask.case_id).where(ReadyTask.element.in_(_BEFORE_START))))
-    candidates = [c for c in _cases(engine.session) if c.status == "running" and c.id in waiting
-                  and (c.data or {}).get("home_school") == school and (c.data or {}).get("offer") == "core"
-                  and (c.data or {}).get("placement_term") == term]
-    case_id = candidates[-1].id if candidates else None
-    engine.session.add(PermanentExclusion(school=school, term=term, excluded_on=excluded_on, withdrawn_case_id=case_id,
-                                          recorded_at=engine.clock.now(), recorded_by=actor))
-    if case_id is None:
+    for case_id in _places_to_withdraw(engine.session, school, term):
+        try:
+            result = engine.send_message(case_id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)
+        except Conflict as exc:  # a case on a diagram's version that withdraws a place only before it starts
+            if "not waiting for message" not in str(exc):
+                raise
+            continue
+        engine.session.add(_exclusion(engine, school, term, excluded_on, case_id, actor))
         engine.session.flush()
-        return {"school": school, "term": term, "withdrawn_case": None,
-                **ledger(engine.session, engine.policy, term)[school]}
-    return engine.send_message(case_id, "core_place_withdrawn", {"excluded_on": excluded_on.isoformat()}, actor)
+        return result
+    engine.session.add(_exclusion(engine, school, term, excluded_on, None, actor))
+    engine.session.flush()
+    return {"school": school, "term": term, "withdrawn_case": None, **ledger(engine.session, engine.policy, term)[school]}
+
+
+def _exclusion(engine, school: str, term: str, on: date, case_id: str | None, actor: str) -> PermanentExclusion:
+    return PermanentExclusion(school=school, term=term, excluded_on=on, withdrawn_case_id=case_id,
+                              recorded_at=engine.clock.now(), recorded_by=actor)
+
+
+def _places_to_withdraw(session, school: str, term: str) -> list[str]:
+    """The school's running core places of `term` that a withdrawal may end, best first: the latest not
+    started, then the latest under way before the return."""
+    waiting = dict(session.execute(select(ReadyTask.case_id, ReadyTask.element)
+                                   .where(ReadyTask.element.in_(_BEFORE_START + _UNDER_WAY))).all())
+    places = [c for c in _cases(session) if c.status == "running" and c.id in waiting
+              and (c.data or {}).get("home_school") == school and (c.data or {}).get("offer") == "core"
+              and (c.data or {}).get("placement_term") == term]
+    not_started = [c.id for c in places if waiting[c.id] in _BEFORE_START]
+    under_way = [c.id for c in places if waiting[c.id] not in _BEFORE_START]
+    return [*reversed(not_started), *reversed(under_way)]

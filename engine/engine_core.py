@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, undefer
 from sqlalchemy.orm.exc import StaleDataError
 
 from . import permissions
+from .case_shares import shared_with
 from .clock import Clock
 from .errors import Conflict, EngineError, Forbidden, NotFound, StepFailed
 from .incidents import as_expression_failure, describe
@@ -136,11 +137,17 @@ class EngineCore:
         if not isinstance(viewer, str) or not viewer.strip():  # a SystemRead, or no viewer: record_read decides
             return
         try:
-            allowed = permissions.decide(actor_for(self.session, viewer), permissions.READ, case=case.data)
+            allowed = self._may_read_as(actor_for(self.session, viewer), case)
         except Forbidden:
             allowed = False
         if not allowed:
             raise NotFound(f"no case {case.id!r}")
+
+    def _may_read_as(self, who: permissions.Actor, case: Case) -> permissions.Decision:
+        """engine.permissions' READ on this case, with the organisations it was shared with (asked only
+        for the agencies, the one kind of reader they decide for)."""
+        shared = shared_with(self.session, case.id) if who.role in permissions.AGENCY_ROLES else ()
+        return permissions.decide(who, permissions.READ, case=case.data, shared_with=shared)
 
     def _log_access(self, case_id: str, viewer: Viewer, action: str) -> None:
         record_read(self.session, self.clock.now(), case_id, viewer, action)

@@ -15,7 +15,6 @@ import secrets
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .models import Case, HistoryEvent
@@ -42,12 +41,12 @@ def event_hash(prev_hash: str, case_id: str, seq: int, at: datetime, actor: str,
 
 
 class HistoryWriter:
-    """Appends events for one case within the caller's transaction.
+    """Appends events for one case within the caller's transaction; the operation that makes the
+    events writes them (`write`) once the case row is saved.
 
     The chain's head (last seq and hash) is kept on the case row, which the optimistic revision
-    check already guards, so two writers can never both extend the same head. The events themselves
-    are written by the session's next flush, right after the case row (where a lost race shows), as
-    one multi-row INSERT (`_write_pending`).
+    check already guards, so two writers can never both extend the same head. `write` flushes the
+    case row first (where a lost race shows), then inserts the events as one multi-row INSERT.
     """
 
     def __init__(self, session: Session, case: Case):
@@ -55,6 +54,7 @@ class HistoryWriter:
         self._case = case
         self._case_id = case.id
         self._seq, self._hash = case.history_seq or 0, case.history_hash or GENESIS
+        self._pending: list[dict[str, Any]] = []
 
     def append(self, at: datetime, actor: str, kind: str, element: str | None = None,
                data: dict[str, Any] | None = None) -> None:
@@ -63,31 +63,24 @@ class HistoryWriter:
         salt = secrets.token_hex(16)
         digest = payload_digest(salt, data)
         chained = event_hash(self._hash, self._case_id, self._seq, at, actor, kind, element, digest)
-        _pending(self._session).append({"case_id": self._case_id, "seq": self._seq, "at": at, "actor": actor,
-                                        "kind": kind, "element": element, "data": data, "salt": salt,
-                                        "digest": digest, "prev_hash": self._hash, "hash": chained})
+        self._pending.append({"case_id": self._case_id, "seq": self._seq, "at": at, "actor": actor,
+                              "kind": kind, "element": element, "data": data, "salt": salt,
+                              "digest": digest, "prev_hash": self._hash, "hash": chained})
         self._hash = chained
-        # Changing the head makes the case row dirty, so a flush always follows and writes the events.
         self._case.history_seq, self._case.history_hash = self._seq, chained
 
+    @property
+    def unwritten(self) -> int:
+        """How many appended events `write` has not yet written."""
+        return len(self._pending)
 
-_PENDING = "reintegrate.history_pending"
-
-
-def _pending(session: Session) -> list[dict[str, Any]]:
-    return session.info.setdefault(_PENDING, [])
-
-
-@event.listens_for(Session, "after_flush")
-def _write_pending(session: Session, _context) -> None:
-    rows = session.info.pop(_PENDING, None)
-    if rows:
-        session.connection().execute(HistoryEvent.__table__.insert(), rows)
-
-
-@event.listens_for(Session, "after_rollback")
-def _forget_pending(session: Session) -> None:
-    session.info.pop(_PENDING, None)
+    def write(self) -> None:
+        """Save the case row (with the chain's new head), then insert the events appended since the
+        last write, in the caller's transaction."""
+        self._session.flush()
+        if self._pending:
+            rows, self._pending = self._pending, []
+            self._session.connection().execute(HistoryEvent.__table__.insert(), rows)
 
 
 def verify_chain(events: list[HistoryEvent]) -> int | None:

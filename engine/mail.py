@@ -92,7 +92,9 @@ def resolve_recipients(session: Session, to: str, case_data: dict[str, Any], pol
     party = case_data.get(PARTY_FIELD.get(role, ""), None)
     if party:
         query = query.where((User.org == party) | (User.org.is_(None)))
-    emails = sorted(set(session.scalars(query)))
+    # A role that acts for one of the case's parties, on a case that names none (a case on a version from
+    # before the party existed): no organisation's people, only the policy's contact.
+    emails = sorted(set(session.scalars(query))) if party or role not in PARTY_FIELD else []
     if emails:
         return emails
     contact = policy.contacts.get(role)

@@ -14,7 +14,7 @@ from .engine_core import EngineCore
 from .errors import Conflict, InvalidData, NotFound
 from .json_input import json_problem
 from .permissions import actor_for, require
-from .runtime import deliver_message
+from .runtime import deliver_message, message_variables
 
 
 class MessageOperations(EngineCore):
@@ -27,7 +27,7 @@ class MessageOperations(EngineCore):
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no case {case_id!r}")
         info = self.specs.get(self.session, case.process_version_id).parsed.info
         catches = [c for c in info.catches.values() if c.message == name]
@@ -51,12 +51,14 @@ class MessageOperations(EngineCore):
             raise InvalidData(errors, f"message {name}")
         rule = MESSAGE_RULES.get(name)
         payload = rule(self, case, values, actor) if rule else values
+        variables = message_variables(waiting[0], payload)  # the declared fields, each a variable of its own
         try:
-            deliver_message(run.workflow, name, payload)
+            deliver_message(run.workflow, name, payload, variables)
         except WorkflowException:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now") from None
-        run.merge_data({name: payload})
-        run.history.append(run.now, actor, "message_received", None, {"message": name, "data": payload})
+        run.merge_data({name: payload, **variables})
+        record = {"message": name, "data": payload, **({"variables": variables} if variables else {})}
+        run.history.append(run.now, actor, "message_received", None, record)
         self._step(run, "message", {"message": name, "data": payload})
         return self._view(run)
 

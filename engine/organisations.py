@@ -1,6 +1,7 @@
 """The organisations register: local authorities, schools, AP settings and providers, as records.
 
-A case's parties (`ap_setting`, `host_school`, `home_school`, `local_authority` in its data) and an
+A case's parties (`ap_setting`, `host_school`, `home_school`, `local_authority`, and the providers
+`advocacy_provider` and `provider` in its data) and an
 account's organisation each point at an entry here. Input names an entry by its id or its exact name;
 anything else is refused with the closest names in the register. The case data keeps the entry's
 canonical name, so every reader of the data (reports, letters, access checks) sees one spelling.
@@ -31,6 +32,8 @@ PARTY_FIELDS: dict[str, tuple[str, ...]] = {
     "host_school": ("school",),
     "home_school": ("school",),
     "local_authority": ("local_authority",),
+    "advocacy_provider": ("provider",),  # the HNRG advocacy pilot's third-party advocacy service
+    "provider": ("provider",),  # the SEMH service level agreement's provider (The Bridge School)
 }
 #: The parties a case's authority is derived from, in order, when the case does not name one.
 AUTHORITY_FROM = ("ap_setting", "home_school", "host_school")
@@ -42,6 +45,11 @@ ROLE_KINDS: dict[str, tuple[str, ...]] = {
     "la_admissions": ("local_authority",),
     "la_attendance": ("local_authority",),
     "outreach": ("local_authority",),  # the authority's outreach service: engine.permissions scopes it so
+    "advocacy_provider": ("provider",),
+    "semh_provider": ("provider",),
+    "social_care": ("local_authority",),
+    "youth_justice": ("local_authority",),
+    "early_help": ("local_authority",),
 }
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _URN = re.compile(r"^[0-9]{6,7}$")

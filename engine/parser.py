@@ -89,9 +89,26 @@ def parse_document(content: bytes, filename: str = "<bpmn>",
     if len(processes) != 1:
         raise ValueError(f"{filename}: expected one executable process, found {len(processes)}")
     parser = ProcessParser()
-    for name, dmn in sorted((documents or {}).items()):
-        parser.add_dmn_xml(parse_xml(dmn), filename=name)
+    called = []  # the BPMN of the processes its call activities call (engine.calls)
+    for name, doc in sorted((documents or {}).items()):
+        if name.endswith(".bpmn"):
+            called.append(parse_xml(doc))
+            parser.add_bpmn_xml(etree.ElementTree(called[-1]), filename=name)
+        else:
+            parser.add_dmn_xml(parse_xml(doc), filename=name)
     parser.add_bpmn_xml(etree.ElementTree(root), filename=filename)
     key = processes[0].get("id")
     info, _ = describe(root, processes[0])
+    for other in called:  # their tasks, lanes, forms and messages are this case's too
+        merge_called(info, describe(other, executable_processes(other)[0])[0])
     return ParsedProcess(key, parser.get_spec(key), parser.get_subprocess_specs(key), info)
+
+
+def merge_called(info: ProcessInfo, called: ProcessInfo) -> None:
+    """Add what a called process's elements are (tasks, forms, lanes, topics, message catches) to the
+    caller's description; element ids are unique across a call (engine.calls refuses a clash)."""
+    for mine, theirs in ((info.user_tasks, called.user_tasks), (info.catches, called.catches),
+                         (info.titles, called.titles), (info.topics, called.topics)):
+        for element, value in theirs.items():
+            mine.setdefault(element, value)
+    info.messages.extend(m for m in called.messages if m not in info.messages)

@@ -11,8 +11,12 @@ SQL condition, and `report_scope` the cases a report may count.
   (`engine.organisations`) and must have one; `PARTY_FIELDS` says which of a case's parties it is
   (cases and accounts hold the entry's name, so names are compared): an AP setting, host or home
   school its own cases; the LA's teams (admissions, attendance, outreach) the cases of their authority
-  (the case's `local_authority`). An account in such a role with no organisation linked to the
-  register is refused everything.
+  (the case's `local_authority`); the third-party advocacy provider the cases that name it as their
+  `advocacy_provider`, the SEMH provider those that name it as their `provider`. An account in such a
+  role with no organisation linked to the register is refused everything.
+- **Agencies.** The authority's social care, youth justice and early help teams (`AGENCY_ROLES`) take
+  no part in cases: they read exactly the cases shared with their authority (`engine.case_shares`: the
+  half-termly list of pupils on a part-time timetable), change none, and run no report.
 - **Lanes.** A task is done or claimed by the role of its lane; a case is started by the role of its
   start event's lane (or the roles it declares: `camunda:property name="starters"`), naming the
   starter's own organisation as its party; a message is sent by the roles the catching event declares
@@ -26,7 +30,8 @@ SQL condition, and `report_scope` the cases a report may count.
   auditors and DPOs; the auditor's view of a case: those and the LA's admissions and attendance teams
   (for cases they may read).
 - **Reports.** Admins and auditors: every case; the LA's teams: their authority's; a school or AP
-  setting: its own pupils (the cases where it is the party its role names); process owners: none.
+  setting: its own pupils (the cases where it is the party its role names); process owners, the
+  providers and the agencies: none.
 """
 from __future__ import annotations
 
@@ -37,6 +42,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
+from .case_shares import shared_cases
 from .errors import Forbidden
 from .models import Case, User
 
@@ -52,15 +58,21 @@ PARTY_FIELDS = {
     "home_school": "home_school",
     "la_attendance": "local_authority",
     "outreach": "local_authority",
+    "advocacy_provider": "advocacy_provider",
+    "semh_provider": "provider",
 }
 #: Roles that stand in lanes: each must belong to an organisation.
 LANE_ROLES = tuple(PARTY_FIELDS)
+#: The third-party providers: they work their own cases and run no report (the report facts do not name them).
+PROVIDER_ROLES = ("advocacy_provider", "semh_provider")
 AUTHORITY_ROLES = tuple(role for role, party in PARTY_FIELDS.items() if party == "local_authority")
+#: The authority's teams that are sent cases (the half-termly timetable list) and read only those.
+AGENCY_ROLES = ("social_care", "youth_justice", "early_help")
 READ_ALL_ROLES = ("admin", "auditor", "dpo", "process_owner")
 #: Read every case and change none: auditors, and the data protection officer (`dpo`), who also
 #: exports everything held about a pupil (subject access) and applies retention.
 READ_ONLY_ROLES = ("auditor", "dpo")
-ROLES = (*LANE_ROLES, "process_owner", *READ_ONLY_ROLES, "admin")
+ROLES = (*LANE_ROLES, *AGENCY_ROLES, "process_owner", *READ_ONLY_ROLES, "admin")
 
 # Actions on a case (decided against the case's parties) ...
 START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete", "claim", "message", "read_audit"
@@ -85,12 +97,12 @@ OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
     SUBJECT_ACCESS: ("dpo",),
     RETENTION: ("admin", "dpo"),
     EXCLUSIONS: ("la_admissions", "admin"),
-    REPORT: ("admin", "auditor", *LANE_ROLES),
+    REPORT: ("admin", "auditor", *(r for r in LANE_ROLES if r not in PROVIDER_ROLES)),
 }
 CASE_ACTIONS = (START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT, SUBJECT_ACCESS)
 ACTIONS = (*CASE_ACTIONS, *(a for a in OPERATOR_ROLES if a not in CASE_ACTIONS))
 _NAMES = {"ap_setting": "AP setting", "host_school": "host school", "home_school": "home school",
-          "local_authority": "local authority"}
+          "local_authority": "local authority", "advocacy_provider": "advocacy provider", "provider": "SEMH provider"}
 
 
 @dataclass(frozen=True)
@@ -150,8 +162,8 @@ def as_actor(who: Actor | User) -> Actor:
 
 
 def needs_organisation(role: str) -> bool:
-    """Whether an account in `role` must belong to an organisation (every lane role must)."""
-    return role in PARTY_FIELDS
+    """Whether an account in `role` must belong to an organisation (every lane role and agency must)."""
+    return role in PARTY_FIELDS or role in AGENCY_ROLES
 
 
 def check_account(role: str, org: str | None) -> None:
@@ -159,7 +171,7 @@ def check_account(role: str, org: str | None) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if needs_organisation(role) and not (org or "").strip():
-        party = _NAMES[PARTY_FIELDS[role]]
+        party = _NAMES[PARTY_FIELDS.get(role, "local_authority")]
         raise ValueError(f"{_a(role)[0].upper()}{_a(role)[1:]} account must belong to an organisation: "
                          f"choose its {party} from the organisations register")
 
@@ -185,15 +197,21 @@ def may(who: Actor | User, action: str) -> Decision:
 
 
 def decide(who: Actor | User, action: str, *, case: Mapping[str, Any] | None = None, lane: str | None = None,
-           senders: Iterable[str] | None = None, starters: Iterable[str] | None = None) -> Decision:
+           senders: Iterable[str] | None = None, starters: Iterable[str] | None = None,
+           shared_with: Iterable[str] = ()) -> Decision:
     """May `who` take `action` on a case? `case` is the case's data (for START: the values it would
     start with), `lane` the task's lane, `senders` the roles that may send a message, `starters` the
-    roles that may start the process (its start event's lane's, unless it declares others)."""
+    roles that may start the process (its start event's lane's, unless it declares others),
+    `shared_with` the organisations the case was shared with (`engine.case_shares.shared_with`)."""
     actor = as_actor(who)
     decision = may(actor, action)
     if not decision or actor.system or action not in CASE_ACTIONS:
         return decision
     data = case or {}
+    if action == READ and actor.role in AGENCY_ROLES:
+        if actor.org in tuple(shared_with):
+            return _YES
+        return _no(f"{actor.name} ({_role(actor.role)}) reads only the cases sent to {actor.org}")
     if action in (READ, READ_AUDIT, SUBJECT_ACCESS):
         return _YES if actor.role in READ_ALL_ROLES else _party(actor, data)
     if actor.role == "admin":
@@ -220,6 +238,27 @@ def require_may(who: Actor | User, action: str) -> None:
 def require(who: Actor | User, action: str, **where: Any) -> None:
     """`decide`, raising Forbidden with the reason on a no."""
     decision = decide(who, action, **where)
+    if not decision:
+        raise Forbidden(decision.reason)
+
+
+def decide_for_authority(who: Actor | User, action: str, authority: str | None, what: str = "") -> Decision:
+    """May `who` take service-wide `action` (a permanent exclusion, say) for an organisation of `authority`
+    (`what`: that organisation's name, for the reason)? The role must take the action, and an
+    authority's team acts only for its own authority; admins and system actors for every one."""
+    actor = as_actor(who)
+    decision = may(actor, action)
+    if not decision or actor.system or actor.role == "admin":
+        return decision
+    if actor.role in AUTHORITY_ROLES and same_organisation(actor.org, authority):
+        return _YES
+    of = f"{what} belongs to {authority or 'no authority in the register'}" if what else f"this is {authority}'s"
+    return _no(f"{actor.name} acts for {actor.org}, and {of}: only its own authority may {_WHAT[action]}")
+
+
+def require_for_authority(who: Actor | User, action: str, authority: str | None, what: str = "") -> None:
+    """`decide_for_authority`, raising Forbidden with the reason on a no."""
+    decision = decide_for_authority(who, action, authority, what)
     if not decision:
         raise Forbidden(decision.reason)
 
@@ -270,7 +309,7 @@ def may_release(who: Actor | User, claimed_by: str | None) -> Decision:
 
 
 def changes_cases(who: Actor | User) -> bool:
-    """Whether `who` may change a case at all (auditors and process owners read only)."""
+    """Whether `who` may change a case at all (auditors, process owners and the agencies read only)."""
     actor = as_actor(who)
     return actor.system or actor.role == "admin" or (actor.role in PARTY_FIELDS and bool(actor.org))
 
@@ -302,6 +341,8 @@ def case_filter(session: Session, who: Actor | User) -> ColumnElement[bool]:
     actor = as_actor(who)
     if actor.system or actor.role in READ_ALL_ROLES:
         return true()
+    if actor.role in AGENCY_ROLES and actor.org:
+        return Case.id.in_(shared_cases(actor.org))
     field = PARTY_FIELDS.get(actor.role or "")
     if field is None or not actor.org:
         return false()
@@ -327,7 +368,9 @@ _WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between version
          RETENTION: "apply retention", EXCLUSIONS: "record a permanent exclusion"}
 
 
-_ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance"}
+_ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance",
+               "semh_provider": "SEMH provider", "social_care": "social care team",
+               "youth_justice": "youth justice team", "early_help": "early help team"}
 
 
 def _role(role: str | None) -> str:

@@ -1,9 +1,11 @@
 """What people need to know about a diagram, read straight from its XML.
 
-SpiffWorkflow's specs run the process; this module describes it: each user task's title, lane,
-form and due-date expression, the start form, service-task topics and message names. Lanes are
-resolved from `flowNodeRef` anywhere in the document, falling back to the lane whose diagram shape
-contains the node's shape (SpiffWorkflow gives a subprocess's children the subprocess's lane).
+SpiffWorkflow's specs run the process; this module describes it: each task a person does (a user
+task with its form, or a plain `bpmn:task` or `bpmn:manualTask`, done by marking it done with an
+optional note) with its title, lane, form and due-date expression, the start form, service-task
+topics and message names. Lanes are resolved from `flowNodeRef` anywhere in the document, falling
+back to the lane whose diagram shape contains the node's shape (SpiffWorkflow gives a subprocess's
+children the subprocess's lane).
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .forms import CAMUNDA_NS, FormField, parse_form
+from .stages import process_stages
 
 BPMN_NS = "http://www.omg.org/spec/BPMN/20100524/MODEL"
 NS = {
@@ -21,6 +24,10 @@ NS = {
     "dc": "http://www.omg.org/spec/DD/20100524/DC",
 }
 _DUE = re.compile(r"^\s*\$\{\s*(.+?)\s*\}\s*$")
+#: The one field of a plain or manual task: someone marks it done and may say something about it.
+NOTE = FormField("note", "Note", "string", constraints={"maxlength": 2000}, multiline=True)
+#: The BPMN tasks a person marks as done (no form of their own: the note is their form).
+MANUAL_KINDS = ("task", "manualTask")
 
 
 @dataclass
@@ -30,18 +37,19 @@ class UserTaskInfo:
     lane: str | None
     form: list[FormField]
     due: str | None  # an expression over case variables
+    kind: str = "user"  # "user": a form to fill in; "manual": a plain or manual task, marked as done
     #: The answers are shown to check before the task completes (a decision that cannot be undone):
     #: `<camunda:property name="check_answers" value="true"/>` on the task, or a form in sections.
     check_answers: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "lane": self.lane, "due": self.due,
-                "form": [f.to_json() for f in self.form], "check_answers": self.check_answers}
+                "form": [f.to_json() for f in self.form], "kind": self.kind, "check_answers": self.check_answers}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> UserTaskInfo:
         return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"],
-                   d.get("check_answers", False))
+                   d.get("kind", "user"), d.get("check_answers", False))
 
 
 @dataclass
@@ -80,6 +88,9 @@ class ProcessInfo:
     starters: tuple[str, ...] = ()  # the roles that start a case: declared on the start event, else its lane's
     catches: dict[str, MessageCatchInfo] = field(default_factory=dict)  # catching event id -> who, what
     start_event: str | None = None  # the id of the process's own start event
+    stages: dict[str, str] = field(default_factory=dict)  # element id -> its stage (engine.stages)
+    stage_order: list[str] = field(default_factory=list)  # the stages in the order the flow reaches them
+    boundaries: dict[str, str] = field(default_factory=dict)  # boundary event id -> the activity it is on
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -89,6 +100,7 @@ class ProcessInfo:
             "topics": self.topics, "messages": self.messages, "titles": self.titles,
             "start_lane": self.start_lane, "starters": list(self.starters),
             "catches": {k: v.to_json() for k, v in self.catches.items()}, "start_event": self.start_event,
+            "stages": self.stages, "stage_order": self.stage_order, "boundaries": self.boundaries,
         }
 
     @classmethod
@@ -100,7 +112,8 @@ class ProcessInfo:
             topics=d["topics"], messages=d["messages"], titles=d["titles"], start_lane=d.get("start_lane"),
             starters=tuple(d.get("starters", ())),
             catches={k: MessageCatchInfo.from_json(v) for k, v in d.get("catches", {}).items()},
-            start_event=d.get("start_event"),
+            start_event=d.get("start_event"), stages=dict(d.get("stages", {})),
+            stage_order=list(d.get("stage_order", [])), boundaries=dict(d.get("boundaries", {})),
         )
 
 
@@ -156,7 +169,11 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
                 m = _DUE.match(due)
                 due = m.group(1) if m else due
             check = _declared_roles(el, "check_answers") == ("true",) or any(f.section for f in fields)
-            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due, check)
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due,
+                                                  check_answers=check)
+        elif local in MANUAL_KINDS:
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), [NOTE], None,
+                                                  "manual")
         elif local == "startEvent" and el.getparent() is process_el:
             fields, form_problems = parse_form(el)
             problems.extend((line, el_id, msg) for line, msg in form_problems)
@@ -167,9 +184,12 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
             info.topics[el_id] = el.get(f"{{{CAMUNDA_NS}}}topic") or ""
         elif local in ("intermediateCatchEvent", "boundaryEvent", "startEvent"):
             problems.extend(_message_catch(root, el, lanes, info))
+        if local == "boundaryEvent" and el.get("attachedToRef"):
+            info.boundaries[el_id] = el.get("attachedToRef")
     for msg in root.iterfind("bpmn:message", NS):
         if msg.get("name"):
             info.messages.append(msg.get("name"))
+    info.stages, info.stage_order = process_stages(process_el)
     return info, problems
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from . import permissions
 from .active_versions import activate, active_numbers, active_version, process_events, redeployed, set_active
+from .calls import resolve_calls
 from .dmn import content_hash
 from .engine_core import EngineCore
 from .errors import Conflict, InvalidProcess, NotFound
@@ -40,16 +41,22 @@ class ProcessOperations(EngineCore):
     """Engine operations on process versions."""
 
     def validate(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None = None) -> list:
-        """Every deploy check on a BPMN document and its DMN `documents` (file name -> XML)."""
-        return validate_document(content, filename, self.registry, ROLES, documents)
+        """Every deploy check on a BPMN document and its DMN `documents` (file name -> XML), with the
+        deployed processes its call activities call (engine.calls)."""
+        return self._checked(content, filename, documents)[1]
+
+    def _checked(self, content: bytes, filename: str, documents: Mapping[str, bytes] | None) -> tuple[dict, list]:
+        """(the documents to deploy with it, the called processes' included; the problems found)."""
+        called, problems = resolve_calls(self.session, content, filename)
+        documents = {**(documents or {}), **called}
+        return documents, validate_document(content, filename, self.registry, ROLES, documents, problems)
 
     def deploy(self, content: bytes, filename: str, actor: str = "system",
                documents: Mapping[str, bytes] | None = None) -> Deployed:
         """Store a new immutable version: the BPMN and the DMN `documents` (file name -> XML) its
         business rule tasks reference. The same content twice is a no-op that says so."""
         require(actor_for(self.session, actor), permissions.DEPLOY)
-        documents = dict(documents or {})
-        problems = self.validate(content, filename, documents)
+        documents, problems = self._checked(content, filename, documents)
         if problems:
             raise InvalidProcess(problems)
         digest = content_hash(content, documents)

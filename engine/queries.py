@@ -199,17 +199,23 @@ def _claimable(session: Session, user: User, task_id: str) -> ReadyTask:
 # -- the case page -------------------------------------------------------------------------------
 def awaited_messages(session: Session, specs, serializer, case_id: str) -> list[str]:
     """Names of the messages the case is waiting for now (for example emergency_review_requested)."""
+    return waiting_now(session, specs, serializer, case_id)[0]
+
+
+def waiting_now(session: Session, specs, serializer, case_id: str) -> tuple[list[str], list[str]]:
+    """(names of the messages the case is waiting for, the ids of the events waiting for them)."""
     case = session.get(Case, case_id)
     if case is None or case.status != "running":
-        return []
+        return [], []
     parsed = specs.get(session, case.process_version_id).parsed
     workflow = serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
-    names = []
+    names, elements = [], []
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)
-        if isinstance(definition, MessageEventDefinition) and definition.name not in names:
-            names.append(definition.name)
-    return names
+        if isinstance(definition, MessageEventDefinition):
+            names += [definition.name] if definition.name not in names else []
+            elements += [task.task_spec.bpmn_id] if task.task_spec.bpmn_id not in elements else []
+    return names, elements
 
 
 def process_xml(session: Session, case_id: str) -> str:

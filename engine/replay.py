@@ -96,10 +96,10 @@ class _Replayer:
             ready[0].run()
         elif event.kind == "message_received":
             try:
-                deliver_message(self.workflow, data["message"], data["data"])
+                deliver_message(self.workflow, data["message"], data["data"], data.get("variables"))
             except WorkflowException:
                 raise Divergence(event.seq, f"nothing waited for message {data['message']!r}") from None
-            self.data[data["message"]] = data["data"]
+            self.data.update({data["message"]: data["data"], **data.get("variables", {})})
         elif event.kind == "timer_fired":
             self.workflow.refresh_timers()
         elif event.kind == "service_completed":

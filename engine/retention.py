@@ -30,6 +30,7 @@ from .incidents import Incident
 from .models import Case, CaseFacts, HistoryEvent, OutboxMessage
 from .permissions import RETENTION, actor_for, require
 from .redactions import Redaction
+from .serialization import pack, unpack
 
 CLOSED = ("completed", "cancelled")
 ERASED = "[erased]"
@@ -113,9 +114,9 @@ def _erase_facts(session: Session, case_id: str, columns: tuple[str, ...]) -> li
 
 def strip_state(text: str) -> str:
     """A saved workflow with its tasks and their states kept and every piece of data taken out."""
-    state = json.loads(text)
+    state = json.loads(unpack(text))
     _strip_workflow(state)
-    return json.dumps(state, separators=(",", ":"))
+    return pack(json.dumps(state, separators=(",", ":")))
 
 
 def _strip_workflow(workflow: dict[str, Any]) -> None:

@@ -9,6 +9,11 @@ ROLE_NAMES = {
     "host_school": "host school",
     "home_school": "home school",
     "outreach": "outreach team",
+    "advocacy_provider": "advocacy provider",
+    "semh_provider": "SEMH provider",
+    "social_care": "social care team",
+    "youth_justice": "youth justice team",
+    "early_help": "early help team",
     "process_owner": "process owner",
     "auditor": "auditor",
     "dpo": "data protection officer",
@@ -29,3 +34,18 @@ STATUS_NAMES = {"running": "In progress", "completed": "Closed", "cancelled": "C
 def status_name(status: str | None) -> str:
     """`running` -> "In progress"."""
     return STATUS_NAMES.get(status or "", (status or "").replace("_", " ").capitalize())
+
+
+def lanes_for_people(bpmn_xml: str) -> str:
+    """The diagram with each lane that is named by a role id (`host_school`) named as people say it
+    ("Host school"), for diagrams shown to people; the deployed document itself is never changed."""
+    from lxml import etree
+
+    from .safe_xml import parse_xml
+
+    root = parse_xml(bpmn_xml)
+    for lane in root.iter("{http://www.omg.org/spec/BPMN/20100524/MODEL}lane"):
+        name = (lane.get("name") or "").strip()
+        if name in ROLE_NAMES:
+            lane.set("name", role_name(name, capital=True))
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8").decode()

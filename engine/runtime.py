@@ -137,7 +137,7 @@ class CaseRun:
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
         # The case row and history first (where a lost race shows), then the projections as plain
         # Core statements on the same connection and transaction.
-        self.session.flush()
+        self.history.write()
         self._connection = self.session.connection()
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
@@ -276,17 +276,46 @@ def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now:
 
 
 def advance(workflow: BpmnWorkflow) -> None:
-    """Run engine steps, fire any timer already due, and run the steps that follows."""
+    """Run engine steps, fire any timer already due, and run the steps that follow.
+
+    SpiffWorkflow's `do_engine_steps` ends by refreshing the timers, which makes a due one READY; the
+    steps it leads to run in a second pass, taken only when some engine task is READY (a walk of
+    the task tree per subprocess costs more than this look at the task tables)."""
     workflow.do_engine_steps()
-    workflow.refresh_timers()
-    workflow.do_engine_steps()
+    if _engine_task_ready(workflow):
+        workflow.do_engine_steps()
 
 
-def deliver_message(workflow: BpmnWorkflow, name: str, data: dict[str, Any]) -> None:
-    """Deliver a named message; Camunda message catches store its payload in a variable of that name.
+def _engine_task_ready(workflow: BpmnWorkflow) -> bool:
+    """Whether a task the engine runs itself (not a person's) is READY, in the workflow or a subprocess."""
+    for wf in (workflow, *workflow.subprocesses.values()):
+        for task in wf.tasks.values():
+            if task.state == TaskState.READY and not task.task_spec.manual:
+                return True
+    return False
+
+
+def deliver_message(workflow: BpmnWorkflow, name: str, data: Any, variables: dict[str, Any] | None = None) -> None:
+    """Deliver a named message: its payload lands in a variable of that name (as Camunda's message
+    catches store it), and each of `variables` (the fields the catching event declares, see
+    `message_variables`) in a variable of its own, so that a gateway after it can test them.
 
     Raises SpiffWorkflow's WorkflowException when nothing waits for it."""
     workflow.send_event(BpmnEvent(MessageEventDefinition(name), {"payload": data, "result_var": name}))
+    if variables:  # the catching event is ready now; what it holds passes on to the tasks after it
+        for task in workflow.get_tasks(state=TaskState.READY):
+            definition = getattr(task.task_spec, "event_definition", None)
+            if isinstance(definition, MessageEventDefinition) and definition.name == name:
+                task.data.update(variables)
+
+
+def message_variables(catch, payload: Any) -> dict[str, Any]:
+    """The fields of a message's payload that its catching event (a MessageCatchInfo) declares in
+    its form: each becomes a case variable of the same name."""
+    if not isinstance(payload, dict):
+        return {}
+    declared = {f.id for f in catch.form}
+    return {k: v for k, v in payload.items() if k in declared}
 
 
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:

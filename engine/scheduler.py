@@ -7,6 +7,8 @@ APScheduler only sets the rhythm; its job store holds nothing but the poll job. 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.schedulers.blocking import BlockingScheduler
@@ -103,13 +105,29 @@ def send_outbox(runtime: Runtime) -> int:
     return report.sent if report else 0
 
 
-def make_scheduler(runtime: Runtime, *, blocking: bool, interval_seconds: int = 30, beat_as: str | None = None):
+def run_periodic(runtime: Runtime, job: Callable[[Any], Any]) -> Any:
+    """`job(engine)` in one transaction (the service's own periodic work, such as a list due once a half
+    term); a failure is logged and the next tick tries again, never raised."""
+    try:
+        return runtime.transact(job)
+    except Exception:
+        log.exception("periodic job %s failed; will retry on the next tick", getattr(job, "__name__", job))
+        return None
+
+
+def make_scheduler(runtime: Runtime, *, blocking: bool, interval_seconds: int = 30, beat_as: str | None = None,
+                   periodic: Iterable[Callable[[Any], Any]] = ()):
     """A scheduler whose jobs poll the timer table and the outbox every `interval_seconds`; the timer
-    poll records the heartbeat of `beat_as` (this process's host:pid by default)."""
+    poll records the heartbeat of `beat_as` (this process's host:pid by default). Each of `periodic`
+    runs on the same rhythm as `job(engine)` in its own transaction (`run_periodic`): it must do its
+    work once, whatever the number of ticks, restarts and schedulers (its state in the database)."""
     scheduler = BlockingScheduler() if blocking else BackgroundScheduler(daemon=True)
     scheduler.add_job(fire_due, "interval", seconds=interval_seconds, args=[runtime],
                       kwargs={"beat_as": beat_as or heartbeat.process_name()}, id="fire_due",
                       max_instances=1, coalesce=True)
     scheduler.add_job(send_outbox, "interval", seconds=interval_seconds, args=[runtime], id="send_outbox",
                       max_instances=1, coalesce=True)
+    for job in periodic:
+        scheduler.add_job(run_periodic, "interval", seconds=interval_seconds, args=[runtime, job], id=job.__name__,
+                          max_instances=1, coalesce=True)
     return scheduler

@@ -2,11 +2,18 @@
 
 A case's spec is its pinned process version, stored once (docs/architecture.md, rule 7); the saved state
 holds only tasks, data and events, and is joined to the cached spec when loaded.
+
+What is stored is the JSON compressed with zlib and written as base64 text behind a `z1:` prefix
+(`pack`): a reintegration case's state is 6-68 kB of JSON a step, much of it the case data repeated
+on every task, and compresses to about a seventh. The column stays text, so no migration, backup or
+`pg_dump` changes; a state saved before this (plain JSON, starting with `{`) still loads (`unpack`).
 """
 from __future__ import annotations
 
+import base64
 import json
 import threading
+import zlib
 from copy import deepcopy
 from uuid import UUID
 
@@ -18,6 +25,25 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from .specs import SPEC_CONVERTERS
 
 STATE_VERSION = 1
+#: Marks a stored state that is zlib-compressed JSON in base64; plain JSON starts with "{".
+PACKED = "z1:"
+#: zlib's default: at level 1 a case's state is a fifth larger and saves a tenth of a millisecond.
+LEVEL = 6
+
+
+def pack(text: str) -> str:
+    """The stored form of a state's JSON text: compressed, in base64, behind the `z1:` prefix."""
+    return PACKED + base64.b64encode(zlib.compress(text.encode(), LEVEL)).decode("ascii")
+
+
+def unpack(stored: str) -> str:
+    """The JSON text of a stored state, packed or (as saved before packing) plain JSON."""
+    if stored.startswith(PACKED):
+        try:
+            return zlib.decompress(base64.b64decode(stored[len(PACKED):], validate=True)).decode()
+        except (ValueError, zlib.error) as exc:
+            raise ValueError(f"saved state is damaged: {exc}") from exc
+    return stored
 
 
 class _StateOnlyWorkflowConverter(BpmnWorkflowConverter):
@@ -59,6 +85,11 @@ class StateSerializer:
         return self._serializer.registry
 
     def dumps(self, workflow: BpmnWorkflow) -> str:
+        """The state as stored: packed JSON."""
+        return pack(self.to_json(workflow))
+
+    def to_json(self, workflow: BpmnWorkflow) -> str:
+        """The state as JSON text (what `dumps` compresses)."""
         registry = self._serializer.registry
         with self._dumping:
             registry._encoder_mode = True
@@ -69,8 +100,9 @@ class StateSerializer:
         dct["state_version"] = STATE_VERSION
         return json.dumps(dct, cls=self._serializer._encoder_cls, separators=(",", ":"))
 
-    def loads(self, text: str, spec, subprocess_specs) -> BpmnWorkflow:
-        dct = json.loads(text)
+    def loads(self, stored: str, spec, subprocess_specs) -> BpmnWorkflow:
+        """A workflow from its stored state (packed, or plain JSON as saved before packing)."""
+        dct = json.loads(unpack(stored))
         version = dct.pop("state_version", None)
         if version != STATE_VERSION:
             raise ValueError(f"saved state has version {version!r}; this engine reads {STATE_VERSION}")

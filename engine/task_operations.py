@@ -46,7 +46,8 @@ class TaskOperations(EngineCore):
             for row in found.items:
                 info = infos.get(row["case_id"]) or infos.setdefault(row["case_id"], self.process_info(row["case_id"]))
                 user_task = info.user_tasks.get(row["task"])
-                out.append({**row, "form": [f.to_json() for f in user_task.form] if user_task else []})
+                out.append({**row, "form": [f.to_json() for f in user_task.form] if user_task else [],
+                            "kind": user_task.kind if user_task else "user"})
             if len(found.items) < MAX_PAGE_SIZE:
                 return out
             page += 1
@@ -90,9 +91,12 @@ class TaskOperations(EngineCore):
         may complete and that is still ready (else NotFound, Forbidden or Conflict)."""
         row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
-        info = run.parsed.info.user_tasks[row.element]
+        info = run.parsed.info.user_tasks.get(row.element)
+        if info is None:  # a ready task no person does, in a version described before such tasks were
+            raise Conflict(f"task {task_id} ({row.element}) is not one a person completes in this version of "
+                           f"{case.process_key}")
         who = actor_for(self.session, actor, user)
-        if not permissions.decide(who, permissions.READ, case=case.data):
+        if not self._may_read_as(who, case):
             raise NotFound(f"no ready task {task_id!r}")  # a case one may not read is, to them, no case
         require(who, permissions.COMPLETE, lane=info.lane, case=case.data)
         task = run.find_task(task_id)
@@ -105,11 +109,13 @@ class TaskOperations(EngineCore):
         a long form, without the cross-field checks); InvalidData with every problem found."""
         fields = [f for f in info.form if only is None or f.id in only]
         values, errors = organisations.clean_form(self.session, fields, data, today=self.local_today(run.now))
-        if not errors and only is None:
-            # Validators see the case as it would be, and today's local date (`_today`) for "not in the future".
+        if not errors and only is None and info.kind == "user":
+            # Validators see the case as it would be, today's local date (`_today`) for "not in the future", and
+            # the ids of the form's fields (`_fields`: a check that a version of the form predates is not asked).
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(row.element):
-                errors.update(validator(values, {**(case.data or {}), **values, "_today": today}, self.policy) or {})
+                errors.update(validator(values, {**(case.data or {}), **values, "_today": today,
+                                                 "_fields": [f.id for f in info.form]}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
         return values
@@ -137,13 +143,19 @@ class TaskOperations(EngineCore):
         return drafts.to_json(draft) if draft else None
 
     def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
-        """Validate `data` against the task's form and complete it; a stale task is a Conflict."""
+        """Complete a ready task; a stale task is a Conflict. A user task takes its form's data,
+        checked against the form and the handlers' validators and merged into the case. A plain
+        `bpmn:task` or `bpmn:manualTask` is marked as done: its one field is an optional note, kept in
+        the history event and not made a case variable (two tasks' notes would overwrite each other)."""
         row, case, run, info, task = self._actionable(task_id, actor)
         values = self._checked(row, case, run, info, data)
-        task.data.update(values)
+        record: dict[str, Any] = {"task_id": task_id, "data": values}
+        if info.kind == "manual":  # marked as done: the note goes in the history, not into the case's data
+            record = {"task_id": task_id, "data": {}, **({"note": values["note"]} if values.get("note") else {})}
+        task.data.update(record["data"])
         run.completed[task_id] = actor
-        run.merge_data(values)
-        run.history.append(run.now, actor, "task_completed", row.element, {"task_id": task_id, "data": values})
+        run.merge_data(record["data"])
+        run.history.append(run.now, actor, "task_completed", row.element, record)
         payload = {"task_id": task_id, "data": values}
         with self._failing(run, "complete", payload):
             task.run()

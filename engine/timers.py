@@ -75,7 +75,9 @@ def record_failure(eng: Engine, case_id: str, error: str, now: datetime, max_fai
         return False
     case = eng.session.get(Case, case_id)
     set_case_status(eng.session, case, "error", f"timer firing failed {attempts} times: {error}")
-    HistoryWriter(eng.session, case).append(now, "scheduler", "error", None, {"error": error, "attempts": attempts})
+    history = HistoryWriter(eng.session, case)
+    history.append(now, "scheduler", "error", None, {"error": error, "attempts": attempts})
+    history.write()
     return True
 
 

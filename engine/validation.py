@@ -15,7 +15,7 @@ from .errors import Problem
 from .forms import CAMUNDA_NS, FIELD_TYPES
 from .parser import executable_processes, parse_document
 from .permissions import READ_ONLY_ROLES  # roles that read only: a lane of theirs is never done
-from .process_info import BPMN_NS, NS, describe
+from .process_info import BPMN_NS, MANUAL_KINDS, NS, describe
 from .registry import HandlerRegistry
 from .safe_xml import parse_xml
 from .scripting import ExpressionRefused, compile_expression
@@ -115,10 +115,11 @@ def _check_elements(root, process, filename, registry, roles) -> list[Problem]:
                 problems.append(Problem(filename, line, "service task has no camunda:topic", el_id))
             elif topic not in registry:
                 problems.append(Problem(filename, line, f"no handler is registered for topic {topic!r}", el_id))
-        elif kind == "userTask":
+        elif kind in ("userTask", *MANUAL_KINDS):  # a person does it: in the lane of a role that acts
             lane = info.user_tasks[el_id].lane
             if lane is None:
-                problems.append(Problem(filename, line, "user task stands in no lane: put it in a role's lane", el_id))
+                what = "user task" if kind == "userTask" else f"{kind} (a person marks it done)"
+                problems.append(Problem(filename, line, f"{what} stands in no lane: put it in a role's lane", el_id))
             elif roles is not None and lane not in roles:
                 problems.append(Problem(filename, line, f"lane {lane!r} is not a known role", el_id))
             elif lane in READ_ONLY_ROLES:
@@ -271,9 +272,11 @@ def _check_declared_roles(root, process, filename: str, roles: set[str] | None) 
 
 def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
                       roles: Iterable[str] | None = None,
-                      documents: Mapping[str, bytes] | None = None) -> list[Problem]:
-    """Run every check on one BPMN document and the DMN `documents` (file name -> XML) deployed with
-    it; an empty list means it can be deployed."""
+                      documents: Mapping[str, bytes] | None = None,
+                      call_problems: Iterable[Problem] = ()) -> list[Problem]:
+    """Run every check on one BPMN document and the `documents` (file name -> XML) deployed with it:
+    DMN tables, and the BPMN of the processes its call activities call (`engine.calls`, which found
+    `call_problems`); an empty list means it can be deployed."""
     roles = set(roles) if roles is not None else None
     try:
         root = parse_xml(content)
@@ -297,7 +300,8 @@ def validate_document(content: bytes, filename: str, registry: HandlerRegistry,
     problems += _check_flows(processes[0], filename)
     problems += _check_declared_roles(root, processes[0], filename, roles)
     problems += _check_document_wide(root, processes[0], filename)
-    problems += check_documents(root, filename, documents or {})
+    problems += check_documents(root, filename, {n: d for n, d in (documents or {}).items() if not n.endswith(".bpmn")})
+    problems += call_problems
     if not problems:
         try:
             parse_document(content, filename, documents)

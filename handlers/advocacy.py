@@ -36,7 +36,11 @@ def advocacy_needs_reasons_and_costs(values: dict, case: dict, policy) -> dict[s
     errors = {}
     if not any(values.get(key) for key in RISK_REASONS):
         errors["advocacy_needed"] = "Advocacy is for a reintegration at risk: tick at least one reason"
-    for key, label in (("transition_type", "the transition type (1:1 or 2:2)"),
+    # The advocacy provider: asked on the versions of the form that have the field (before it, the outreach team did it).
+    provider = (("advocacy_provider", "the advocacy provider who will be the advocate"),) \
+        if "advocacy_provider" in case.get("_fields", ("advocacy_provider",)) else ()
+    for key, label in (*provider,
+                       ("transition_type", "the transition type (1:1 or 2:2)"),
                        ("advocacy_funding", "who funds the advocacy"),
                        ("current_setting_funding", "the current setting's annual cost"),
                        ("year_group", "the pupil's year group")):
@@ -63,12 +67,12 @@ def advocacy_costs(data: dict, policy) -> dict:
 
 @topic("advocacy_plan")
 def advocacy_plan(ctx: HandlerContext) -> dict:
-    """Engage at once: the period runs `advocacy_weeks` from today; the advocacy service is told now."""
+    """Engage at once: the period runs `advocacy_weeks` from today; the advocacy provider is told now."""
     start = ctx.now.astimezone(ZoneInfo(ctx.policy.timezone)).date()
     end = due_after(ctx, "advocacy_weeks", start)
     reasons = [label for key, label in RISK_REASONS.items() if ctx.data.get(key)]
     costs = advocacy_costs(dict(ctx.data), ctx.policy)
-    ctx.send_mail("advocacy_referral", "role:advocacy_service", "advocacy_referral", reasons=reasons,
+    ctx.send_mail("advocacy_referral", "role:advocacy_provider", "advocacy_referral", reasons=reasons,
                   weeks=ctx.policy.advocacy_weeks, start=start.isoformat(), end=end.isoformat(),
                   transition_type=costs["transition_type"], funding=FUNDING[ctx.data["advocacy_funding"]],
                   ap_setting=ctx.data.get("ap_setting"))

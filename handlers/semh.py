@@ -65,12 +65,13 @@ def placement_deadline(ctx: HandlerContext) -> dict:
 
 @topic("semh_withdraw_place")
 def withdraw_place(ctx: HandlerContext) -> dict:
-    """A permanent exclusion by the school withdraws this core placement before it starts."""
+    """A permanent exclusion by the school withdraws this core placement, at any stage before the return."""
     exclusion = dict(ctx.data.get("core_place_withdrawn") or {})
-    for to in ("home_school_head", "outreach"):
+    for to in ("home_school_head", "semh_provider"):
         ctx.send_mail("semh_place_withdrawn", f"role:{to}", f"semh_place_withdrawn:{to}",
                       school=ctx.data.get("home_school"), term=ctx.data.get("placement_term"),
-                      excluded_on=exclusion.get("excluded_on"))
+                      excluded_on=exclusion.get("excluded_on"),
+                      started=ctx.data.get("placement_start_date") if ctx.data.get("placement_end_by") else None)
     return {"outcome": "core_place_withdrawn", "withdrawn_after_exclusion_on": exclusion.get("excluded_on")}
 
 

@@ -52,7 +52,7 @@ def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
     state = replayed["state"]
     titles = info.titles
     return {
-        "case": case, "events": events, "step": chosen, "event": event, "replayed": replayed,
+        "case": case, "process_name": info.name, "events": events, "step": chosen, "event": event, "replayed": replayed,
         "titles": {e["seq"]: case_record.title(e, info) for e in events},
         "entered": case_record.labelled(case_record.entered(event), info, event.get("element")) if event else [],
         "data_so_far": case_record.labelled(state["data"], info),

@@ -92,6 +92,8 @@ def labelled(values: dict[str, Any], info: ProcessInfo, element: str | None = No
 def entered(event: dict[str, Any]) -> dict[str, Any]:
     """What an event carried: a form's values, a service task's outputs, a message's data."""
     data = event.get("data") or {}
+    if event["kind"] == "task_completed" and data.get("note"):  # a plain or manual task marked done
+        return {**(data.get("data") or {}), "note": data["note"]}
     if event["kind"] in ("case_started", "task_completed", "message_received"):
         return dict(data.get("data") or {})
     if event["kind"] == "service_completed":

@@ -1,14 +1,21 @@
 """A case's page: status, key facts, parties, deadlines, timeline, the diagram, emergency review."""
 from __future__ import annotations
 
+import re
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine import permissions, queries
+from engine.case_summary import summarise
 from engine.errors import Conflict, InvalidData
+from engine.role_names import lanes_for_people
 
+from .case_record import display, fields_by_id, title
 from .engine_access import run
 
 bp = Blueprint("cases", __name__)
+CODE = re.compile(r"^[a-z]+(_[a-z]+)*$")  # a value a handler set, such as "not_agreed"
 EMERGENCY_REVIEW = "emergency_review_requested"
 KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_name", "Parent or carer"),
              ("outcome", "Outcome"))
@@ -19,12 +26,37 @@ PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school
 def _case_view(eng, user, case_id: str) -> dict:
     queries.require_case(eng.session, user, case_id)
     case = eng.show_case(case_id, viewer=user.name)  # a person reading the case: the access log
-    case["process_name"] = eng.process_info(case_id).name
-    awaited = queries.awaited_messages(eng.session, eng.specs, eng.serializer, case_id)
+    info = eng.process_info(case_id)
+    case["process_name"] = info.name
+    history = eng.history(case_id, viewer=user.name)
+    awaited, catching = queries.waiting_now(eng.session, eng.specs, eng.serializer, case_id)
     may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
-    return {"case": case, "history": eng.history(case_id, viewer=user.name), "may_send": may_send,
+    today = eng.clock.now().astimezone(ZoneInfo(eng.policy.timezone)).date()
+    summary = summarise(info, case, history, catching, today, eng.policy.school_calendar(), eng.policy.timezone)
+    fields = fields_by_id(info)
+    facts = {key: _fact(case["data"][key], fields.get(key)) for key, _ in KEY_FACTS if case["data"].get(key)}
+    return {"case": case, "history": history, "may_send": may_send, "facts": facts, "summary": summary,
+            "titles": {e["seq"]: title(e, info) for e in history}, "focus": _focus(case, history, catching, info),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
+
+
+def _fact(value, form_field) -> str:
+    """A key fact as people read it: a form's option by its label, a handler's code ("not_agreed") in words."""
+    text = display(value, form_field)
+    return text.replace("_", " ").capitalize() if form_field is None and CODE.match(text) else text
+
+
+def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[str]:
+    """The steps the diagram opens on: the tasks ready now, else the events the case waits at (a timer
+    between stages, a message), else the last step it took (where a closed case ended)."""
+    ready = [t["task"] for t in case["ready_tasks"]]
+    if ready:
+        return ready
+    waits = [t["task"] for t in case["waiting_timers"] if t["task"] not in info.boundaries] + catching
+    if waits:
+        return list(dict.fromkeys(waits))
+    return [e["element"] for e in reversed(history) if e.get("element")][:1]
 
 
 @bp.get("/cases/<case_id>")
@@ -38,7 +70,7 @@ def case_page(case_id: str):
 def diagram(case_id: str):
     def load(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return queries.process_xml(eng.session, case_id)
+        return lanes_for_people(queries.process_xml(eng.session, case_id))
 
     return Response(run(load), mimetype="application/xml")
 

@@ -80,7 +80,8 @@ def document() -> dict[str, Any]:
                 [_query("kind", {"type": "string", "enum": ["local_authority", "school", "ap_setting", "provider"]},
                         "only entries of this kind")], extra=("422",))},
             "/tasks/{task_id}/complete": {"post": _op(
-                "Validate and complete a task", "completeTask", {"200": _json(_ref("Case"), "the case after it")},
+                "Validate and complete a task (a task of kind `manual` is marked as done: its data holds only an "
+                "optional `note`)", "completeTask", {"200": _json(_ref("Case"), "the case after it")},
                 [TASK_ID], body={"type": "object", "required": ["data"], "properties": {"data": data}},
                 extra=("409", "422", "500"))},
         },
@@ -106,7 +107,8 @@ def _schemas() -> dict[str, Any]:
         "options": {"type": "array", "items": {"type": "object", "properties": {"id": s, "name": s}}}}}
     task = {"type": "object", "properties": {
         "task_id": s, "case_id": s, "task": s, "title": s, "lane": n, "due": n,
-        "form": {"type": "array", "items": field}, "pupil": n}}
+        "form": {"type": "array", "items": field}, "pupil": n,
+        "kind": {"type": "string", "enum": ["user", "manual"]}}}
     return {
         "Task": task,
         "TaskRow": {"type": "object", "properties": {

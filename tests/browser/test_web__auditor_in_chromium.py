@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from cli.demo_data import DEMO_PASSWORD
 from tests.browser import test_web__caseworker_in_chromium as caseworker
 from tests.browser.test_web__caseworker_in_chromium import AXE, _page, _sign_in
+from tests.browser.test_web__start_and_find_in_chromium import SHOTS
 from tests.conftest import TEST_READ
 from tests.integration.reintegration_cases import EMERGENCY_END_PATH, drive
 
@@ -53,6 +54,16 @@ def test_auditor_steps_back_through_the_history_and_the_diagram_follows(browser,
     assert page.locator("#audit-diagram .djs-connection.app-path").count() >= 5  # flows between steps taken
     assert page.evaluate("window.auditDiagram.ready") and page.evaluate("window.auditDiagram.error") is None
     expect(page.locator("#step-submit")).to_be_hidden()  # scripts step in place
+    # The diagram opens on the task ready at the step, big enough to read, with the zoom buttons.
+    viewer = page.locator("#audit-diagram").bounding_box()
+    task = page.locator('#audit-diagram [data-element-id="interim_review_1"] .djs-visual > :first-child').bounding_box()
+    assert task["width"] >= 80 and viewer["x"] <= task["x"] and task["x"] + task["width"] <= viewer["x"] + viewer["width"]
+    expect(page.locator("#audit-diagram-toolbar [data-zoom-status]")).to_have_text("Zoom: 100%")
+    # The timeline is part of the page, not a box of its own that cuts an entry off half way.
+    assert page.locator("#audit-timeline").evaluate(
+        "t => getComputedStyle(t).overflowY === 'visible' && t.scrollHeight <= t.clientHeight + 1")
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / "audit-1280.png"), full_page=True)
 
     # The slider back to just after consent: nothing after it is on the path any more.
     page.locator("#step").fill(str(consent))
@@ -87,6 +98,20 @@ def test_auditor_steps_back_through_the_history_and_the_diagram_follows(browser,
 
     page.get_by_role("button", name="Verify the record").click()
     expect(page.locator("#verify-result")).to_contain_text("The record is intact")
+    assert problems == [], problems
+
+
+def test_at_375_px_the_audit_page_fits_and_its_diagram_opens_readable(browser, server, web_world):
+    problems: list[str] = []
+    page = _page(browser, server, problems)
+    page.set_viewport_size({"width": 375, "height": 800})
+    _sign_in(page, server, "aud.auditor")
+    page.goto(f"{server}/cases/{web_world.placement}/audit")
+    expect(page.locator("#audit-diagram-toolbar")).to_be_visible()  # shown once the diagram is drawn
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    task = page.locator('#audit-diagram [data-element-id="interim_review_1"] .djs-visual > :first-child').bounding_box()
+    assert task["width"] >= 80 and 0 <= task["x"] and task["x"] + task["width"] <= 375
+    page.screenshot(path=str(SHOTS / "audit-375.png"), full_page=True)
     assert problems == [], problems
 
 

@@ -47,6 +47,9 @@ def test_owner_edits_validates_and_deploys_a_new_version(browser, server, web_wo
     expect(canvas.locator('[data-element-id="record_not_agreed"].app-problem')).to_have_count(1)
 
     page.evaluate(SET_TOPIC, "record_not_agreed")
+    # The modeller opens on the start of the process at a readable size: move to the task, as dragging would.
+    page.evaluate("() => { const m = window.processModeller.modeler;"
+                  " m.get('canvas').scrollToElement(m.get('elementRegistry').get('allocate_place')) }")
     canvas.locator('[data-element-id="allocate_place"]').first.click()
     general = page.locator('#modeller-properties [data-group-id="group-general"]')
     if not general.locator(".bio-properties-panel-group-entries.open").count():
@@ -109,3 +112,50 @@ def test_axe_on_the_versions_diff_and_migration_pages(browser, server, web_world
     dry = page.evaluate("async () => (await axe.run()).violations.filter(v => ['serious', 'critical']"
                         ".includes(v.impact)).map(v => v.id)")
     assert found == {} and dry == [], (found, dry)
+
+
+SHAPES_LEFT_OF = """(palette) => [...document.querySelectorAll('#modeller-canvas .djs-shape')]
+  .map(e => [e.dataset.elementId, e.getBoundingClientRect()])
+  .filter(([, r]) => r.width > 0 && r.left < palette.right && r.right > palette.left
+                     && r.top < palette.bottom && r.bottom > palette.top)
+  .map(([id]) => id)"""
+
+
+def test_the_modeller_uses_the_width_of_the_window_and_opens_readable(browser, server, web_world):  # noqa: F811
+    from tests.browser.test_web__organisations_in_chromium import AXE_SERIOUS
+    from tests.browser.test_web__start_and_find_in_chromium import SHOTS
+
+    SHOTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    page = _page(browser, server, problems, bypass_csp=True)  # axe is injected as an inline script
+    _sign_in(page, server, "pia.owner")
+    page.goto(server + "/processes/reintegration/modeller")
+    expect(page.locator("#modeller-toolbar")).to_be_visible()  # shown once the diagram is open
+    canvas = page.locator("#modeller-canvas").bounding_box()
+    assert canvas["width"] >= 800, canvas  # beside a 360 px properties panel, in 1280 px less the gutters
+    assert page.locator("#modeller").bounding_box()["width"] >= 1200
+    # The first view is readable and the palette stands beside the diagram, not over it.
+    task = page.locator('#modeller-canvas [data-element-id="record_parental_consent"] .djs-visual > :first-child')
+    box = task.bounding_box()
+    assert box["width"] >= 80 and canvas["x"] <= box["x"] and box["x"] + box["width"] <= canvas["x"] + canvas["width"]
+    palette = page.locator("#modeller-canvas .djs-palette").evaluate(
+        "p => { const r = p.getBoundingClientRect(); return {left: r.left, right: r.right, top: r.top, bottom: r.bottom} }")
+    assert page.evaluate(SHAPES_LEFT_OF, palette) == []
+    expect(page.locator("#modeller-toolbar [data-zoom-status]")).to_have_text("Zoom: 80%")
+    page.get_by_role("button", name="Zoom in").click()
+    expect(page.locator("#modeller-toolbar [data-zoom-status]")).to_have_text("Zoom: 100%")
+    page.get_by_role("button", name="Back to the start").click()
+    expect(page.locator("#modeller-toolbar [data-zoom-status]")).to_have_text("Zoom: 80%")
+    page.screenshot(path=str(SHOTS / "modeller-1280.png"), full_page=True)
+    page.add_script_tag(content=AXE.read_text())
+    assert page.evaluate(AXE_SERIOUS) == []
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.reload()
+    expect(page.locator("#modeller-toolbar")).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    canvas = page.locator("#modeller-canvas").bounding_box()
+    properties = page.locator("#modeller-properties").bounding_box()
+    assert canvas["width"] >= 340 and properties["y"] >= canvas["y"] + canvas["height"] - 1, (canvas, properties)
+    page.screenshot(path=str(SHOTS / "modeller-375.png"), full_page=True)
+    assert problems == [], problems

@@ -9,20 +9,22 @@ from dataclasses import dataclass
 import pytest
 from sqlalchemy import select
 
+from cli import scenarios
 from cli.demo_data import DEMO_PASSWORD
 from engine import accounts, permissions, queries
+from engine.case_shares import share
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import User
 from engine.reads import SystemRead
 from engine.reports import make_filter, run_report
 from tests.conftest import REINTEGRATION
-from tests.integration.access_matrix import ACTIONS, CELLS, ORGS, ROLES, account, organisation
+from tests.integration.access_matrix import ACTIONS, AUTHORITY, CELLS, ORGS, ROLES, account, organisation
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import csrf, post
 
 R_START = {"pupil_name": "Matrix Pupil", "pupil_dob": "2012-05-14", "ap_setting": "Severn Vale Learning Centre",
            "home_school": "Hollybrook High School", "local_authority": "Worcestershire County Council"}
-NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions in Year 9"}
+NOMINATION = {**START, "provider": "The Bridge School", "reasons_for_nomination": "Repeated suspensions in Year 9"}
 XML = {"Content-Type": "application/xml"}
 
 
@@ -32,6 +34,7 @@ class Matrix:
     r: str  # the reintegration case at its first interim review
     task: str  # its host-school task
     s: str  # the SEMH nomination waiting for its allocation
+    advocacy_task: str  # the advocate's first task on the reintegration at risk
     tokens: dict[str, str]
 
     @property
@@ -59,8 +62,17 @@ def matrix(web_world) -> Matrix:
                 tokens[name] = accounts.issue_token(user)
     with rt.engine() as eng:
         s = eng.start_case("semh_placement", NOMINATION, "ada.admin")["case_id"]
+        a = eng.start_case("reintegration", scenarios.START_DATA, "ada.admin")["case_id"]
+    for element, data in (("record_parental_consent", scenarios.HAPPY_PATH["record_parental_consent"]),
+                          ("gather_information", scenarios.ADVOCACY_RISK),
+                          ("record_child_views", scenarios.HAPPY_PATH["record_child_views"])):
+        with rt.engine() as eng:
+            eng.complete_task(web_world.task_id(a, element), data, "ada.admin")
     r = web_world.placement
-    return Matrix(web_world, r, web_world.task_id(r, "interim_review_1"), s, tokens)
+    with rt.engine() as eng:  # sent to the authority's agencies, as the half-termly list shares its cases
+        share(eng.session, [r], AUTHORITY, "access matrix", rt.clock.now(), "test")
+    return Matrix(web_world, r, web_world.task_id(r, "interim_review_1"), s,
+                  web_world.task_id(a, "engage_student_and_family"), tokens)
 
 
 def _answer(fn) -> str:
@@ -107,6 +119,8 @@ def _engine_action(m: Matrix, eng, user: User, action: str, name: str) -> None:
         eng.send_message(m.r, "emergency_review_requested", {"nonsense": 1}, name)
     elif action == "allocate":
         eng.send_message(m.s, "inclusion_allocation", {"offer": "none"}, name)
+    elif action == "advocate":
+        eng.complete_task(m.advocacy_task, {}, name)
     elif action == "deploy":
         eng.deploy(REINTEGRATION.read_bytes(), str(REINTEGRATION), name)
     elif action == "migrate":
@@ -142,6 +156,8 @@ def _web_door(m: Matrix, client, action: str) -> str | None:
         response = client.get(f"/cases/{m.r}")
         if response.status_code == 200 and "Request emergency review" not in response.get_data(as_text=True):
             return "no"
+    elif action == "advocate":
+        response = post(client, f"/tasks/{m.advocacy_task}")
     elif action == "deploy":
         response = client.post("/processes/reintegration/deploy", data=REINTEGRATION.read_bytes(),
                                headers={**XML, "X-CSRFToken": csrf(client)})
@@ -180,6 +196,8 @@ def _api_door(m: Matrix, client, token: str, action: str) -> str | None:
     elif action == "allocate":
         response = client.post(f"/api/v1/cases/{m.s}/messages/inclusion_allocation", json={"data": {"offer": "none"}},
                                headers=headers)
+    elif action == "advocate":
+        response = client.post(f"/api/v1/tasks/{m.advocacy_task}/complete", json={"data": {}}, headers=headers)
     else:
         return None
     return API_STATUS.get(response.status_code, f"HTTP {response.status_code}")
@@ -191,7 +209,7 @@ def _differences(observed: dict[tuple[str, str, str], str]) -> list[str]:
 
 
 def test_the_table_fills_every_cell():
-    assert len(CELLS) == len(ACTIONS) * len(ROLES) * len(ORGS) == 520
+    assert len(CELLS) == len(ACTIONS) * len(ROLES) * len(ORGS) == 840
 
 
 def test_engine(matrix):
@@ -211,7 +229,7 @@ def test_web_pages(matrix, signed_in):
                 answer = _web_door(matrix, client, action)
                 if answer is not None:
                     observed[(action, role, org)] = answer
-    assert len(observed) == 10 * len(ROLES) * len(ORGS)
+    assert len(observed) == 11 * len(ROLES) * len(ORGS)
     assert _differences(observed) == []
 
 
@@ -224,7 +242,7 @@ def test_api(matrix, web_app):
                 answer = _api_door(matrix, client, matrix.tokens[name], action)
                 if answer is not None:
                     observed[(action, role, org)] = answer
-    assert len(observed) == 5 * len(ROLES) * len(ORGS)
+    assert len(observed) == 6 * len(ROLES) * len(ORGS)
     assert _differences(observed) == []
 
 

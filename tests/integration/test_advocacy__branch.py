@@ -21,13 +21,13 @@ from handlers.advocacy import advocacy_costs
 from tests.conftest import REINTEGRATION
 
 ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home",
-          "outreach": "ali.advocate"}
+          "advocacy_provider": "ali.advocate"}
 
 
 @pytest.fixture
 def h(harness):
     with harness.sessions() as ses:
-        add_user(ses, "ali.advocate", "outreach", s.START_DATA["local_authority"], harness.clock.now())
+        add_user(ses, "ali.advocate", "advocacy_provider", s.ADVOCACY_RISK["advocacy_provider"], harness.clock.now())
         ses.commit()
     harness.deploy(REINTEGRATION)
     harness.clock.set(datetime(2027, 1, 18, 9, tzinfo=UTC))
@@ -67,7 +67,7 @@ def test_engaged_at_once_beside_the_protocol_with_its_costs(h):
     [referral] = mails(h, case_id, "advocacy_referral")
     assert referral.recipient == "advocacy.service@provider.example"
     assert "18 January 2027 to 22 March 2027" in referral.body and "Jordan" not in referral.body + referral.subject
-    assert h.task(case_id, "engage_student_and_family")["lane"] == "outreach"
+    assert h.task(case_id, "engage_student_and_family")["lane"] == "advocacy_provider"
 
     do(h, case_id, "engage_student_and_family", s.ADVOCACY_PATH["engage_student_and_family"])
     for element, form in s.HAPPY_PATH.items():  # the protocol goes on meanwhile, to a successful end
@@ -120,7 +120,7 @@ def test_advocacy_needs_a_reason_and_the_costing_and_is_skipped_when_not_needed(
     bare = {**s.HAPPY_PATH["gather_information"], "advocacy_needed": True}
     with pytest.raises(InvalidData) as err:
         do(h, case_id, "gather_information", bare)
-    assert set(err.value.errors) == {"advocacy_needed", "transition_type", "advocacy_funding",
+    assert set(err.value.errors) == {"advocacy_needed", "advocacy_provider", "transition_type", "advocacy_funding",
                                      "current_setting_funding", "year_group"}
     do(h, case_id, "gather_information", s.HAPPY_PATH["gather_information"])
     case = do(h, case_id, "record_child_views", s.HAPPY_PATH["record_child_views"])

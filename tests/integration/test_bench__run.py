@@ -12,13 +12,20 @@ from bench import engine_vs_bare, run, table, timers
 pytestmark = pytest.mark.sqlite_only(reason="benchmarks choose their own databases; one pass is enough")
 
 
-def test_whole_case_rows_compare_one_run_against_each_baseline():
+def test_whole_case_rows_compare_one_run_against_each_baseline_and_count_the_state_written():
     rows = engine_vs_bare.measure(runs=1, databases=("sqlite",))
-    assert len(rows) == 3
-    for row in rows:
+    timed = [r for r in rows if "ours_ms" in r]
+    assert len(timed) == 4
+    for row in timed:
         assert row["ours_ms"] > 0 and row["base_ms"] > 0
         assert row["ratio"] == pytest.approx(row["ours_ms"] / row["base_ms"], rel=0.05)
-    assert rows[0]["goal_ratio"] == 1.5 and "in memory" in rows[0]["name"]
+    like, memory = timed[0], timed[1]
+    assert like["goal_ratio"] == 1.2 and "like-for-like" in like["name"] and "its state only" in like["name"]
+    assert memory["goal_ratio"] == 1.5 and "in memory" in memory["name"]
+    both, before = [r for r in rows if "ours_bytes" in r]
+    # the like-for-like baseline saves with the engine's own serializer: about the same bytes a step
+    assert both["ratio"] == pytest.approx(1.0, abs=0.1) and both["base_bytes"] > 0
+    assert before["goal_ratio"] == 0.25 and before["ours_bytes"] * 4 < before["base_bytes"]
 
 
 def test_timer_rows_fire_every_case(tmp_path):
@@ -33,14 +40,22 @@ def test_runner_writes_the_table_with_the_machine(tmp_path, monkeypatch, capsys)
     run.main()
     written = json.loads(out.read_text())
     assert written["machine"]["cpus"] >= 1 and written["machine"]["python"].startswith("3.")
-    assert [r["benchmark"] for r in written["rows"]] == ["whole_case"] * 3
+    assert [r["benchmark"] for r in written["rows"]] == ["whole_case"] * 6
     printed = capsys.readouterr().out
     assert all(r["name"] in printed for r in written["rows"])
     md = table.markdown(written).splitlines()
     assert md[0].startswith("Measured ") and f"{written['machine']['cpus']} CPUs" in md[0]
     rows = [line for line in md if line.startswith("| whole case")]
-    assert len(rows) == 3 and rows[0].endswith("| 1.5x: met |" if written["rows"][0]["ratio"] <= 1.5
-                                               else "| 1.5x: not met |")
+    assert len(rows) == 4 and rows[0].endswith("| 1.2x: met |" if written["rows"][0]["ratio"] <= 1.2
+                                               else "| 1.2x: not met |")
+    [state] = [line for line in md if line.startswith("| state written per step") and "plain JSON" in line]
+    assert " B | " in state and state.endswith("| 0.25x: met |")
+
+
+def test_a_flat_goal_says_its_threshold():
+    row = {"name": "x", "ours_ms": 3.0, "base_ms": 2.0, "ratio": 1.5, "goal_ratio": 1.0}
+    line = table.markdown({"rows": [row, {**row, "ratio": 1.51}]}).splitlines()
+    assert line[-2].endswith("| flat (at most 1.5x): met |") and line[-1].endswith("| flat (at most 1.5x): not met |")
 
 
 def test_report_rows_measure_every_report_at_both_sizes_and_with_the_same_year():

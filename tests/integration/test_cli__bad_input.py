@@ -98,7 +98,7 @@ def test_console_script_runs(db_url):
 
 
 @pytest.mark.parametrize("argv, reason", [
-    (["task", "complete"], "reintegrate task complete: the following arguments are required: task, --data, --as"),
+    (["task", "complete"], "reintegrate task complete: the following arguments are required: task, --as"),
     (["nope"], "reintegrate: argument command: invalid choice: 'nope'"),
     (["timers", "fire", "--bogus"], "reintegrate: unrecognized arguments: --bogus"),
     (["scheduler", "--interval", "soon"], "reintegrate scheduler: argument --interval: invalid int value: 'soon'"),

@@ -17,7 +17,7 @@ from engine.reports import REPORTS
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import post
 
-NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions in Year 9"}
+NOMINATION = {**START, "provider": "The Bridge School", "reasons_for_nomination": "Repeated suspensions in Year 9"}
 MEETING = {"offer": "core", "meeting_date": "2026-11-23"}
 TERM = "2026/27 autumn"
 OTHER_LA = "Herefordshire Council"

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from cli import scenarios as s
 from engine.models import Case, HistoryEvent, ReadyTask, Timer
+from engine.serialization import pack, unpack
 from tests.conftest import REINTEGRATION
 from tests.integration.test_replay__verify import ACTORS, drop_append_only_triggers
 
@@ -33,12 +34,12 @@ def waiting_for_a_place(h) -> str:
 
 
 def edit_state(h, case_id: str, change) -> None:
-    """Rewrite the saved workflow (JSON) of a case as someone with write access to the table could."""
+    """Rewrite the saved workflow (packed JSON) of a case as someone with write access to the table could."""
     with h.sessions() as ses:
         case = ses.get(Case, case_id)
-        state = json.loads(case.state)
+        state = json.loads(unpack(case.state))
         change(state)
-        ses.execute(update(Case).where(Case.id == case_id).values(state=json.dumps(state)))
+        ses.execute(update(Case).where(Case.id == case_id).values(state=pack(json.dumps(state))))
         ses.commit()
 
 

@@ -17,6 +17,7 @@ from cli import scenarios as s
 from engine.history import verify_chain
 from engine.models import Case, CaseFacts, HistoryEvent, OutboxMessage
 from engine.retention import apply_retention
+from engine.serialization import unpack
 from tests.conftest import REINTEGRATION
 from tests.integration.test_replay__verify import step
 
@@ -88,7 +89,7 @@ def test_a_closed_case_past_retention_is_redacted_and_still_verifies(h):
     shown = h.call("show_case", old)
     assert set(shown["data"]) <= {"ap_setting", "home_school", "host_school", "local_authority", "outcome"}
     assert shown["data"]["ap_setting"] == s.START_DATA["ap_setting"]
-    state = h.query(lambda ses: ses.get(Case, old).state)
+    state = h.query(lambda ses: unpack(ses.get(Case, old).state))
     assert "Olive" not in state and s.START_DATA["parent_email"] not in state
     assert all(m.body == "[erased]" and "@" not in m.recipient + m.idempotency_key for m in rows(h, OutboxMessage, old))
     assert all(f.gender is None and f.looked_after is None for f in rows(h, CaseFacts, old))

@@ -21,7 +21,8 @@ from tests.integration.timetable_cases import SEMH, START, add_staff, deploy, ma
 #: Every path runs restoring each step from storage, and again with the workflow cache on.
 pytestmark = pytest.mark.workflow_cache_too
 
-NOMINATION = {**START, "reasons_for_nomination": "Repeated suspensions for dysregulated behaviour in Year 9"}
+NOMINATION = {**START, "provider": "The Bridge School",
+              "reasons_for_nomination": "Repeated suspensions for dysregulated behaviour in Year 9"}
 SLA = {"sla_date": "2026-03-03", "signed_for_home_school": "Ms A Khan, inclusion lead",
        "signed_for_provider": "Mr D Ross, lead teacher", "home_school_agrees": True, "provider_agrees": True}
 TRANSITION = {"observations_in_school": "Three lesson observations", "behaviour_profile": "Escalates when corrected",
@@ -37,7 +38,7 @@ FEEDBACK = {"young_person_feedback": "positive", "parent_carer_feedback": "posit
 TWO_TERMS = {"sessions_possible": 300, "sessions_missed": 12, "suspensions": 0, "behaviour_improved": True,
              "progress_improved": True}
 ONE_YEAR = {"permanently_excluded": False, "other_provision": False}
-ACTOR = {"home_school": "omar.home", "outreach": "oli.outreach", "la_admissions": "lee.la"}
+ACTOR = {"home_school": "omar.home", "semh_provider": "sam.semh", "la_admissions": "lee.la"}
 
 
 @pytest.fixture
@@ -78,7 +79,7 @@ def test_core_placement_to_return_and_a_year_of_follow_up(h):
     case = h.call("show_case", case_id)
     assert case["data"]["offer"] == "core" and case["data"]["placement_term"] == "2025/26 spring"
     assert case["data"]["core_place_number"] == 1
-    assert [(t["task"], t["lane"]) for t in case["ready_tasks"]] == [("complete_sla", "outreach")]
+    assert [(t["task"], t["lane"]) for t in case["ready_tasks"]] == [("complete_sla", "semh_provider")]
     with pytest.raises(InvalidData, match="the provider's agreement"):
         do(h, case_id, "complete_sla", {**SLA, "provider_agrees": False})
     do(h, case_id, "complete_sla", SLA)
@@ -156,8 +157,11 @@ def test_a_permanent_exclusion_withdraws_a_core_place_that_has_not_started(h):
         assert (row["allocated"], row["withdrawn"], row["left"]) == (2, 1, 0)  # the withdrawn place is gone
     with h.transaction() as eng, pytest.raises(InvalidData, match="1 withdrawn after a permanent exclusion"):
         allocate(eng, nominate(h), "core", date(2026, 3, 5), "lee.la")
+    with h.transaction() as eng:  # the next one withdraws the placement under way (see test_semh__exclusions.py)
+        withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 5), "lee.la")
+    assert h.call("show_case", started)["data"]["outcome"] == "core_place_withdrawn"
     with h.transaction() as eng:  # nothing left to withdraw: the term's allowance is one lower instead
-        row = withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 5), "lee.la")
+        row = withdraw_for_exclusion(eng, "Hollybrook High School", date(2026, 3, 6), "lee.la")
     assert (row["withdrawn_case"], row["allowance"], row["reduced_by_exclusions"], row["left"]) == (None, 1, 1, 0)
     assert verified(h, waiting) and verified(h, started)
 

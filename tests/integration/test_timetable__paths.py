@@ -247,26 +247,3 @@ def test_la_notice_reminded_and_escalated_then_timetable_overrun_escalated(h):
     case = h.complete(case_id, "review_timetable", review("2026-05-11", 8, 29, True), "omar.home")
     assert case["status"] == "completed" and case["data"]["full_time_within_limit"] is False
     assert verified(h, case_id)
-
-
-def test_half_termly_list_goes_to_social_care_youth_justice_and_early_help_once(h):
-    from engine.timetable_list import send_half_term_list
-
-    on_timetable = start(h)
-    to_agreement(h, on_timetable)
-    h.complete(on_timetable, "record_parental_agreement", AGREEMENT, "omar.home")
-    proposed_only = start(h)
-    with h.transaction() as eng:
-        result = send_half_term_list(eng)
-    assert result["half_term"] == "2025/26 spring 2"
-    assert result["pupils"] == [on_timetable] and proposed_only not in result["pupils"]
-    assert sorted(result["queued"]) == ["early.help@authority.example", "social.care@authority.example",
-                                        "youth.justice@authority.example"]
-    lists = [m for m in mail(h) if m.kind == "timetable_half_term_list"]
-    assert len(lists) == 3 and "JE (case" in lists[0].body and "Jordan" not in lists[0].body
-    with h.transaction() as eng:
-        assert send_half_term_list(eng)["queued"] == []  # once per half term
-    h.clock.set(datetime(2026, 4, 13, 9, 0, tzinfo=UTC))  # after Easter: summer 1
-    with h.transaction() as eng:
-        again = send_half_term_list(eng)
-    assert again["half_term"] == "2025/26 summer 1" and len(again["queued"]) == 3

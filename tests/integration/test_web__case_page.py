@@ -8,11 +8,13 @@ def test_case_page_shows_facts_parties_deadlines_and_timeline(web_world, signed_
     case_id = web_world.case_with("interim_review_1")
     html = signed_in("omar.home").get(f"/cases/{case_id}").get_data(as_text=True)
     for text in ("Kim Placement", "Kingsmead High School", "Hollybrook High School", "Severn Vale Learning Centre",
-                 "Worcestershire County Council", "Hold first interim review", "Deadlines being watched",
-                 "Case started", "Task completed"):
+                 "Worcestershire County Council", "Hold first interim review", "Next step", "Stages",
+                 "Host school: Kingsmead High School", "Due 18 December 2026", "Case started",
+                 "Task completed: Record parental consent", "Automatic step: Notify LA admissions of the referral"):
         assert text in html, text
     assert 'data-current="[&#34;interim_review_1&#34;]"' in html
     assert "Request emergency review" in html
+    assert "record parental consent" not in html and "notify la referral" not in html  # ids are not words
 
 
 def test_emergency_review_button_only_while_the_placement_waits_for_it(web_world, signed_in):
@@ -30,11 +32,13 @@ def test_emergency_review_button_only_while_the_placement_waits_for_it(web_world
     assert refused.status_code == 409 and "cannot be requested on this case now" in refused.get_data(as_text=True)
 
 
-def test_diagram_is_the_pinned_bpmn(web_world, signed_in):
+def test_diagram_is_the_pinned_bpmn_with_lanes_named_for_people(web_world, signed_in):
     case_id = web_world.case_with("interim_review_1")
     response = signed_in("lee.la").get(f"/cases/{case_id}/diagram.bpmn")
     assert response.mimetype == "application/xml"
     assert b'<bpmn:userTask id="interim_review_1"' in response.data
+    assert b'<bpmn:lane id="Lane_host_school" name="Host school">' in response.data
+    assert b'name="Local authority admissions team"' in response.data and b'name="la_admissions"' not in response.data
 
 
 def test_admin_adds_an_account_that_can_sign_in(web_app, signed_in):

@@ -53,6 +53,7 @@ def add_staff(h) -> None:
     with h.sessions() as ses:
         add_user(ses, "ali.attendance", "la_attendance", AUTHORITY, h.clock.now())
         add_user(ses, "oli.outreach", "outreach", AUTHORITY, h.clock.now())
+        add_user(ses, "sam.semh", "semh_provider", "The Bridge School", h.clock.now())
         add_user(ses, "hal.home", "home_school", START["home_school"], h.clock.now(), email="inclusion@hollybrook.example")
         ses.commit()
 

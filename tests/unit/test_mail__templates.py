@@ -42,11 +42,13 @@ CONTEXTS = {
                              "review_dates": ["2026-03-20"], "early_help_assessment": "started",
                              "weeks": [{"week": 1, "hours": 16.25, "days": {"Monday": [3.25, 0]}}]},
     "timetable_ended": {"school": "Hollybrook", "full_time_on": "2026-04-17", "within_limit": True, "max_weeks": 6},
-    "timetable_half_term_list": {"half_term": "2025/26 spring 2", "pupils": [
+    "timetable_half_term_list": {"half_term": "2025/26 spring 2", "first_day": "2026-02-23", "last_day": "2026-03-27",
+                                 "authority": "Worcestershire County Council", "pupils": [
         {"case_id": "RT-1", "initials": "JE", "school": "<b>20 days</b>", "start_date": "2026-03-09",
          "full_time_from": "2026-04-13", "limit_date": "2026-05-01", "named_person": "Ms Patel",
          "weekly_hours": [16.25, 28.75], "link": "http://127.0.0.1:5000/cases/RT-1"}]},
-    "semh_place_withdrawn": {"school": "Hollybrook", "term": "2025/26 spring", "excluded_on": "2026-03-04"},
+    "semh_place_withdrawn": {"school": "Hollybrook", "term": "2025/26 spring", "excluded_on": "2026-03-04",
+                             "started": "2026-03-02"},
     "semh_challenge_home_school": {"school": "Hollybrook", "concerns": "<script>alert(1)</script>"},
     "semh_kpi_missed": {"school": "Hollybrook", "missed": ["<b>20 days</b> no suspensions for 2 terms"]},
 }

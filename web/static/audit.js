@@ -32,25 +32,26 @@
       if (flow.source && flow.target && onPath[flow.source.id] && onPath[flow.target.id]) { canvas.addMarker(flow.id, 'app-path') }
     })
     m.current.forEach(function (id) { if (registry.get(id)) { canvas.addMarker(id, 'app-current') } })
+    if (state.diagram && String(state.current) !== String(m.current)) {
+      state.diagram.focus = m.current.length ? m.current : m.path.slice(-1)
+      if (state.step !== null) { window.AppDiagram.focusOn(state.viewer, state.diagram.focus) } // follow the step
+    }
     state.step = m.step
     state.path = m.path
     state.current = m.current
   }
 
-  if (typeof BpmnJS === 'function') {
-    state.viewer = new BpmnJS({ container: container })
-    fetch(container.getAttribute('data-diagram-url'), { credentials: 'same-origin' })
-      .then(function (response) { return response.text() })
-      .then(function (xml) { return state.viewer.importXML(xml) })
-      .then(function () {
-        state.viewer.get('canvas').zoom('fit-viewport')
+  if (window.AppDiagram) {
+    // The navigable viewer (diagram-viewer.js), opened on the tasks ready at the step shown.
+    var first = markers()
+    var diagram = window.AppDiagram.open(container, document.getElementById('audit-diagram-toolbar'),
+      first.current.length ? first.current : first.path.slice(-1), function () {
         state.ready = true
         mark()
       })
-      .catch(function (err) {
-        state.error = String(err && err.message || err)
-        container.textContent = 'The diagram could not be drawn.'
-      })
+    state.viewer = diagram.viewer
+    state.diagram = diagram
+    Object.defineProperty(state, 'error', { get: function () { return diagram.error } })
   }
 
   function show (step, push, focusHeading) {

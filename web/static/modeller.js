@@ -4,15 +4,22 @@
 // GOV.UK error summary. window.processModeller exposes the state to the browser tests.
 (function () {
   var root = document.getElementById('modeller')
-  if (!root || typeof BpmnJS !== 'function' || !window.BpmnJSPropertiesPanel) { return }
+  if (!root || typeof BpmnJS !== 'function' || !window.BpmnJSPropertiesPanel || !window.AppDiagram) { return }
   var panel = window.BpmnJSPropertiesPanel
   var summary = document.getElementById('problems')
   var status = document.getElementById('modeller-status')
-  var state = window.processModeller = { ready: false, error: null, modeler: null, problems: null, deployed: null }
+  var state = window.processModeller = { ready: false, error: null, modeler: null, problems: null, deployed: null, scale: null }
   var overlayIds = []
   var marked = []
 
   function json (response) { return response.json() }
+
+  // How far from the canvas's left edge the palette reaches, in screen pixels.
+  function paletteRight () {
+    var palette = root.querySelector('.djs-palette')
+    var canvas = document.getElementById('modeller-canvas')
+    return palette ? palette.getBoundingClientRect().right - canvas.getBoundingClientRect().left + 20 : 20
+  }
 
   function say (text) {
     status.textContent = text
@@ -137,7 +144,11 @@
   }).then(function (response) { return response.text() }).then(function (xml) {
     return state.modeler.importXML(xml)
   }).then(function (result) {
-    state.modeler.get('canvas').zoom('fit-viewport')
+    var canvas = state.modeler.get('canvas')
+    // Open readable, the diagram starting to the right of the palette rather than under it.
+    var start = function () { window.AppDiagram.startView(canvas, paletteRight()) }
+    start()
+    state.zoom = window.AppDiagram.controls(state.modeler, document.getElementById('modeller-toolbar'), start, state)
     state.warnings = (result.warnings || []).map(function (w) { return w.message })
     document.getElementById('validate-button').addEventListener('click', validate)
     document.getElementById('deploy-button').addEventListener('click', deploy)

@@ -3,14 +3,14 @@
 - `task_drafts`: one row per ready task whose form someone saved unfinished: the inputs as typed, the
   task's lane, who saved it and when. engine.drafts; deleted when the task stops being ready.
 
-Revision ID: 0016
-Revises: 0015
+Revision ID: 0017
+Revises: 0016
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0016'
-down_revision = '0015'
+revision = '0017'
+down_revision = '0016'
 branch_labels = None
 depends_on = None
 

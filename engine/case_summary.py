@@ -1,0 +1,125 @@
+"""What a caseworker reads first about a case: the protocol's stages and how far the case is through
+each, the next steps with who has them, and the dates being watched, in plain words ("Due 14 May 2026",
+"3 school days late"). No Flask: the case page renders it, and it is tested on its own."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from .people_dates import DEFAULT_TIMEZONE, people_date
+from .permissions import PARTY_FIELDS
+from .process_info import ProcessInfo
+from .role_names import role_name
+from .stages import StageState, case_stages
+
+CLOSED_STATUSES = ("completed", "cancelled")
+
+
+def due_words(due: date, today: date, calendar) -> str:
+    """"Due 14 May 2026", "Due today", or how late it is in school days: "3 school days late"."""
+    if due > today:
+        return f"Due {people_date(due)}"
+    if due == today:
+        return "Due today"
+    late = calendar.school_days_between(due, today)
+    if late < 1:  # due on a school day, and none has passed since (a weekend, a holiday)
+        return f"Late: it was due {people_date(due)}"
+    return f"{late} school day{'s' if late != 1 else ''} late"
+
+
+def when_words(day: date, today: date, calendar) -> str:
+    """A watched date: "14 May 2026, in 3 school days", "today", "14 May 2026, 2 school days ago"."""
+    if day == today:
+        return f"{people_date(day)}, today"
+    gap = calendar.school_days_between(today, day)
+    if gap == 0:
+        return people_date(day)
+    words = f"{abs(gap)} school day{'s' if abs(gap) != 1 else ''}"
+    return f"{people_date(day)}, in {words}" if gap > 0 else f"{people_date(day)}, {words} ago"
+
+
+@dataclass
+class NextStep:
+    """A task ready now: what it is, who has it (a role in words and the organisation in the case), when it is due."""
+
+    task_id: str
+    element: str
+    title: str
+    role: str
+    organisation: str | None
+    due: str | None
+    due_text: str | None
+    late: bool
+
+
+@dataclass
+class WatchedDate:
+    """A deadline or wait the case's diagram is timing that is not a ready task's own due date."""
+
+    title: str
+    day: str
+    text: str
+
+
+@dataclass
+class CaseSummary:
+    stages: list[StageState]
+    next_steps: list[NextStep]
+    watched: list[WatchedDate] = field(default_factory=list)
+    closed: bool = False
+    hints: dict[str, str] = field(default_factory=dict)  # stage -> what is happening in it now
+
+
+def _date(value: str | None) -> date | None:
+    try:
+        return date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, Any]], waiting: list[str],
+              today: date, calendar, timezone: str = DEFAULT_TIMEZONE) -> CaseSummary:
+    """The summary of `case` (the case JSON: status, data, ready tasks, waiting timers) from its history
+    `events`, the elements it is `waiting` at beyond its ready tasks and timers (messages awaited), on
+    `today`, counting school days on `calendar`."""
+    closed = case["status"] in CLOSED_STATUSES
+    data = case.get("data") or {}
+    ready = case.get("ready_tasks") or []
+    steps = []
+    for task in ready:
+        due = _date(task.get("due"))
+        steps.append(NextStep(
+            task_id=task["task_id"], element=task["task"], title=task["title"],
+            role=role_name(task.get("lane"), capital=True),
+            organisation=data.get(PARTY_FIELDS.get(task.get("lane") or "", "")) or None,
+            due=task.get("due"), due_text=due_words(due, today, calendar) if due else None,
+            late=bool(due and due < today)))
+    steps.sort(key=lambda s: (s.due is None, s.due or ""))
+    ready_elements = {t["task"] for t in ready}
+    timers = case.get("waiting_timers") or []
+    watched = []
+    for timer in timers:
+        if info.boundaries.get(timer["task"]) in ready_elements:
+            continue  # a ready task's reminder or escalation: its due date says it
+        moment = datetime.fromisoformat(timer["due"])
+        day = moment.astimezone(ZoneInfo(timezone)).date() if moment.tzinfo else moment.date()
+        watched.append(WatchedDate(info.titles.get(timer["task"], timer["task"]), day.isoformat(),
+                                   when_words(day, today, calendar)))
+    waiting_now = [s.element for s in steps] + [t["task"] for t in timers] + list(waiting)  # soonest due first
+    stages = case_stages(info.stages, info.stage_order, events, waiting_now, closed)
+    return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info))
+
+
+def _hints(stages: list[StageState], ready: set[str], info: ProcessInfo) -> dict[str, str]:
+    """"Now: Hold first interim review" for a stage in progress (its tasks; else what it waits for)."""
+    hints = {}
+    for stage in stages:
+        tasks = [info.titles.get(e, e) for e in stage.waiting if e in ready]
+        waits = [info.titles.get(e, e) for e in stage.waiting if e not in ready and e not in info.boundaries]
+        if tasks:
+            hints[stage.name] = "Now: " + ", ".join(dict.fromkeys(tasks))
+        elif waits:
+            hints[stage.name] = "Waiting for: " + ", ".join(dict.fromkeys(waits))
+    return hints
