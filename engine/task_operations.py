@@ -104,7 +104,7 @@ class TaskOperations(EngineCore):
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
         return row, case, run, info, task
 
-    def _checked(self, row, case, run, info, data: Any, only: set[str] | None = None) -> dict[str, Any]:
+    def _checked_answers(self, row, case, run, info, data: Any, only: set[str] | None = None) -> dict[str, Any]:
         """The task's answers cleaned and checked (only the fields `only` names, if given: one section of
         a long form, without the cross-field checks); InvalidData with every problem found."""
         fields = [f for f in info.form if only is None or f.id in only]
@@ -124,7 +124,7 @@ class TaskOperations(EngineCore):
         """Check answers to a task's form as completing it would (or one section's, `only`), and change
         nothing: the cleaned values, or InvalidData. For a check-answers page before a decision."""
         row, case, run, info, _task = self._actionable(task_id, actor)
-        return self._checked(row, case, run, info, data, only)
+        return self._checked_answers(row, case, run, info, data, only)
 
     def save_draft(self, task_id: str, answers: dict[str, Any], actor: str) -> dict[str, Any]:
         """Keep what `actor` typed so far into the task's form ("Save and come back later"), unchecked;
@@ -148,7 +148,7 @@ class TaskOperations(EngineCore):
         `bpmn:task` or `bpmn:manualTask` is marked as done: its one field is an optional note, kept in
         the history event and not made a case variable (two tasks' notes would overwrite each other)."""
         row, case, run, info, task = self._actionable(task_id, actor)
-        values = self._checked(row, case, run, info, data)
+        values = self._checked_answers(row, case, run, info, data)
         record: dict[str, Any] = {"task_id": task_id, "data": values}
         if info.kind == "manual":  # marked as done: the note goes in the history, not into the case's data
             record = {"task_id": task_id, "data": {}, **({"note": values["note"]} if values.get("note") else {})}

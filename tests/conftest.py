@@ -12,6 +12,7 @@ run twice in the SQLite pass, restoring every step from storage and then with th
 cache on (as the web app and the scheduler run), so that both ways stay covered."""
 from __future__ import annotations
 
+import functools
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -132,11 +133,26 @@ class Harness:
 NOT_IN_FUTURE = ("agreed_to_consider_date", "place_offered_date")
 
 
+@functools.cache
+def past_date_fields() -> frozenset[str]:
+    """The ids of the shipped diagrams' form fields that record a date something happened."""
+    from lxml import etree
+
+    ns = {"camunda": "http://camunda.org/schema/1.0/bpmn"}
+    found = set()
+    for path in (ROOT / "processes").glob("*.bpmn"):
+        for field in etree.parse(str(path)).iterfind(".//camunda:formField", ns):
+            if field.find("camunda:properties/camunda:property[@id='date_rule'][@value='past']", ns) is not None:
+                found.add(field.get("id"))
+    return frozenset(found)
+
+
 def catch_up(clock, data: dict, form: list | None = None) -> None:
-    """Dates the engine refuses in the future (the Fair Access dates, and the dates of `form` whose
-    `date_rule` is `past`): a person records them on or after the day, so the fake clock moves to
-    that afternoon first if it is still before it."""
-    past = {*NOT_IN_FUTURE, *(f["id"] for f in form or () if f.get("date_rule") == "past")}
+    """Dates the engine refuses in the future (the Fair Access dates, and the dates whose `date_rule`
+    is `past`: of `form`, else of any shipped diagram): a person records them on or after the day, so
+    the fake clock moves to that afternoon first if it is still before it."""
+    past = {*NOT_IN_FUTURE, *((f["id"] for f in form if f.get("date_rule") == "past") if form is not None
+                              else past_date_fields())}
     latest = max((data[k] for k in past if isinstance(data.get(k), str)), default=None)
     if latest and date.fromisoformat(latest) > clock.now().date():
         clock.set(datetime.combine(date.fromisoformat(latest), time(16), tzinfo=UTC))

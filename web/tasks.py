@@ -105,11 +105,12 @@ def _part(task, number: str | None) -> tuple[int, list]:
     return n, parts[n - 1][1] if len(parts) > 1 else task["form"]
 
 
-def _form(task, case, values, errors, number: int = 1, status: int = 200):
+def _form(task, case, values, errors, number: int = 1, status: int = 200, returning: bool = False):
+    """The task's form (one part of a form in sections); `returning`: say that saved answers are filled in."""
     parts = task_forms.sections(task["form"])
     fields = parts[number - 1][1] if len(parts) > 1 else task["form"]
     return render_template("task.html", task=task, case=case, values=values, errors=errors, fields=fields,
-                           parts=parts if len(parts) > 1 else None, number=number), status
+                           parts=parts if len(parts) > 1 else None, number=number, returning=returning), status
 
 
 def _first_part_with(task, errors) -> int:
@@ -124,7 +125,8 @@ def task_page(task_id: str):
         return render_template("task_done.html", done=case, task_id=task_id)
     answers = (task["draft"] or {}).get("answers")
     values = task_forms.values_for_display(task["form"], answers) if answers else task_forms.defaults(task["form"])
-    return _form(task, case, values, {}, _part(task, request.args.get("section"))[0])
+    return _form(task, case, values, {}, _part(task, request.args.get("section"))[0],
+                 returning="section" not in request.args)
 
 
 @bp.post("/tasks/<task_id>")

@@ -9,7 +9,7 @@ def test_case_page_shows_facts_parties_deadlines_and_timeline(web_world, signed_
     html = signed_in("omar.home").get(f"/cases/{case_id}").get_data(as_text=True)
     for text in ("Kim Placement", "Kingsmead High School", "Hollybrook High School", "Severn Vale Learning Centre",
                  "Worcestershire County Council", "Hold first interim review", "Next step", "Stages",
-                 "Host school: Kingsmead High School", "Due 18 December 2026", "Case started",
+                 "Host school: Kingsmead High School", "Due 14 December 2026", "Case started",
                  "Task completed: Record parental consent", "Automatic step: Notify LA admissions of the referral"):
         assert text in html, text
     assert 'data-current="[&#34;interim_review_1&#34;]"' in html
