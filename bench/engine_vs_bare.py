@@ -38,10 +38,10 @@ from bench.bare_spiff import parse, read_topics, run_reintegration_case
 from cli import scenarios as s
 from engine.access import add_user
 from engine.clock import FixedClock
-from engine.policy import load_policy
 from engine.serialization import StateSerializer
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "reintegration.bpmn"

@@ -57,9 +57,9 @@ from cli import scenarios as s
 from engine import accounts
 from engine.clock import FixedClock
 from engine.models import HistoryEvent, ReadyTask
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "reintegration.bpmn"

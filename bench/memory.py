@@ -56,10 +56,10 @@ from cli.scenarios import START_DATA
 from engine.accounts import get_user, issue_token
 from engine.clock import FixedClock
 from engine.models import Case, ProcessVersion, Timer
-from engine.policy import load_policy
-from engine.reports import REPORTS
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
+from schooling.reports import REPORTS
 from tests.postgres_server import free_port
 
 ROOT = Path(__file__).resolve().parent.parent

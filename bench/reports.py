@@ -21,9 +21,9 @@ from sqlalchemy.orm import Session
 from engine.db import make_engine, session_factory, upgrade
 from engine.models import Case, CaseFacts, ProcessVersion, WeightingEntry
 from engine.permissions import Actor
-from engine.policy import load_policy
-from engine.report_facts import academic_year, key_stage
-from engine.reports import REPORTS, make_filter, run_report
+from schooling.policy import load_policy
+from schooling.report_facts import academic_year, key_stage
+from schooling.reports import REPORTS, make_filter, run_report
 
 PROCESSES = ("outreach_support", "reintegration", "semh_placement", "reintegration_timetable")
 SCHOOLS = [f"School {n:02d}" for n in range(60)]

@@ -30,9 +30,9 @@ from sqlalchemy import func, select
 
 from engine.clock import FixedClock
 from engine.models import HistoryEvent
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "tests" / "fixtures" / "timer_mail.bpmn"

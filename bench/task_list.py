@@ -31,10 +31,10 @@ from sqlalchemy import insert, text
 from engine.access import add_user
 from engine.clock import FixedClock
 from engine.models import Case, ReadyTask, User
-from engine.policy import load_policy
 from engine.queries import TaskFilter, task_list
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "processes" / "reintegration.bpmn"

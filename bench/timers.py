@@ -21,9 +21,9 @@ from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 from SpiffWorkflow.util.task import TaskState
 
 from engine.clock import FixedClock
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ROOT = Path(__file__).resolve().parent.parent
 BPMN = ROOT / "tests" / "fixtures" / "timer_mail.bpmn"

@@ -222,7 +222,7 @@ def report_timetables(app: App, args) -> int:
     """The Oxfordshire timetable guidance: the half-termly list of pupils on a reintegration timetable, for the
     half term that last ended, to each authority's social care, youth justice and early help accounts (the
     scheduler sends it by itself; this sends what it has not sent yet, now)."""
-    from engine.timetable_list import send_half_term_list
+    from schooling.timetable_list import send_half_term_list
 
     if not args.half_term:
         raise UsageError("say which report: --half-term (the list for social care, youth justice and early help)")
@@ -249,7 +249,7 @@ def _date(text: str, what: str):
 
 
 def semh_allocate(app: App, args) -> int:
-    from engine.core_places import allocate
+    from schooling.core_places import allocate
 
     with app.engine() as eng:
         case = allocate(eng, args.case, args.offer, _date(args.meeting_date, "--meeting-date"), args.actor)
@@ -258,7 +258,7 @@ def semh_allocate(app: App, args) -> int:
 
 
 def semh_exclusion(app: App, args) -> int:
-    from engine.core_places import withdraw_for_exclusion
+    from schooling.core_places import withdraw_for_exclusion
 
     with app.engine() as eng:
         result = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
@@ -271,7 +271,7 @@ def semh_exclusion(app: App, args) -> int:
 
 
 def semh_places(app: App, args) -> int:
-    from engine.core_places import ledger
+    from schooling.core_places import ledger
 
     with app.engine() as eng:
         rows = ledger(eng.session, eng.policy, args.term)

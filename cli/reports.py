@@ -1,14 +1,14 @@
 """`reintegrate report NAME --year 2025/26 [--term T] [--school S] [--process P] [--format table|csv|json]`:
-the reports the service is judged by (engine.reports), and `report rebuild-facts`."""
+the reports the service is judged by (schooling.reports), and `report rebuild-facts`."""
 from __future__ import annotations
 
 import sys
 from zoneinfo import ZoneInfo
 
-from engine import reports
 from engine.permissions import actor_for
-from engine.report_facts import rebuild_facts
 from engine.wiring import Runtime as App
+from schooling import reports
+from schooling.report_facts import rebuild_facts
 
 from . import commands as c
 from .output import emit

@@ -16,8 +16,8 @@ import sys
 from engine.db import safe_url
 from engine.heartbeat import process_name
 from engine.scheduler import fire_due, make_scheduler, record_stop, single_scheduler_lock
-from engine.timetable_list import send_due_lists
 from engine.wiring import Runtime
+from schooling.timetable_list import send_due_lists
 
 from .demo_data import DEMO_PASSWORD, load_demo, not_demo_data
 

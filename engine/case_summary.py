@@ -70,6 +70,7 @@ class CaseSummary:
     watched: list[WatchedDate] = field(default_factory=list)
     closed: bool = False
     hints: dict[str, str] = field(default_factory=dict)  # stage -> what is happening in it now
+    waits: list[str] = field(default_factory=list)  # the messages awaited, with who sends them, in words
 
 
 def _date(value: str | None) -> date | None:
@@ -109,7 +110,19 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
                                    when_words(day, today, calendar)))
     waiting_now = [s.element for s in steps] + [t["task"] for t in timers] + list(waiting)  # soonest due first
     stages = case_stages(info.stages, info.stage_order, events, waiting_now, closed)
-    return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info))
+    return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info), _waits(waiting, info))
+
+
+def _waits(waiting: list[str], info: ProcessInfo) -> list[str]:
+    """"Place allocated (from the local authority admissions team)" for each message the case awaits."""
+    out = []
+    for element in waiting:
+        catch = info.catches.get(element)
+        if catch is None or element in info.boundaries:
+            continue  # a boundary message (a review moved) is a change to a task, not what the case waits for
+        who = " or ".join(role_name(r) for r in catch.senders)
+        out.append(f"{info.titles.get(element, element)} (from the {who})" if who else info.titles.get(element, element))
+    return list(dict.fromkeys(out))
 
 
 def _hints(stages: list[StageState], ready: set[str], info: ProcessInfo) -> dict[str, str]:

@@ -43,7 +43,7 @@ class HandlerContext:
     now: datetime
     policy: Any
     params: Mapping[str, str] = field(default_factory=dict)  # the service task's camunda:properties
-    #: Read-only figures from other cases that the engine looked up for this topic (engine.capacity).
+    #: Read-only figures from other cases that the engine looked up for this topic (schooling.capacity).
     facts: Mapping[str, Any] = field(default_factory=dict)
     effects: list[Any] = field(default_factory=list)
 

@@ -8,8 +8,9 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
+from schooling.core_places import MESSAGE_RULES
+
 from . import forms, permissions
-from .core_places import MESSAGE_RULES
 from .engine_core import EngineCore
 from .errors import Conflict, InvalidData, NotFound
 from .json_input import json_problem

@@ -251,7 +251,7 @@ def set_case_status(session, case: Case, status: str, error: str | None) -> None
 class CaseFacts(Base):
     """What the reports need of one case, in typed columns, rewritten whenever the case is saved.
 
-    Filled by `engine.report_facts` from the case's data (see there for where each column comes from),
+    Filled by `schooling.report_facts` from the case's data (see there for where each column comes from),
     so that every report is an indexed query over this table, never a load of workflows. A column is
     null until the case has recorded it."""
 
@@ -267,7 +267,7 @@ class CaseFacts(Base):
                       Index("ix_case_facts_process_year_decision", "process", "academic_year", "decision", "outcome",
                             "request_type"),
                       # One school's years, read from the index alone, a seek per column the school may
-                      # stand in (engine.reports.scope.school_partition; migration 0009). The first also
+                      # stand in (schooling.reports.scope.school_partition; migration 0009). The first also
                       # gives the SEMH scheme's schools.
                       Index("ix_case_facts_home_school_years", "process", "home_school", "academic_year", "decision",
                             "outcome", "request_type"),

@@ -25,8 +25,10 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from schooling.capacity import facts_for
+from schooling.report_facts import facts_row
+
 from . import drafts
-from .capacity import facts_for
 from .effects import HandlerContext, Mail, WeightingAdjustment
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -34,7 +36,6 @@ from .mail import MailRenderer, resolve_recipients
 from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
-from .report_facts import facts_row
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
 from .specs import timer_due

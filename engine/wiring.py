@@ -15,6 +15,8 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TypeVar
 
+from schooling.policy import Policy, load_policy
+
 from . import incidents
 from .clock import Clock, clock_from_env
 from .db import database_url, is_transient, make_engine, safe_url, session_factory, upgrade
@@ -24,7 +26,6 @@ from .heartbeat import DEFAULT_STALE_AFTER
 from .locations import mail_dirs, policy_path
 from .mail import MailRenderer
 from .outbox import DeliveryReport, deliver_due
-from .policy import Policy, load_policy
 from .registry import HandlerRegistry
 from .runtime import SpecCache
 from .serialization import StateSerializer

@@ -22,11 +22,12 @@ from . import (
     semh,
     timetable,
     transport,
+    unsuccessful,
     weightings,
 )
 
 MODULES = (consent, deadlines, escalation, fair_access, letters, notifications, outcomes, registration, reviews,
-           transport, weightings, advocacy, outreach, semh, timetable)
+           transport, unsuccessful, weightings, advocacy, outreach, semh, timetable)
 
 
 def default_registry() -> HandlerRegistry:

@@ -4,9 +4,9 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from engine import deadline_units
 from engine.effects import HandlerContext
 from engine.registry import topic
+from schooling import deadline_units
 
 
 def escalation_time(policy, deadline: date) -> str:

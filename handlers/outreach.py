@@ -111,7 +111,7 @@ def capacity_summary(policy, allocations: dict[str, int] | None) -> tuple[dict, 
 
 @topic("outreach_capacity")
 def outreach_capacity(ctx: HandlerContext) -> dict:
-    """The capacity the co-ordinator sees when allocating (counts come from the engine, see engine.capacity)."""
+    """The capacity the co-ordinator sees when allocating (counts come from the engine, see schooling.capacity)."""
     capacity, summary = capacity_summary(ctx.policy, ctx.facts.get("outreach_allocations"))
     return {"capacity": capacity, "capacity_summary": summary}
 

@@ -1,6 +1,6 @@
 """SEMH engagement placements and their follow-up (the SEMH reintegration service's service level agreement).
 
-Core Offer Inclusion Placements are counted across cases by `engine.core_places`, which allocates
+Core Offer Inclusion Placements are counted across cases by `schooling.core_places`, which allocates
 them by message; these handlers see one case only.
 """
 from __future__ import annotations
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
-from engine.terms import terms_after
+from schooling.terms import terms_after
 
 from .deadlines import _local_morning, due_after, watch
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
-from engine.deadline_units import week_mondays
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
+from schooling.deadline_units import week_mondays
 
 from .deadlines import _local_morning, due_after, remind_on, school_days_before, watch
 

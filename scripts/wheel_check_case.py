@@ -51,7 +51,7 @@ def recent(path: dict[str, dict], today: date, calendar) -> dict[str, dict]:
 
 def main(base: str, tokens: dict[str, str]) -> int:
     import cli.scenarios as s
-    from engine.policy import load_policy
+    from schooling.policy import load_policy
 
     if sys.prefix not in s.__file__:
         raise SystemExit(f"cli.scenarios comes from {s.__file__}, not the installed package in {sys.prefix}")

@@ -28,7 +28,6 @@ from engine.clock import FixedClock
 from engine.db import make_engine, session_factory, upgrade
 from engine.errors import StepFailed
 from engine.facade import Engine
-from engine.policy import load_policy
 from engine.reads import SystemRead
 from engine.registry import HandlerRegistry
 from engine.runtime import SpecCache
@@ -36,6 +35,7 @@ from engine.serialization import StateSerializer
 from engine.timers import fire_due
 from engine.workflow_cache import WorkflowCache
 from handlers import default_registry
+from schooling.policy import load_policy
 from tests.postgres_server import PostgresServer
 from tests.scenario_dates import catch_up, happened_today, plans_still_ahead  # noqa: F401  (for the tests)
 

@@ -1,5 +1,5 @@
 """Random well-formed processes for the property test: a tree of blocks (sequences, exclusive and
-parallel branches, user and manual tasks, boundary and intermediate timers, message waits, calls to a
+parallel branches, user, manual and plain tasks, boundary and intermediate timers, message waits, calls to a
 deployed process) drawn by hypothesis and laid out as a BPMN document with `tests.bpmn_build`."""
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ MESSAGE = "reply"
 leaf = st.one_of(
     st.tuples(st.just("user"), st.sampled_from(LANES)),
     st.tuples(st.just("manual"), st.sampled_from(LANES)),
+    st.tuples(st.just("plain"), st.sampled_from(LANES)),  # a bpmn:task, the first shape of the palette
     st.tuples(st.just("timer"), st.sampled_from(("P1D", "P3D"))),
     st.tuples(st.just("guarded"), st.sampled_from(LANES)),  # a user task with an interrupting boundary timer
     st.tuples(st.just("message"), st.sampled_from(LANES)),
@@ -79,8 +80,8 @@ class _Builder:
         node = self.new(kind)
         if kind == "user":
             d.node("userTask", node, lane=arg, body=form(("done", "boolean"), ("remark", "string")))
-        elif kind == "manual":
-            d.node("manualTask", node, lane=arg)
+        elif kind in ("manual", "plain"):
+            d.node("manualTask" if kind == "manual" else "task", node, lane=arg)
         elif kind == "timer":
             d.node("intermediateCatchEvent", node, body=timer(arg))
         elif kind == "message":

@@ -21,6 +21,9 @@ KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_n
              ("outcome", "Outcome"))
 PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school"), ("host_school", "Host school"),
            ("local_authority", "Local authority"))
+#: What a party left blank at the start means: a case names no home school when the pupil is on the AP setting's
+#: roll only (the Worcestershire protocol's own case); the other parties are decided on the way.
+PARTY_BLANKS = {"home_school": "None: the pupil is on the AP setting's roll only"}
 
 
 def _case_view(eng, user, case_id: str) -> dict:
@@ -63,7 +66,7 @@ def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[s
 def case_page(case_id: str):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
     view.pop("may_send")
-    return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, **view)
+    return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, party_blanks=PARTY_BLANKS, **view)
 
 
 @bp.get("/cases/<case_id>/diagram.bpmn")

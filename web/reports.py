@@ -8,8 +8,9 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
 
-from engine import permissions, reports
+from engine import permissions
 from engine.errors import InvalidData
+from schooling import reports
 
 from .engine_access import require_permission, run, runtime
 from .report_charts import chart_svg

@@ -67,7 +67,7 @@ def upgrade() -> None:
 
 def _backfill() -> None:
     """The facts of the cases that exist already, taken from their data as the engine now does."""
-    from engine.report_facts import facts_row
+    from schooling.report_facts import facts_row
 
     bind = op.get_bind()
     facts = sa.table('case_facts', *(sa.column(c.name, c.type) for c in _columns()),

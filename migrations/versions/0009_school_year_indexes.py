@@ -2,7 +2,7 @@
 
 The service report's "pupils by academic year" for one school read every case of the process, all
 years, to test the OR of its three school columns (42 ms in a database of 100,000 cases, against 2 ms
-in one of 1,000). It now runs once per column (engine.reports.scope.school_partition), each a seek
+in one of 1,000). It now runs once per column (schooling.reports.scope.school_partition), each a seek
 on one of these. The first replaces 0008's (process, home_school), of which it is a longer form.
 
 Revision ID: 0009

@@ -1,7 +1,7 @@
 """permanent exclusions: each one costs its school a core SEMH place in its term (the SEMH service level agreement)
 
 - `permanent_exclusions`: school, term, date, and the case whose core place it withdrew (none: the term's
-  allowance is one lower instead). engine.exclusions; engine.core_places reads and writes it.
+  allowance is one lower instead). schooling.exclusions; schooling.core_places reads and writes it.
 
 Revision ID: 0015
 Revises: 0014

@@ -4,7 +4,7 @@ early help), which they may open, and each authority's half-termly timetable lis
 - `case_shares`: case, organisation (the authority), reason (the half-termly timetable list and its half
   term), when and by whom. engine.case_shares; engine.permissions reads it for the agency roles.
 - `half_term_lists`: half term, authority, pupils listed, recipients emailed, when: one row per list
-  sent (engine.timetable_list), so that it is sent once whatever restarts.
+  sent (schooling.timetable_list), so that it is sent once whatever restarts.
 
 Revision ID: 0016
 Revises: 0015

@@ -16,10 +16,10 @@ from datetime import datetime
 
 from engine.clock import FixedClock
 from engine.errors import Conflict, NotFound
-from engine.policy import load_policy
 from engine.reads import SystemRead
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 ACTOR = "ava.ap"
 TEST_READ = SystemRead("test")

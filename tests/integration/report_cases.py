@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from engine.permissions import Actor
-from engine.reports import make_filter, run_report
+from schooling.reports import make_filter, run_report
 
 SYSTEM = Actor("system")
 

@@ -16,7 +16,7 @@ from engine.case_shares import share
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import User
 from engine.reads import SystemRead
-from engine.reports import make_filter, run_report
+from schooling.reports import make_filter, run_report
 from tests.conftest import REINTEGRATION, TEST_READ, happened_today
 from tests.integration.access_matrix import ACTIONS, AUTHORITY, CELLS, ORGS, ROLES, account, organisation
 from tests.integration.timetable_cases import SEMH, START

@@ -16,8 +16,8 @@ from cli import scenarios as s
 from engine.access import add_user
 from engine.errors import InvalidData
 from engine.models import OutboxMessage
-from engine.policy import Policy
 from handlers.advocacy import advocacy_costs
+from schooling.policy import Policy
 from tests.conftest import REINTEGRATION
 
 ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home",

@@ -105,6 +105,11 @@ def test_calls_to_nothing_deployed_or_with_clashing_ids_are_refused(h):
     deploy(h, child(), "checks.bpmn")
     assert problems(h, caller(version=7)) == [
         "call activity calls checks v7, which is not deployed: deploy it first (see `reintegrate process list`)"]
+    tagged = caller().replace(b'calledElement="checks"',
+                              b'calledElement="checks" camunda:calledElementBinding="versionTag"')
+    assert problems(h, tagged) == [
+        'choose the called version with camunda:calledElementBinding="version" and camunda:calledElementVersion="N", '
+        "or leave both out for the active version"]
     deploy(h, child("clash", "main_welcome"), "clash.bpmn")
     assert problems(h, caller(calls="clash")) == [
         "element id 'main_welcome' is used both in main and in clash, which it calls: give it another id in one of them"]

@@ -22,9 +22,9 @@ from engine.access import add_user
 from engine.clock import FixedClock
 from engine.db import is_transient
 from engine.models import HistoryEvent
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 from tests.conftest import REINTEGRATION
 
 

@@ -58,9 +58,9 @@ def rt(db_url):
     from datetime import UTC, datetime
 
     from engine.clock import FixedClock
-    from engine.policy import load_policy
     from engine.wiring import Runtime
     from handlers import default_registry
+    from schooling.policy import load_policy
 
     port = free_port()
     runtime = Runtime(url=db_url, clock=FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)), policy=load_policy(),

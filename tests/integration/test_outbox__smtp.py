@@ -11,9 +11,9 @@ from sqlalchemy import select
 from engine.clock import FixedClock
 from engine.models import OutboxMessage
 from engine.outbox import SmtpSettings
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 
 class Inbox:

@@ -16,11 +16,11 @@ from sqlalchemy import select
 
 from engine.clock import FixedClock
 from engine.models import OutboxMessage
-from engine.policy import load_policy
 from engine.scheduler import send_outbox
 from engine.smtp import InsecureSmtpSettings, SmtpSettings
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 from tests.postgres_server import free_port
 
 PASSWORD = "s3cret-relay-pw"  # noqa: S105  (the test's own relay)

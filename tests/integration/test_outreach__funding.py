@@ -17,8 +17,8 @@ from cli import scenarios as s
 from engine.access import add_user
 from engine.errors import InvalidData
 from engine.models import OutboxMessage
-from engine.policy import Policy
 from handlers.outreach import financial_year, free_weeks_for
+from schooling.policy import Policy
 from tests.conftest import ROOT
 
 OUTREACH = ROOT / "processes" / "outreach_support.bpmn"

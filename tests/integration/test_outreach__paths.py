@@ -10,12 +10,12 @@ from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.access import add_user
-from engine.capacity import outreach_allocations
 from engine.effects import HandlerContext
 from engine.errors import Forbidden, InvalidData
 from engine.models import OutboxMessage
-from engine.policy import Policy
 from handlers.outreach import outreach_capacity
+from schooling.capacity import outreach_allocations
+from schooling.policy import Policy
 from tests.conftest import ROOT
 
 #: Every path runs restoring each step from storage, and again with the workflow cache on.

@@ -13,7 +13,7 @@ from cli import scenarios as s
 from engine import accounts
 from engine.models import Case, CaseFacts, CorePlace, User, WeightingEntry
 from engine.reads import SystemRead
-from engine.reports import REPORTS
+from schooling.reports import REPORTS
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import post
 

@@ -11,9 +11,9 @@ from sqlalchemy import func, insert, select
 from engine.db import make_engine, session_factory, upgrade
 from engine.models import Case, CaseFacts, ProcessVersion
 from engine.permissions import Actor
-from engine.policy import load_policy
-from engine.reports import make_filter, run_report
-from engine.reports.scope import school_condition
+from schooling.policy import load_policy
+from schooling.reports import make_filter, run_report
+from schooling.reports.scope import school_condition
 
 NOW = datetime(2026, 3, 2, 9, tzinfo=UTC)
 SCHOOL = "Kingsmead High School"

@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from engine.core_places import allocate
 from engine.organisations import add_organisation
+from schooling.core_places import allocate
 from tests.integration.report_cases import headline, report, rows
 from tests.integration.test_semh__paths import NOMINATION, PLAN
 from tests.integration.timetable_cases import SEMH, add_staff, deploy

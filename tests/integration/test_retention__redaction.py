@@ -48,7 +48,8 @@ def ended(h, pupil: str) -> str:
         step(h, case_id, element, data)
     h.call("send_message", case_id, "emergency_review_requested", {"reason": "fight"}, "hana.host")
     step(h, case_id, "hold_emergency_review", s.EMERGENCY_REVIEW_END)
-    step(h, case_id, "record_unsuccessful_outcome", s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"])
+    for element in ("record_unsuccessful_outcome", "confirm_failure_decision", "remove_from_roll"):
+        step(h, case_id, element, s.UNSUCCESSFUL_PATH[element])
     assert h.call("show_case", case_id)["status"] == "completed"
     return case_id
 

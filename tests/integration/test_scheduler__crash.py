@@ -13,9 +13,9 @@ from sqlalchemy import func, select
 
 from engine.clock import FixedClock
 from engine.models import Case, HistoryEvent, OutboxMessage
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 from tests.conftest import FIXTURES, ROOT
 
 CASES = 400

@@ -10,11 +10,11 @@ import pytest
 from sqlalchemy import func, select
 
 from engine.access import add_user
-from engine.core_places import ledger, withdraw_for_exclusion
 from engine.errors import Forbidden, InvalidData
-from engine.exclusions import PermanentExclusion
-from engine.reports import semh_kpis
-from engine.reports.periods import ReportFilter
+from schooling.core_places import ledger, withdraw_for_exclusion
+from schooling.exclusions import PermanentExclusion
+from schooling.reports import semh_kpis
+from schooling.reports.periods import ReportFilter
 from tests.integration.test_semh__paths import AGREED, FEEDBACK, PLAN, PROGRESS, RETURN, SLA, TRANSITION, allocated, do
 from tests.integration.timetable_cases import SEMH, add_staff, deploy, mail, verified
 

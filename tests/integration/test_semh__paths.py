@@ -9,12 +9,12 @@ import pytest
 from alembic import command
 from sqlalchemy import select
 
-from engine.core_places import allocate, ledger, withdraw_for_exclusion
 from engine.db import upgrade
 from engine.errors import Conflict, Forbidden, InvalidData
 from engine.models import CorePlace
-from engine.reports import semh_kpis
-from engine.reports.periods import ReportFilter
+from schooling.core_places import allocate, ledger, withdraw_for_exclusion
+from schooling.reports import semh_kpis
+from schooling.reports.periods import ReportFilter
 from tests.integration.test_reports__facts_backfill import _migrate
 from tests.integration.timetable_cases import SEMH, START, add_staff, deploy, mail, verified
 

@@ -119,8 +119,8 @@ def test_demo_data_alone_or_nothing_is_demo_data(db_url, web_world):
 def test_an_empty_database_is_fit_for_the_demo(db_url):
     from cli.demo_data import not_demo_data
     from engine.clock import SystemClock
-    from engine.policy import Policy
     from engine.wiring import Runtime
+    from schooling.policy import Policy
 
     assert not_demo_data(Runtime(url=db_url, clock=SystemClock(), policy=Policy(), registry=None)) is None
 

@@ -15,10 +15,10 @@ from cli.demo_data import ACTOR_BY_LANE
 from engine.clock import FixedClock
 from engine.db import make_engine, upgrade
 from engine.operations import head_revision, schema_revision
-from engine.policy import load_policy
 from engine.reads import SystemRead
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 
 READER = SystemRead("upgrade test")
 RECOMPUTED = re.compile(r"event \d+: service task \w+ gave different outputs on replay")

@@ -12,9 +12,9 @@ import pytest
 
 from cli import scenarios as s
 from engine.access import add_user
-from engine.core_places import allocate, ledger, withdraw_for_exclusion
 from engine.errors import Forbidden, NotFound
 from engine.versions import MigrationRefused
+from schooling.core_places import allocate, ledger, withdraw_for_exclusion
 from tests.conftest import REINTEGRATION
 from tests.integration.test_semh__paths import NOMINATION, PROGRESS, SLA, TRANSITION
 from tests.integration.timetable_cases import SEMH, add_staff, deploy, verified

@@ -8,9 +8,9 @@ from engine.clock import FixedClock
 from engine.db import make_engine, session_factory, upgrade
 from engine.heartbeat import beat
 from engine.operations import head_revision
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 from tests.conftest import WEB_NOW
 from web import create_app
 

@@ -10,9 +10,9 @@ import pytest
 
 from cli.demo_data import DEMO_PASSWORD, STAGES, load_demo
 from engine.clock import FixedClock
-from engine.policy import load_policy
 from engine.wiring import Runtime
 from handlers import default_registry
+from schooling.policy import load_policy
 from web import create_app
 
 

@@ -23,7 +23,9 @@ TYPED = {"start": {"parent_name": f"Sam {SCRIPT}"},
          "record_child_views": {"aspirations": f"Mechanic {SCRIPT}"},
          "hold_initial_meeting": {"reasons": f"Progress {SCRIPT}"},
          "hold_emergency_review": {"reasons": f"Assault {SCRIPT}"},
-         "record_unsuccessful_outcome": {"reasons_for_failure": f"Walk-outs {SCRIPT}"}}
+         "record_unsuccessful_outcome": {"reasons_for_failure": f"Walk-outs {SCRIPT}"},
+         "confirm_failure_decision": {"decision_reasons": f"Assault {SCRIPT}"},
+         "remove_from_roll": {"pupil_address": f"1 Orchard Way {SCRIPT}"}}
 
 
 @pytest.fixture
@@ -126,7 +128,8 @@ def test_script_typed_into_a_form_comes_out_escaped_everywhere(failed, signed_in
     index = client.get(f"/cases/{failed}/forms").get_data(as_text=True)
     pages = [*_links(index, failed), f"/cases/{failed}/audit/print", f"/cases/{failed}/audit"]
     pages += [f"/cases/{failed}/audit?step={n}" for n in range(1, 20)]
-    assert len(_links(index, failed)) == 7  # consent, information, views, meeting, emergency review, outcome, letter
+    # consent, information, views, meeting, emergency review, outcome, the head's decision, the deletion, letter
+    assert len(_links(index, failed)) == 9
     for path in pages:
         response = client.get(path)
         html = response.get_data(as_text=True)

@@ -133,3 +133,18 @@ def test_a_school_starts_the_processes_whose_start_event_stands_in_its_lane(web_
     assert "Start a case" not in signed_in("aud.auditor").get("/").get_data(as_text=True)  # no link for readers
     form = signed_in("omar.home").get("/start/reintegration_timetable/form").get_data(as_text=True)
     assert re.search(r'<option value="[^"]+" selected>Hollybrook High School</option>', form)
+
+
+def test_a_pupil_on_the_ap_roll_only_is_started_with_no_home_school(signed_in):
+    """The Worcestershire protocol's forms are for pupils "not already also on the roll of a mainstream school": the
+    home school may be left blank, and the case page says what that means."""
+    client = signed_in("ava.ap")
+    form = client.get("/start/reintegration/form").get_data(as_text=True)
+    assert "leave blank when the pupil is on the AP setting&#39;s roll only" in form
+    answers = {**START_ANSWERS, "home_school": ""}
+    assert post(client, "/start/reintegration/form", answers).status_code == 200  # to the check page
+    created = post(client, "/start/reintegration", answers)
+    assert created.status_code == 302 and "/cases/" in created.location
+    page = client.get(created.location).get_data(as_text=True)
+    assert "None: the pupil is on the AP setting&#39;s roll only" in page
+    assert signed_in("omar.home").get(created.location).status_code == 404  # no home school: no party

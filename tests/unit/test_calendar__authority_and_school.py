@@ -5,8 +5,8 @@ from datetime import date
 
 import pytest
 
-from engine.calendar import SchoolCalendar
-from engine.policy import load_policy
+from schooling.calendar import SchoolCalendar
+from schooling.policy import load_policy
 
 CALENDAR = """
 [calendar]

@@ -1,4 +1,4 @@
-"""School-day rules and arithmetic of engine.calendar.SchoolCalendar."""
+"""School-day rules and arithmetic of schooling.calendar.SchoolCalendar."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from engine.calendar import SchoolCalendar, academic_year_of
+from schooling.calendar import SchoolCalendar, academic_year_of
 
 # 2025/26 as six half-term spans (the same as processes/policy.toml), so that the tests do not
 # depend on the shipped file; only three INSET days, to keep the hand counts below short.

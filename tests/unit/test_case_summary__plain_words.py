@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.calendar import SchoolCalendar
 from engine.case_summary import due_words, summarise, when_words
 from engine.process_info import ProcessInfo
 from engine.stages import COMPLETED, IN_PROGRESS
+from schooling.calendar import SchoolCalendar
 
 CALENDAR = SchoolCalendar()  # weekdays less England's bank holidays
 MONDAY = date(2026, 5, 11)
@@ -53,3 +53,17 @@ def test_the_next_step_names_the_role_and_the_organisation_and_the_stage_it_is_i
     closed = summarise(info, {**case, "status": "completed", "ready_tasks": [], "waiting_timers": []},
                        [{"kind": "task_completed", "element": "ask"}], [], MONDAY, CALENDAR)
     assert closed.closed and closed.next_steps == [] and closed.stages[0].status == COMPLETED
+
+
+def test_with_no_task_the_summary_says_what_the_case_waits_for_and_from_whom():
+    from engine.process_info import MessageCatchInfo
+
+    info = ProcessInfo(key="p", name="P", titles={"allocated": "Place allocated at the planning meeting"},
+                       stages={"allocated": "Allocation"}, stage_order=["Allocation"],
+                       catches={"allocated": MessageCatchInfo("allocated", "place_allocated", "la_admissions",
+                                                              ("la_admissions",), [])})
+    case = {"status": "running", "data": {}, "ready_tasks": [], "waiting_timers": []}
+    summary = summarise(info, case, [{"kind": "case_started", "element": "start"}], ["allocated"], MONDAY, CALENDAR)
+    assert summary.next_steps == [] and summary.stages[0].status == IN_PROGRESS
+    assert summary.waits == ["Place allocated at the planning meeting (from the local authority admissions team)"]
+    assert summary.hints == {"Allocation": "Waiting for: Place allocated at the planning meeting"}

@@ -6,8 +6,8 @@ import csv
 import io
 
 from engine import csv_export
-from engine.reports import shape
-from engine.reports.shape import Report, Section
+from schooling.reports import shape
+from schooling.reports.shape import Report, Section
 
 HOSTILE = ["=HYPERLINK(\"http://evil.example\",\"Click\")", "+44 1234", "-1+cmd|' /C calc'!A0", "@SUM(A1:A9)",
            "\t=1+1", "\r=1+1"]

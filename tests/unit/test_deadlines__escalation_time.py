@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from engine.policy import Policy
 from handlers.deadlines import escalation_time
+from schooling.policy import Policy
 
 
 def test_escalation_is_the_next_morning_in_london_time():

@@ -7,7 +7,7 @@ import pytest
 
 from engine import locations
 from engine.mail import MailRenderer
-from engine.policy import load_policy
+from schooling.policy import load_policy
 
 SHIPPED_MAIL = locations.packaged("processes", "mail")
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.policy import DEFAULT_POLICY_PATH, Policy, load_policy
+from schooling.policy import DEFAULT_POLICY_PATH, Policy, load_policy
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 

@@ -12,7 +12,8 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Case, CaseFacts
+from engine.models import Case, CaseFacts
+
 from .periods import ReportFilter
 from .scope import conditions
 from .shape import Chart, Report, Section

@@ -26,7 +26,7 @@ from typing import Any
 
 from sqlalchemy import delete, insert, select
 
-from .models import Case, CaseFacts
+from engine.models import Case, CaseFacts
 
 MAINSTREAM = ("mainstream_same_school", "mainstream_other_school")
 DESTINATION_GROUPS = {**dict.fromkeys(MAINSTREAM, "mainstream"), "special_school": "special",

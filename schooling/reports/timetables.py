@@ -12,7 +12,8 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from ..models import Case, CaseFacts
+from engine.models import Case, CaseFacts
+
 from .periods import ReportFilter
 from .scope import conditions, viewer_scope
 from .shape import Chart, Report, Section, percent

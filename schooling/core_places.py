@@ -19,11 +19,12 @@ from typing import Any
 from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
-from .errors import Conflict, InvalidData, NotFound
+from engine.errors import Conflict, InvalidData, NotFound
+from engine.models import Case, CorePlace, ReadyTask
+from engine.organisations import UnknownOrganisation, authority_of, find
+from engine.permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
+
 from .exclusions import PermanentExclusion, allowance_reductions
-from .models import Case, CorePlace, ReadyTask
-from .organisations import UnknownOrganisation, authority_of, find
-from .permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
 from .terms import term_of
 
 PROCESS = "semh_placement"

@@ -12,7 +12,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Integer, String, func, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from .models import Base, UTCDateTime
+from engine.models import Base, UTCDateTime
 
 
 class PermanentExclusion(Base):

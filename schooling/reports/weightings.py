@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from ..models import CaseFacts, WeightingEntry
+from engine.models import CaseFacts, WeightingEntry
+
 from .periods import ReportFilter, moment, period, term_ranges
 from .scope import viewer_scope
 from .shape import Chart, Report, Section

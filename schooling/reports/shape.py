@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..csv_export import write_csv
+from engine.csv_export import write_csv
 
 
 @dataclass

@@ -14,7 +14,8 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from ..models import CaseFacts
+from engine.models import CaseFacts
+
 from .periods import ReportFilter, term_ranges
 from .scope import conditions, school_partition, viewer_scope
 from .shape import Chart, Report, Section, percent

@@ -14,8 +14,9 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from engine.models import CaseFacts
+
 from ..exclusions import PermanentExclusion
-from ..models import CaseFacts
 from .periods import ReportFilter
 from .scope import school_condition, viewer_scope
 from .shape import Chart, Report, Section, percent

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_
 
-from ..models import CaseFacts
+from engine.models import CaseFacts
+
 from .periods import ReportFilter, period
 
 

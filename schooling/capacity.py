@@ -16,7 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .models import Case
+from engine.models import Case
+
+from .review_meetings import review_meetings
 
 OUTREACH_PROCESS = "outreach_support"
 #: The worker kinds a request can be allocated to (the `allocated_to` options of the allocation form).
@@ -40,6 +42,8 @@ def outreach_allocations(session: Session, case_id: str | None = None) -> dict[s
 
 FACTS: dict[str, Callable[[Session, str | None], dict[str, Any]]] = {
     "outreach_capacity": lambda session, case_id: {"outreach_allocations": outreach_allocations(session, case_id)},
+    # the failure letter lists the case's own meetings, kept in its history (schooling/review_meetings.py)
+    "failure_letter": lambda session, case_id: review_meetings(session, case_id),
 }
 
 

@@ -16,10 +16,11 @@ from datetime import date
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
-from ..errors import NotFound
-from ..models import CaseFacts, User
-from ..permissions import Actor, report_scope
-from ..report_facts import academic_year
+from engine.errors import NotFound
+from engine.models import CaseFacts, User
+from engine.permissions import Actor, report_scope
+from schooling.report_facts import academic_year
+
 from . import costs, semh_kpis, service, timetables, weightings
 from .periods import ReportFilter, make_filter, term_ranges
 from .scope import viewer_scope

@@ -2,8 +2,8 @@
 date ranges those mean.
 
 An academic year runs from 1 September to 31 August. Its three terms come from the school calendar
-(`engine.terms`), widened so that together they cover the whole year: a holiday counts with the term
-after it, as `engine.terms.term_of` has it, and the summer holiday with the summer term, so that every
+(`schooling.terms`), widened so that together they cover the whole year: a holiday counts with the term
+after it, as `schooling.terms.term_of` has it, and the summer holiday with the summer term, so that every
 day of the year falls in exactly one term.
 """
 from __future__ import annotations
@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from ..errors import InvalidData
+from engine.errors import InvalidData
+
 from ..report_facts import academic_year
 from ..terms import terms
 
