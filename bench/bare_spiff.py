@@ -129,6 +129,14 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
         return {"advocacy_contacts": contacts, "advocacy_contacts_count": len(contacts)}
     if topic == "advocacy_closed":
         return {"advocacy_status": "closed"}
+    if topic == "leavers_form_deadline":
+        return {"leavers_form_due": data["date_on_roll"]}
+    if topic == "emergency_review_held":
+        return {"next_review_date": None, "emergency_review_moves_next": False, "emergency_review_move": None}
+    if topic == "unsuccessful_outcome_recorder":
+        return {"outcome_recorded_by": "home_school" if data.get("home_school") else "ap_setting"}
+    if topic == "deletion_return":
+        return {"deletion_return": {"ground": "regulation 9(1)(c)", "deletion_date": data.get("deletion_date")}}
     raise KeyError(f"no simulation for service topic {topic!r}")
 
 

@@ -35,6 +35,7 @@ from .mail import MailRenderer, resolve_recipients
 from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
+from .role_names import role_name
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
 from .specs import timer_due
@@ -223,7 +224,7 @@ class CaseRun:
         rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
                  "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
                  "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
-                 "last_error": None if recipients else f"no address for {effect.to}: add a contact to the policy"}
+                 "last_error": None if recipients else f"no address for {_addressee(effect.to)}: add a contact to the policy"}
                 for address in dict.fromkeys(recipients or [effect.to])]
         dialect = self._connection.dialect.name
         if dialect in _UPSERTS:  # a key already queued is skipped by the database itself
@@ -317,10 +318,25 @@ def message_variables(catch, payload: Any) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k in declared}
 
 
+def _addressee(to: str) -> str:
+    """`role:home_school` as "the home school" (role_names' words), an address as it is."""
+    return f"the {role_name(to.removeprefix('role:'))}" if to.startswith("role:") else to
+
+
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
+    """The template's variables. A message about a task (`task` in its context: the user task's id in
+    the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
+    task's own page while it is ready (else the case's)."""
     case = run.case
-    return {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
-            "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+               "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    element = effect.context.get("task")
+    if element:
+        info = run.parsed.info.user_tasks.get(element)
+        ready = next((t for t in run.workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == element), None)
+        context.setdefault("task_title", info.title if info else element)
+        context["task_link"] = run.mail.task_link(str(ready.id)) if ready else context["link"]
+    return context
 
 
 def _due(expression: str | None, data: dict[str, Any]) -> str | None:

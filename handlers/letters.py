@@ -18,21 +18,18 @@ def long_date(value) -> str:
 
 def review_meetings(data: dict, facts: dict) -> list[str]:
     """The meetings of the reintegration, one line each: the case's own record of each review (the engine looks
-    them up in the case's history for this letter), else what the letter's branch of the case holds."""
+    them up in the case's history for this letter), else (a draft) what the case's data still holds."""
     held = facts.get("review_meetings")
     if held is None:
         held = [{"title": "Initial reintegration meeting", "date": data.get("initial_meeting_date")}]
-        held += [{"title": "Emergency review", "date": r.get("date"), "outcome": _decision(r.get("decision"))}
-                 for r in data.get("emergency_reviews") or []]
-        if data.get("final_outcome"):
+        if data.get("emergency_decision") == "end":
+            held.append({"title": "Emergency review", "date": data.get("meeting_date"),
+                         "outcome": "the reintegration ends"})
+        elif data.get("final_outcome"):
             held.append({"title": "Final review", "date": data.get("meeting_date"),
                          "outcome": data.get("outcome_of_review")})
     return [f"{m['title']}, {long_date(m.get('date'))}" + (f": {m['outcome']}" if m.get("outcome") else "")
             for m in held if m.get("date")]
-
-
-def _decision(decision) -> str | None:
-    return {"continue": "the reintegration continues", "end": "the reintegration ends"}.get(decision)
 
 
 def letter_fields(data: dict, facts: dict | None = None) -> dict:
@@ -42,7 +39,8 @@ def letter_fields(data: dict, facts: dict | None = None) -> dict:
     harassment = {"not_provoked": "it was not provoked by racial or sexual harassment",
                   "provoked": "it was provoked by racial or sexual harassment"}.get(data.get("harassment_finding"), "")
     if data.get("harassment_notes"):
-        harassment = f"{harassment} ({data['harassment_notes']})" if harassment else data["harassment_notes"]
+        notes = data["harassment_notes"].strip().rstrip(".")
+        harassment = f"{harassment} ({notes})" if harassment else notes
     return {
         "parent_name": data.get("parent_name"), "host_school": data.get("host_school"), "returns_to": returns_to,
         "meeting_date": long_date(data.get("initial_meeting_date") or data.get("meeting_date")),

@@ -31,18 +31,17 @@ def emergency_review_parties(values: dict, case: dict, policy) -> dict[str, str]
 
 @topic("emergency_review_held")
 def emergency_review_held(ctx: HandlerContext) -> dict:
-    """Keep the emergency review in the case (the failure letter lists it) and, when the reintegration continues
-    with a new date for the next review, the request that moves it: thrown inside the case as the message
-    ``review_date_changed``, which the next review catches as it catches a party's request (``move_review``)."""
+    """When the reintegration continues with a new date for the next review, the request that moves it: thrown
+    inside the case as the message ``review_date_changed``, which the next review catches as it catches a
+    party's request (``move_review``). The date is consumed, so the next emergency review starts blank. (The
+    failure letter finds each review in the case's history: schooling/review_meetings.py.)"""
     data = ctx.data
-    held = {"date": data.get("meeting_date"), "decision": data.get("emergency_decision")}
-    out = {"emergency_reviews": [*data.get("emergency_reviews", []), held], "next_review_date": None,
-           "emergency_review_moves_next": False, "emergency_review_move": None}
+    out = {"next_review_date": None, "emergency_review_moves_next": False, "emergency_review_move": None}
     when = data.get("next_review_date")
-    if when and held["decision"] == "continue":
+    if when and data.get("emergency_decision") == "continue":
         out["emergency_review_moves_next"] = True
         out["emergency_review_move"] = {"review_date": when, "by": "emergency review",
-                                        "reason": f"agreed at the emergency review held on {held['date']}"}
+                                        "reason": f"agreed at the emergency review held on {data.get('meeting_date')}"}
     return out
 
 

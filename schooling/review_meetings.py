@@ -2,7 +2,7 @@
 
 The reviews run beside the emergency reviews in the placement, each branch with its own copy of the case's
 variables, and every review overwrites the last one's `meeting_date`: the history is where each meeting is
-kept. The engine hands this to the `failure_letter` handler as facts (engine/capacity.py), and the facts are
+kept. The engine hands this to the `failure_letter` handler as facts (schooling/capacity.py), and the facts are
 written into the service task's history event, so replay reads the same list.
 """
 from __future__ import annotations

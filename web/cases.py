@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import permissions, queries
 from engine.case_summary import summarise
 from engine.errors import Conflict, InvalidData
+from engine.permissions import PARTY_FIELDS
 from engine.role_names import lanes_for_people
 
 from .case_record import display, fields_by_id, title
@@ -39,7 +40,11 @@ def _case_view(eng, user, case_id: str) -> dict:
     summary = summarise(info, case, history, catching, today, eng.policy.school_calendar(), eng.policy.timezone)
     fields = fields_by_id(info)
     facts = {key: _fact(case["data"][key], fields.get(key)) for key, _ in KEY_FACTS if case["data"].get(key)}
-    return {"case": case, "history": history, "titles": {e["seq"]: title(e, info) for e in history}, "facts": facts,
+    # the parties this process has: those with a lane in it, and any the case names
+    lane_parties = {PARTY_FIELDS.get(task.lane or "") for task in info.user_tasks.values()}
+    parties = [(key, label) for key, label in PARTIES if case["data"].get(key) or key in lane_parties]
+    return {"case": case, "history": history, "parties": parties, "facts": facts,
+            "titles": {e["seq"]: title(e, info) for e in history},
             "summary": summary, "focus": _focus(case, history, catching, info),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
 
@@ -65,7 +70,7 @@ def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[s
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
-    return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, party_blanks=PARTY_BLANKS, **view)
+    return render_template("case.html", key_facts=KEY_FACTS, party_blanks=PARTY_BLANKS, **view)
 
 
 @bp.get("/cases/<case_id>/diagram.bpmn")

@@ -126,11 +126,18 @@ def _letter(case: dict, events: list[dict]) -> tuple[str, bool] | None:
     return None
 
 
+def _by_meeting(filled: list[dict]) -> list[dict]:
+    """Each filling with `held`, the date of the meeting it records (its `meeting_date`; else the day it
+    was recorded), in the order the meetings were held: a review recorded late is listed by its meeting."""
+    out = [{**e, "held": case_record.entered(e).get("meeting_date") or e["at"]} for e in filled]
+    return sorted(out, key=lambda e: (e["held"], e["seq"]))
+
+
 @bp.get("/cases/<case_id>/forms")
 def index(case_id: str):
     def load(eng, user):
         case, events, info = _load(eng, user, case_id)
-        docs = [(doc, _filled(doc, events)) for doc in FORMS]
+        docs = [(doc, _by_meeting(_filled(doc, events))) for doc in FORMS]
         return {"case": case, "docs": [(d, filled) for d, filled in docs if filled],
                 "letter": _letter(case, events), "titles": info.titles}
 

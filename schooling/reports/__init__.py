@@ -25,7 +25,7 @@ from .periods import ReportFilter, make_filter, term_ranges
 from .scope import viewer_scope
 from .shape import Report, to_csv, to_text
 
-__all__ = ["REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
+__all__ = ["OWN_PROCESS", "REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
 
 #: name -> (title, what it shows, builder)
 REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
@@ -41,6 +41,9 @@ REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
     "timetables": ("Part-time timetables", "Pupils on a reintegration timetable now, their hours and the 6-week "
                    "limit (the Oxfordshire timetable guidance)", timetables.build),
 }
+#: name -> the process a report counts unless its filter names another
+OWN_PROCESS = {"service": service.PROCESS, "semh-kpis": semh_kpis.PROCESS, "costs": costs.PROCESS,
+               "weightings": weightings.PROCESS, "timetables": timetables.PROCESS}
 
 
 def run_report(session: Session, policy, name: str, f: ReportFilter, today: date, *,

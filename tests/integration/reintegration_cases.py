@@ -17,7 +17,8 @@ EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:9], EMERGENCY, "hold_emergency_review
 HAPPY = list(s.HAPPY_PATH)
 FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,
          **{k: s.UNSUCCESSFUL_PATH[k] for k in ("record_unsuccessful_outcome", "confirm_failure_decision",
-                                                "remove_from_roll")}}
+                                                "remove_from_roll")},
+         "record_unsuccessful_outcome_ap": s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]}
 
 
 @dataclass

@@ -42,3 +42,17 @@ def test_the_admin_page_offers_the_roles_by_name_and_makes_the_account(signed_in
     assert made.status_code == 302
     account = admin.get("/admin/users/sue.social").get_data(as_text=True)
     assert "Social care team" in account and "Worcestershire County Council" in account
+
+
+def test_the_semh_nomination_names_its_provider_from_the_register_the_bridge_school_first(web_world, signed_in):
+    """The SEMH provider account works the cases whose `provider` is its organisation: the nomination form
+    offers the register's providers, with the SLA's provider chosen."""
+    import re
+
+    from tests.integration.timetable_cases import SEMH
+
+    with web_world.runtime.engine() as eng:
+        eng.deploy(SEMH.read_bytes(), str(SEMH), "system")
+    form = signed_in("omar.home").get("/start/semh_placement/form").get_data(as_text=True)
+    assert re.search(r'<option value="the-bridge-school" selected>The Bridge School</option>', form)
+    assert ">Pathways Advocacy</option>" in form and ">Hollybrook High School</option>" not in form.split('name="provider"')[1]

@@ -145,3 +145,17 @@ def test_script_typed_into_a_form_comes_out_escaped_everywhere(failed, signed_in
     found = sorted(v for values in typed for v in values.values() if isinstance(v, str) and SCRIPT in v)
     assert found == sorted(v for values in TYPED.values() for v in values.values())  # intact, as data
     assert all(not cell.startswith("<") for r in rows for cell in r.values())  # never a markup cell
+
+
+def test_the_index_lists_reviews_by_the_date_of_their_meeting_not_the_day_recorded(succeeded, signed_in, web_world):
+    from engine.people_dates import people_date
+
+    index = signed_in("hana.host").get(f"/cases/{succeeded}/forms").get_data(as_text=True)
+    shown = re.findall(r'/forms/review/\d+">([^<]+), <time datetime="([^"]+)">([^<]+)</time>', index)
+    with web_world.runtime.engine() as eng:
+        recorded = {e["element"]: e["at"] for e in eng.history(succeeded, viewer=TEST_READ)
+                    if e["kind"] == "task_completed"}
+    meetings = [("Hold first interim review", "2027-03-15"), ("Hold second interim review", "2027-03-26"),
+                ("Hold final review", "2027-04-16")]
+    assert shown == [(title, held, people_date(held)) for title, held in meetings], shown
+    assert all(people_date(recorded[e]) not in index for e in ("interim_review_1", "interim_review_2", "final_review"))

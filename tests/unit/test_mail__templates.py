@@ -24,8 +24,10 @@ CONTEXTS = {
                        "effective_date": "26 April 2027", "meetings": ["Final review, 16 April 2027: ended"],
                        "warnings": "None recorded.", "suspensions": "None.", "other_measures": "None recorded.",
                        "support": "Key worker", "head_teacher": "Dr Alan Price"},
-    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03"},
+    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03",
+                          "task_link": "http://127.0.0.1:5000/tasks/6f1c"},
     "deadline_escalation": {"task_title": "Allocate place", "due": "2026-06-03", "rule": "<b>20 days</b>",
+                            "task_link": "http://127.0.0.1:5000/tasks/6f1c",
                             "escalation_number": 2, "repeat_days": 7},
     "outreach_declined": {"school": "Hollybrook", "reason": "<b>20 days</b> over capacity"},
     "outreach_allocated": {"school": "Hollybrook", "worker": "an outreach worker", "worker_name": "Kim Lowe",
@@ -72,8 +74,10 @@ def test_renders_text_and_escaped_html(kind):
     assert mail.subject and "\n" not in mail.subject
     assert "JE" in mail.subject + mail.text
     assert mail.html and "<script>" not in mail.html and "<b>20 days</b>" not in mail.html
-    if kind != "failure_letter":
-        assert f'href="{BASE["link"]}"' in mail.html
+    if kind != "failure_letter":  # a message about a task links to the task, "Open the task"
+        link = CONTEXTS[kind].get("task_link", BASE["link"])
+        assert f'href="{link}"' in mail.html
+        assert ("Open the task" in mail.text) == ("task_link" in CONTEXTS[kind])
 
 
 def test_a_missing_variable_is_an_error_not_a_blank():
