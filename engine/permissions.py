@@ -328,6 +328,12 @@ def task_lanes(who: Actor | User) -> tuple[str, ...] | None:
     return (actor.role,) if actor.role in PARTY_FIELDS else ()
 
 
+def has_task_list(who: Actor | User) -> bool:
+    """Whether `who` has a task list at all: the agencies stand in no lane, so theirs could never hold a task
+    (they start on the Cases page instead)."""
+    return task_lanes(who) != ()
+
+
 # -- the same read rule in SQL ---------------------------------------------------------------------
 def party_value(session: Session, name: str) -> ColumnElement:
     """`cases.data[name]` as text, spelled exactly as migration 0002's expression index is."""

@@ -21,7 +21,10 @@ EMERGENCY_REVIEW = "emergency_review_requested"
 KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_name", "Parent or carer"),
              ("outcome", "Outcome"))
 PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school"), ("host_school", "Host school"),
-           ("local_authority", "Local authority"))
+           ("local_authority", "Local authority"), ("advocacy_provider", "Advocacy provider"),
+           ("provider", "SEMH provider"))
+#: Parties a case has only when it names them (most reintegrations have no advocacy provider).
+NAMED_ONLY = ("advocacy_provider", "provider")
 #: What a party left blank at the start means: a case names no home school when the pupil is on the AP setting's
 #: roll only (the Worcestershire protocol's own case); the other parties are decided on the way.
 PARTY_BLANKS = {"home_school": "None: the pupil is on the AP setting's roll only"}
@@ -42,7 +45,8 @@ def _case_view(eng, user, case_id: str) -> dict:
     facts = {key: _fact(case["data"][key], fields.get(key)) for key, _ in KEY_FACTS if case["data"].get(key)}
     # the parties this process has: those with a lane in it, and any the case names
     lane_parties = {PARTY_FIELDS.get(task.lane or "") for task in info.user_tasks.values()}
-    parties = [(key, label) for key, label in PARTIES if case["data"].get(key) or key in lane_parties]
+    parties = [(key, label) for key, label in PARTIES
+               if case["data"].get(key) or (key in lane_parties and key not in NAMED_ONLY)]
     return {"case": case, "history": history, "parties": parties, "facts": facts,
             "titles": {e["seq"]: title(e, info) for e in history},
             "summary": summary, "focus": _focus(case, history, catching, info),

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 
+from tests.conftest import TEST_READ
 from tests.web_helpers import post
 
 
@@ -93,3 +94,26 @@ def test_a_case_waiting_for_a_message_says_so_and_lists_only_its_process_parties
     assert re.search(r'govuk-task-list__hint">\s*Waiting for: Place allocated at the inclusion planning meeting', html)
     assert "Alternative provision" not in html and "Host school" not in html  # no such party in an SEMH placement
     assert "Home school" in html and "Local authority" in html
+    assert _parties(html)["SEMH provider"] == "The Bridge School"
+
+
+def _parties(html: str) -> dict[str, str]:
+    """The case page's Parties panel, label -> what a person reads."""
+    panel = re.search(r'<h2 class="govuk-heading-m">Parties</h2>(.*?)</dl>', html, re.S).group(1)
+    rows = re.findall(r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>',
+                      panel, re.S)
+    return {re.sub(r"\s+", " ", k).strip(): re.sub(r"<[^>]+>|\s+", " ", v).strip() for k, v in rows}
+
+
+def test_the_parties_name_the_advocacy_provider_once_the_case_names_one(web_world, signed_in):
+    from cli.demo_data import ACTOR_BY_LANE
+    from cli.scenarios import ADVOCACY_RISK
+
+    case_id = web_world.case_with("gather_information")
+    before = _parties(signed_in("ada.admin").get(f"/cases/{case_id}").get_data(as_text=True))
+    assert "Advocacy provider" not in before and before["Local authority"] == "Worcestershire County Council"
+    with web_world.runtime.engine() as eng:
+        task = next(t for t in eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"] if t["task"] == "gather_information")
+        eng.complete_task(task["task_id"], ADVOCACY_RISK, ACTOR_BY_LANE[task["lane"]])
+    after = _parties(signed_in("ada.admin").get(f"/cases/{case_id}").get_data(as_text=True))
+    assert after["Advocacy provider"] == "Pathways Advocacy"
