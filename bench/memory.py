@@ -274,7 +274,7 @@ def run_scheduler(built: Built, tmp: Path, now: datetime, label: str) -> dict:
     its peak RSS, how many timers it fired and how long that took."""
     due = _due(built.url, now)
     log = tmp / f"scheduler-{built.size}-{label}.log"
-    polling = "scheduler polling the timer table"
+    polling = "polling the timer table"  # "scheduler <name> polling the timer table every 1 s"
     t0 = time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.Popen([str(BIN / "reintegrate"), "scheduler", "--interval", "1"], cwd=ROOT,
