@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.errors import InvalidData, NotFound
-from engine.models import OutboxMessage, WeightingEntry
+from engine.models import OutboxMessage
 from handlers import default_registry
+from schooling.models import WeightingEntry
 from tests.conftest import REINTEGRATION, Harness
 
 pytestmark = pytest.mark.workflow_cache_too
