@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, inspect, select
 
 from engine.accounts import check_password, create_account
-from engine.models import Case, User
+from engine.models import Case, ProcessVersion, User
 from engine.reads import SystemRead
 from engine.wiring import Runtime
 
@@ -33,12 +33,21 @@ DEMO_USERS = {
 #: Every demo account's password (README, "Demo accounts"); `reintegrate demo` prints it. Demo only.
 DEMO_PASSWORD = "reintegrate-demo"
 ACTOR_BY_LANE = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host",
-                 "home_school": "omar.home"}
+                 "home_school": "omar.home", "outreach": "otto.outreach", "la_attendance": "olu.attendance"}
 ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall three weeks ago
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: (pupil, how many tasks of the happy path to complete)
 STAGES = (("Jordan Ellis", 1), ("Maya Khan", 3), ("Leo Brown", 7), ("Ruby Green", 9), ("Ava Wright", 0))
+#: Requests for the outreach team's support (the service report's figures): (start data, the tasks done
+#: with their answers), started by the home school and answered by the outreach team.
+OUTREACH = (
+    ({**s.OUTREACH_REQUEST, "pupil_name": "Casey Morgan"},
+     ("review_outreach_request", "complete_assessments", "record_outreach_contact")),
+    ({**s.OUTREACH_REQUEST, "pupil_name": "Sam Patel", "gender": "male", "phase": "primary", "year_group": 5,
+      "send_ehcp_or_k": False, "pupil_premium": False}, ("review_outreach_request",)),
+    (s.OUTREACH_GROUP_REQUEST, ("review_outreach_request",)),
+)
 
 
 def _shift(value, days: int):
@@ -103,5 +112,27 @@ def load_demo(rt: Runtime) -> str:
                     break
                 eng.complete_task(ready[task_id]["task_id"], _shifted(s.HAPPY_PATH[task_id], days, calendar),
                                   ACTOR_BY_LANE[ready[task_id]["lane"]])
+    outreach = _load_outreach(rt)
     users = ", ".join(f"{n} ({r})" for n, (r, _) in DEMO_USERS.items())
-    return f"demo data: {len(STAGES)} cases loaded; users: {users}"
+    return f"demo data: {len(STAGES) + outreach} cases loaded; users: {users}"
+
+
+def _load_outreach(rt: Runtime) -> int:
+    """The outreach requests of OUTREACH, where the outreach process is deployed; how many were started.
+    Their dates are today's: the support starts today and the first session is held today."""
+    today = rt.clock.now().date().isoformat()
+    with rt.engine() as eng:
+        if not eng.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_key == "outreach_support")):
+            return 0
+    for data, steps in OUTREACH:
+        with rt.engine() as eng:
+            case = eng.start_case("outreach_support", data, "omar.home")
+        for task_id in steps:
+            answers = {k: today if k in ("support_start_date", "contact_date") else v
+                       for k, v in s.OUTREACH_PATH[task_id].items()}
+            with rt.engine() as eng:
+                ready = {t["task"]: t for t in eng.show_case(case["case_id"], viewer=LOADER)["ready_tasks"]}
+                if task_id not in ready:
+                    break
+                eng.complete_task(ready[task_id]["task_id"], answers, ACTOR_BY_LANE[ready[task_id]["lane"]])
+    return len(OUTREACH)

@@ -188,6 +188,37 @@ UNSUCCESSFUL_PATH: dict[str, dict[str, Any]] = {
         "date_of_return": "2027-04-26",
         "completed_by": "Helen Marsh, Deputy Head, Hollybrook High School",
         "support_put_in_place": "Key worker, time-out card, homework club, weekly AP outreach.",
+        "warnings_given": "Written warning after the walk-out of 22 March; final warning on 20 April.",
+        "suspensions": "Two fixed-term suspensions: 1 day (23 March), 3 days (13-15 April).",
+        "other_measures": "Daily report card from 23 March; restorative meetings with the peer involved.",
+    },
+    #: The host head teacher's decision: the checks of the sample letter, and the letter signed.
+    "confirm_failure_decision": {
+        "decision_reasons": ("Jordan has walked out of lessons repeatedly since Easter and on 12 April seriously hurt "
+                             "another pupil. His attendance has fallen to 68%. Despite the extra support he has not "
+                             "been able to settle, and I do not believe the placement can continue safely."),
+        "incident_investigated": True,
+        "investigation": ("Statements from the two staff on duty, the pupils who saw it and both pupils involved; "
+                          "the CCTV of the corridor was viewed on 13 April."),
+        "harassment_checked": True,
+        "harassment_finding": "not_provoked",
+        "harassment_notes": "Neither pupil nor any witness reported racist or sexual remarks; none were found.",
+        "child_account_heard": True,
+        "child_account": "Jordan said the other pupil had been teasing him about the centre; he accepts he hit him.",
+        "decision_effective_date": "2027-04-26",
+        "head_teacher_name": "Dr Alan Price",
+        "letter_signed": True,
+    },
+    #: The host school deletes the pupil from its roll (School Attendance (Pupil Registration) (England)
+    #: Regulations 2024, regulation 9(1)(c)) and makes its deletion return to the LA (regulation 13).
+    "remove_from_roll": {
+        "deletion_ground": "9_1_c",
+        "ap_consented": True,
+        "no_school_attendance_order": True,
+        "deletion_date": "2027-04-26",
+        "pupil_address": "14 Orchard Way, Barbourne, Worcester WR1 3AB",
+        "parent_address": "",
+        "parent_phone": "07700 900123",
     },
 }
 

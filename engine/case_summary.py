@@ -56,11 +56,13 @@ class NextStep:
 
 @dataclass
 class WatchedDate:
-    """A deadline or wait the case's diagram is timing that is not a ready task's own due date."""
+    """A deadline or wait the case's diagram is timing that is not a ready task's own due date (reminders,
+    which only warn of a deadline, are left out)."""
 
     title: str
     day: str
     text: str
+    deadline: bool = False  # a deadline (text: "Due 14 May 2026", "3 school days late"), not a date awaited
 
 
 @dataclass
@@ -70,6 +72,7 @@ class CaseSummary:
     watched: list[WatchedDate] = field(default_factory=list)
     closed: bool = False
     hints: dict[str, str] = field(default_factory=dict)  # stage -> what is happening in it now
+    waits: list[str] = field(default_factory=list)  # the messages awaited, with who sends them, in words
 
 
 def _date(value: str | None) -> date | None:
@@ -101,15 +104,35 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
     timers = case.get("waiting_timers") or []
     watched = []
     for timer in timers:
-        if info.boundaries.get(timer["task"]) in ready_elements:
-            continue  # a ready task's reminder or escalation: its due date says it
+        element = timer["task"]
+        if info.boundaries.get(element) in ready_elements or element in info.reminders:
+            continue  # a ready task's reminder or escalation (its due date says it), or a reminder: not a date
         moment = datetime.fromisoformat(timer["due"])
         day = moment.astimezone(ZoneInfo(timezone)).date() if moment.tzinfo else moment.date()
-        watched.append(WatchedDate(info.titles.get(timer["task"], timer["task"]), day.isoformat(),
-                                   when_words(day, today, calendar)))
+        if element in info.escalations:  # a deadline: what is due (the activity timed), by the date the case holds
+            activity = info.boundaries.get(element, element)
+            day = _date(str(data.get(info.escalations[element]) or "")) or day
+            watched.append(WatchedDate(info.titles.get(activity, activity), day.isoformat(),
+                                       due_words(day, today, calendar), deadline=True))
+        else:
+            watched.append(WatchedDate(info.titles.get(element, element), day.isoformat(),
+                                       when_words(day, today, calendar)))
+    watched = list({(w.title, w.day): w for w in watched}.values())  # two escalations of one deadline: once
     waiting_now = [s.element for s in steps] + [t["task"] for t in timers] + list(waiting)  # soonest due first
     stages = case_stages(info.stages, info.stage_order, events, waiting_now, closed)
-    return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info))
+    return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info), _waits(waiting, info))
+
+
+def _waits(waiting: list[str], info: ProcessInfo) -> list[str]:
+    """"Place allocated (from the local authority admissions team)" for each message the case awaits."""
+    out = []
+    for element in waiting:
+        catch = info.catches.get(element)
+        if catch is None or element in info.boundaries:
+            continue  # a boundary message (a review moved) is a change to a task, not what the case waits for
+        who = " or ".join(role_name(r) for r in catch.senders)
+        out.append(f"{info.titles.get(element, element)} (from the {who})" if who else info.titles.get(element, element))
+    return list(dict.fromkeys(out))
 
 
 def _hints(stages: list[StageState], ready: set[str], info: ProcessInfo) -> dict[str, str]:

@@ -65,6 +65,9 @@ class MailRenderer:
     def case_link(self, case_id: str) -> str:
         return f"{self.base_url}/cases/{case_id}"
 
+    def task_link(self, task_id: str) -> str:
+        return f"{self.base_url}/tasks/{task_id}"
+
 
 _URL = re.compile(r"(https?://[^\s<]+)")
 

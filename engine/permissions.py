@@ -26,9 +26,9 @@ SQL condition, and `report_scope` the cases a report may count.
   exports a pupil's records (subject access) and, with admins, applies retention.
 - **Operators.** Deploying, migrating and activating versions, and incidents: process owners and
   admins; retrying a case in error, managing accounts and the organisations register, the service's
-  status: admins; a permanent exclusion: the LA's admissions team and admins; the mail page: admins,
-  auditors and DPOs; the auditor's view of a case: those and the LA's admissions and attendance teams
-  (for cases they may read).
+  status: admins; a permanent exclusion: the admissions team of the school's own authority
+  (`decide_for_authority`) and admins; the mail page: admins, auditors and DPOs; the auditor's view of
+  a case: those and the LA's admissions and attendance teams (for cases they may read).
 - **Reports.** Admins and auditors: every case; the LA's teams: their authority's; a school or AP
   setting: its own pupils (the cases where it is the party its role names); process owners, the
   providers and the agencies: none.
@@ -326,6 +326,12 @@ def task_lanes(who: Actor | User) -> tuple[str, ...] | None:
     if actor.system or actor.role in READ_ALL_ROLES:
         return None
     return (actor.role,) if actor.role in PARTY_FIELDS else ()
+
+
+def has_task_list(who: Actor | User) -> bool:
+    """Whether `who` has a task list at all: the agencies stand in no lane, so theirs could never hold a task
+    (they start on the Cases page instead)."""
+    return task_lanes(who) != ()
 
 
 # -- the same read rule in SQL ---------------------------------------------------------------------

@@ -88,6 +88,10 @@ class ProcessInfo:
     stages: dict[str, str] = field(default_factory=dict)  # element id -> its stage (engine.stages)
     stage_order: list[str] = field(default_factory=list)  # the stages in the order the flow reaches them
     boundaries: dict[str, str] = field(default_factory=dict)  # boundary event id -> the activity it is on
+    #: A timer that sends a deadline's reminder or escalation (it leads to a `deadline_reminder` or
+    #: `deadline_escalation` service task) -> the case-data field holding that deadline ("" if it names none).
+    reminders: dict[str, str] = field(default_factory=dict)
+    escalations: dict[str, str] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -98,6 +102,7 @@ class ProcessInfo:
             "start_lane": self.start_lane, "starters": list(self.starters),
             "catches": {k: v.to_json() for k, v in self.catches.items()}, "start_event": self.start_event,
             "stages": self.stages, "stage_order": self.stage_order, "boundaries": self.boundaries,
+            "reminders": self.reminders, "escalations": self.escalations,
         }
 
     @classmethod
@@ -111,6 +116,7 @@ class ProcessInfo:
             catches={k: MessageCatchInfo.from_json(v) for k, v in d.get("catches", {}).items()},
             start_event=d.get("start_event"), stages=dict(d.get("stages", {})),
             stage_order=list(d.get("stage_order", [])), boundaries=dict(d.get("boundaries", {})),
+            reminders=dict(d.get("reminders", {})), escalations=dict(d.get("escalations", {})),
         )
 
 
@@ -185,7 +191,24 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
         if msg.get("name"):
             info.messages.append(msg.get("name"))
     info.stages, info.stage_order = process_stages(process_el)
+    _deadline_timers(process_el, info)
     return info, problems
+
+
+def _deadline_timers(process_el, info: ProcessInfo) -> None:
+    """Fill `info.reminders` and `info.escalations`: the timers whose flow goes straight to a deadline's
+    reminder or escalation (the deadline itself is the service task's `due` property, a case-data field)."""
+    tasks = {el.get("id"): el for el in process_el.iterfind(".//bpmn:serviceTask", NS)}
+    kinds = {"deadline_reminder": info.reminders, "deadline_escalation": info.escalations}
+    for flow in process_el.iterfind(".//bpmn:sequenceFlow", NS):
+        source, target = flow.get("sourceRef"), tasks.get(flow.get("targetRef"))
+        if target is None or info.topics.get(target.get("id")) not in kinds:
+            continue
+        timer = process_el.find(f".//*[@id='{source}']/bpmn:timerEventDefinition", NS)
+        if timer is not None:
+            due = [p.get("value") or "" for p in target.iterfind(
+                "bpmn:extensionElements/camunda:properties/camunda:property", NS) if p.get("name") == "due"]
+            kinds[info.topics[target.get("id")]][source] = due[0] if due else ""
 
 
 def _declared_roles(el, name: str) -> tuple[str, ...]:

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import event, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from .models import AccessLog
@@ -48,8 +48,31 @@ def _forget_logged(session: Session) -> None:
     session.info.pop(_LOGGED, None)
 
 
-def access_log(session: Session, case_id: str) -> list[dict[str, Any]]:
-    """Who read the case, when, newest first."""
+def access_log(session: Session, case_id: str, limit: int | None = None, offset: int = 0) -> list[dict[str, Any]]:
+    """Who read the case, when, newest first (`limit` lines from `offset`, or all)."""
     rows = session.scalars(select(AccessLog).where(AccessLog.case_id == case_id)
-                           .order_by(AccessLog.at.desc(), AccessLog.id.desc()))
+                           .order_by(AccessLog.at.desc(), AccessLog.id.desc()).offset(offset).limit(limit))
     return [{"actor": r.actor, "at": r.at.isoformat(), "action": r.action} for r in rows]
+
+
+#: Lines of the access log on one page of it.
+ACCESS_PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AccessPage:
+    items: list[dict[str, Any]]
+    total: int
+    page: int
+    per_page: int = ACCESS_PAGE_SIZE
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def access_page(session: Session, case_id: str, page: int, per_page: int = ACCESS_PAGE_SIZE) -> AccessPage:
+    """Page `page` (from 1; past the last, the last) of the case's access log, newest first."""
+    total = session.scalar(select(func.count()).select_from(AccessLog).where(AccessLog.case_id == case_id)) or 0
+    page = min(max(page, 1), max(1, -(-total // per_page)))
+    return AccessPage(access_log(session, case_id, per_page, (page - 1) * per_page), total, page, per_page)

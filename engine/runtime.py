@@ -25,16 +25,14 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from schooling.capacity import facts_for
-from schooling.report_facts import facts_row
-
-from .effects import HandlerContext, Mail, WeightingAdjustment
+from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
-from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
+from .models import Case, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
+from .role_names import role_name
 from .scripting import CaseScriptEngine, evaluate_expression
 from .serialization import StateSerializer
 from .specs import timer_due
@@ -96,7 +94,7 @@ class CaseRun:
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
-        facts = facts_for(topic, self.session, self.case.id)
+        facts = self.registry.extensions.lookup(topic, self.session, self.case.id)
         updates, effects = call_handler(self.registry, topic, task, self.case.id, self.now, self.policy, facts)
         self.merge_data(updates)
         self.effects.extend(effects)
@@ -142,7 +140,8 @@ class CaseRun:
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
         self._project_timers(waiting)
-        self._save_facts(facts_row(case))  # the reports' columns, in the same transaction
+        for projection in self.registry.extensions.projections:  # the service's rows, in the same transaction
+            projection.save(self)
         self._write_effects()
 
     def _clear_rows(self, model, returning: bool = False) -> list:
@@ -158,14 +157,15 @@ class CaseRun:
         if rows:
             self._connection.execute(_statements(model.__table__, "insert"), rows)
 
-    def _save_facts(self, row: dict[str, Any]) -> None:
-        """Insert or overwrite the case's facts row: one statement where the database has ON CONFLICT."""
+    def upsert_row(self, model, row: dict[str, Any]) -> None:
+        """Insert or overwrite the case's one row of `model` (keyed by case id), as a projection does:
+        one statement where the database has ON CONFLICT."""
         dialect = self._connection.dialect.name
         if dialect not in _UPSERTS:  # another database: the portable two statements
-            self._replace_rows(CaseFacts, [row])
+            self._replace_rows(model, [row])
             return
-        self._forget(CaseFacts)
-        self._connection.execute(_statements(CaseFacts.__table__, f"upsert_{dialect}"), row)
+        self._forget(model)
+        self._connection.execute(_statements(model.__table__, f"upsert_{dialect}"), row)
 
     def _forget(self, model) -> None:
         """Drop this case's `model` rows from the session: plain statements are about to replace them."""
@@ -211,9 +211,8 @@ class CaseRun:
         for effect in self.effects:
             if isinstance(effect, Mail):
                 self._queue_mail(effect)
-            elif isinstance(effect, WeightingAdjustment):
-                self.session.add(WeightingEntry(case_id=self.case.id, school=effect.school,
-                                                points=effect.points, reason=effect.reason, at=self.now))
+            else:  # the service's own kinds of effect (engine.extensions)
+                self.registry.extensions.write_effect(self, effect)
         self.effects.clear()
 
     def _queue_mail(self, effect: Mail) -> None:
@@ -223,7 +222,7 @@ class CaseRun:
         rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
                  "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
                  "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
-                 "last_error": None if recipients else f"no address for {effect.to}: add a contact to the policy"}
+                 "last_error": None if recipients else f"no address for {_addressee(effect.to)}: add a contact to the policy"}
                 for address in dict.fromkeys(recipients or [effect.to])]
         dialect = self._connection.dialect.name
         if dialect in _UPSERTS:  # a key already queued is skipped by the database itself
@@ -317,10 +316,25 @@ def message_variables(catch, payload: Any) -> dict[str, Any]:
     return {k: v for k, v in payload.items() if k in declared}
 
 
+def _addressee(to: str) -> str:
+    """`role:home_school` as "the home school" (role_names' words), an address as it is."""
+    return f"the {role_name(to.removeprefix('role:'))}" if to.startswith("role:") else to
+
+
 def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
+    """The template's variables. A message about a task (`task` in its context: the user task's id in
+    the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
+    task's own page while it is ready (else the case's)."""
     case = run.case
-    return {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
-            "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+               "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
+    element = effect.context.get("task")
+    if element:
+        info = run.parsed.info.user_tasks.get(element)
+        ready = next((t for t in run.workflow.get_tasks(state=TaskState.READY) if t.task_spec.bpmn_id == element), None)
+        context.setdefault("task_title", info.title if info else element)
+        context["task_link"] = run.mail.task_link(str(ready.id)) if ready else context["link"]
+    return context
 
 
 def _due(expression: str | None, data: dict[str, Any]) -> str | None:

@@ -6,6 +6,8 @@ from zoneinfo import ZoneInfo
 from engine.effects import HandlerContext
 from engine.registry import topic
 
+from .rolls import transfer_out
+
 
 @topic("notify_la_referral")
 def notify_la_referral(ctx: HandlerContext) -> dict:
@@ -25,5 +27,7 @@ def notify_la_outcome(ctx: HandlerContext) -> dict:
     outcome = "successful" if successful else "unsuccessful"
     ctx.send_mail("la_outcome", "role:la_admissions", "la_outcome", outcome=outcome,
                   host_school=ctx.data.get("host_school"), ap_setting=ctx.data.get("ap_setting"),
-                  date_on_roll=ctx.data.get("date_on_roll"), date_of_return=ctx.data.get("date_of_return"))
+                  date_on_roll=ctx.data.get("date_on_roll"), date_of_return=ctx.data.get("date_of_return"),
+                  transfer_out=transfer_out(ctx.data, ctx.policy),
+                  deletion_ground=(ctx.data.get("deletion_return") or {}).get("ground"))
     return {"outcome": outcome, "la_notified_of_outcome": True}

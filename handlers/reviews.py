@@ -13,10 +13,36 @@ from .deadlines import watch
 
 @validates("hold_emergency_review")
 def emergency_review_parties(values: dict, case: dict, policy) -> dict[str, str]:
-    """Step 7: the emergency review must include the AP setting, the family and the LA."""
+    """Step 7: the emergency review must include the AP setting, the family and the LA. A review that lets the
+    reintegration continue may set the next review's date, as any review may."""
     labels = {"ap_present": "the AP setting", "family_present": "the family", "la_present": "the local authority"}
-    return {key: f"An emergency review must include {who}" for key, who in labels.items()
-            if values.get(key) is not True}
+    errors = {key: f"An emergency review must include {who}" for key, who in labels.items()
+              if values.get(key) is not True}
+    when = values.get("next_review_date")
+    if not when:
+        return errors
+    if values.get("emergency_decision") != "continue":
+        return {**errors, "next_review_date": "Only a reintegration that continues has a next review"}
+    if when <= values["meeting_date"]:
+        return {**errors, "next_review_date": "The next review must be after this meeting"}
+    n = case.get("next_review") or 1
+    return {**errors, **_next_date_errors("next_review_date", when, n, {**case, "_today": None}, policy)}
+
+
+@topic("emergency_review_held")
+def emergency_review_held(ctx: HandlerContext) -> dict:
+    """When the reintegration continues with a new date for the next review, the request that moves it: thrown
+    inside the case as the message ``review_date_changed``, which the next review catches as it catches a
+    party's request (``move_review``). The date is consumed, so the next emergency review starts blank. (The
+    failure letter finds each review in the case's history: schooling/review_meetings.py.)"""
+    data = ctx.data
+    out = {"next_review_date": None, "emergency_review_moves_next": False, "emergency_review_move": None}
+    when = data.get("next_review_date")
+    if when and data.get("emergency_decision") == "continue":
+        out["emergency_review_moves_next"] = True
+        out["emergency_review_move"] = {"review_date": when, "by": "emergency review",
+                                        "reason": f"agreed at the emergency review held on {data.get('meeting_date')}"}
+    return out
 
 
 _TASKS = {1: "interim_review_1", 2: "interim_review_2", 3: "final_review"}
@@ -47,10 +73,12 @@ def review_next_date(ctx: HandlerContext) -> dict:
 
 @topic("move_review")
 def move_review(ctx: HandlerContext) -> dict:
-    """Between reviews, a party moves the next review with a reason (message ``review_date_changed``)."""
+    """Between reviews, a party moves the next review with a reason (message ``review_date_changed``); an
+    emergency review that lets the reintegration continue sends the same message from inside the case."""
     n = int(ctx.params["review"])
     request = ctx.data.get("review_date_changed") or {}
-    return _move(ctx, n, request.get("review_date"), "a request between reviews", request.get("reason", ""))
+    return _move(ctx, n, request.get("review_date"), request.get("by") or "a request between reviews",
+                 request.get("reason", ""))
 
 
 @validates("review_date_changed")

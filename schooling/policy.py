@@ -36,7 +36,10 @@ DEADLINE_UNITS: dict[str, tuple[str, tuple[str, ...]]] = {
     "timetable_max_weeks": ("school_weeks", WEEK_UNITS),
     "placement_max_weeks": ("calendar_weeks", WEEK_UNITS),
     "advocacy_weeks": ("calendar_weeks", WEEK_UNITS),
+    "leavers_form_days": ("school_days", DAY_UNITS),
 }
+#: The parties a case may name that the Fair Access grid's -3 can go to (`weightings_transfer_out`).
+TRANSFER_OUT_PARTIES = ("home_school", "ap_setting")
 
 #: The shipped defaults, read from the installed `processes` package.
 DEFAULT_POLICY_PATH = packaged("processes", "policy.toml")
@@ -57,6 +60,12 @@ class Policy:
     dual_registration_school_days: int = 0
     #: The Worcestershire protocol: the final placement review is within 6 weeks of the start date.
     final_review_max_weeks: int = 6
+    #: The Worcestershire protocol, successful outcome: the AP setting's Leavers Form is due this many days after
+    #: the pupil goes on the host school's roll (0: that day, when the AP deletes the pupil from its own).
+    leavers_form_days: int = 0
+    #: The Worcestershire protocol, step 10: the -3 of a permanent move goes to the roll the pupil leaves: the first
+    #: of these parties that the case names (a mainstream home school, else the AP setting).
+    weightings_transfer_out: tuple[str, ...] = TRANSFER_OUT_PARTIES
     #: The Oxfordshire timetable guidance: a part-time timetable returns to full time within a maximum of 6 weeks.
     timetable_max_weeks: int = 6
     #: The Oxfordshire timetable guidance: the school sends the LA a copy of the agreed hours and plan within 2 days.
@@ -141,6 +150,8 @@ _FIELD_TYPES: dict[str, type] = {
     "review_weeks": tuple,
     "final_review_max_weeks": int,
     "dual_registration_school_days": int,
+    "leavers_form_days": int,
+    "weightings_transfer_out": list,
     "timetable_max_weeks": int,
     "la_notice_days": int,
     "placement_max_weeks": int,
@@ -168,7 +179,7 @@ assert set(_FIELD_TYPES) | {"units"} == {f.name for f in fields(Policy)}, "keep 
 
 
 _ZERO_ALLOWED = ("la_notice_days", "dual_registration_school_days", "outreach_weekly_charge", "counsellor_days_per_week",
-                 "primary_teacher_days_per_week")
+                 "primary_teacher_days_per_week", "leavers_form_days")
 _FINANCIAL_YEAR = re.compile(r"^(\d{4})/(\d{2})$")
 
 
@@ -204,6 +215,12 @@ def _check_value(key: str, value: Any) -> Any:
         if key.endswith("_email") and (problem := address_problem(value)):
             raise ValueError(f"{key} {problem}, got {value!r}")
         return value
+    if expected is list:
+        if (not isinstance(value, list) or not value or len(set(value)) != len(value)
+                or not set(value) <= set(TRANSFER_OUT_PARTIES)):
+            raise ValueError(f"{key} must be a list of parties from {', '.join(TRANSFER_OUT_PARTIES)} without "
+                             f"repeats, got {value!r}")
+        return tuple(value)
     if expected is tuple:
         if not isinstance(value, list | tuple) or not value or not all(_is_int(v) and v > 0 for v in value):
             raise ValueError(f"{key} must be a non-empty list of positive integers, got {value!r}")

@@ -21,9 +21,10 @@ from sqlalchemy import Integer, String, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.case_shares import share
-from engine.models import Base, Case, CaseFacts, OutboxMessage, User, UTCDateTime
+from engine.models import Base, Case, OutboxMessage, User, UTCDateTime
 from engine.organisations import Organisation
 from engine.permissions import AGENCY_ROLES
+from schooling.models import CaseFacts
 
 from .terms import Term, half_terms
 
@@ -70,7 +71,7 @@ def pupils_on_timetables(session, mail, authority: str, half_term: Term) -> list
                     "start_date": data.get("start_date"), "full_time_from": data.get("full_time_from"),
                     "limit_date": data.get("timetable_limit_date"), "full_time_on": data.get("full_time_on"),
                     "named_person": data.get("named_person"), "weekly_hours": data.get("weekly_hours") or [],
-                    "link": mail.case_link(case.id)})
+                    "link": mail.case_link(case.id), "plan_link": f"{mail.case_link(case.id)}/forms/timetable-plan"})
     return out
 
 

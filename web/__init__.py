@@ -18,6 +18,7 @@ from flask_wtf.csrf import CSRFProtect
 from jinja2 import ChoiceLoader, PackageLoader, PrefixLoader
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from engine.organisations import KIND_LABELS
 from engine.people_dates import DEFAULT_TIMEZONE, people_date
 from engine.role_names import role_name, status_name
 from engine.wiring import Runtime
@@ -103,6 +104,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["people_date"] = lambda value, time=False: people_date(value, time, timezone)
     app.jinja_env.filters["role_name"] = role_name
     app.jinja_env.filters["status_name"] = status_name
+    app.jinja_env.filters["kind_name"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["error_anchor"] = error_anchor
 
     from . import admin, api, assets, auth, cases, health, mail, pages, tasks

@@ -12,7 +12,7 @@ import json
 
 from flask import Blueprint, Response, jsonify, render_template, request
 
-from engine import permissions, queries
+from engine import permissions, queries, reads
 from engine.csv_export import write_csv
 from engine.models import User
 
@@ -20,6 +20,8 @@ from . import case_record
 from .engine_access import run
 
 bp = Blueprint("audit", __name__)
+#: The latest views shown on the audit page; the whole access log is on its own paged page.
+AUDIT_PAGE_ACCESS = 10
 CSV_COLUMNS = ("seq", "at", "actor", "kind", "element", "step", "data", "hash")
 
 
@@ -61,7 +63,7 @@ def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
         "path": case_record.path_elements(upto, state["task_states"]),
         "previous": max((s for s in seqs if s < chosen), default=None),
         "next": min((s for s in seqs if s > chosen), default=None),
-        "access_log": eng.access_log(case_id),
+        "access": reads.access_page(eng.session, case_id, 1, per_page=AUDIT_PAGE_ACCESS),
     }
 
 
@@ -70,6 +72,20 @@ def audit_page(case_id: str):
     step = _step_arg()
     view = run(lambda eng, user: _step_view(eng, user, case_id, step))
     return render_template("audit.html", **view)
+
+
+@bp.get("/cases/<case_id>/audit/access")
+def access_log(case_id: str):
+    """Who has viewed the case, newest first, a page at a time (`?page=`)."""
+    page = request.args.get("page", "1")
+
+    def load(eng, user):
+        _require(eng, user, case_id)
+        case = eng.show_case(case_id, viewer=user.name)
+        return case, reads.access_page(eng.session, case_id, int(page) if page.isdigit() else 1)
+
+    case, access = run(load)
+    return render_template("access_log.html", case=case, access=access)
 
 
 @bp.get("/cases/<case_id>/audit/steps/<int:seq>.json")

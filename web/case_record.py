@@ -3,7 +3,7 @@ the values entered with it, labelled by the forms they were typed into. Shared b
 and the printable forms; no Flask here, so that it can be tested on its own."""
 from __future__ import annotations
 
-import json
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -64,9 +64,26 @@ def display(value: Any, form_field: FormField | None = None) -> str:
         readable = _readable_date(value)
         if readable:
             return readable
-    if isinstance(value, dict | list):
-        return json.dumps(value, indent=2, ensure_ascii=False, default=str)
+    if isinstance(value, str):
+        return _repeating(value) or value
+    if isinstance(value, list):  # a list of records one to a line; of values, on one line
+        parts = [display(v) for v in value]
+        return ("\n" if any(isinstance(v, dict) for v in value) else ", ").join(parts) or "Nothing recorded"
+    if isinstance(value, dict):
+        return "; ".join(f"{k.replace('_', ' ').capitalize()}: {display(v)}" for k, v in value.items())
     return str(value)
+
+
+_REPEATING = re.compile(r"^R\d*/(?P<start>[^/]+)/P(?P<days>\d+)D$")
+
+
+def _repeating(value: str) -> str | None:
+    """An ISO 8601 repeating interval (a timer's cycle, `R/2026-12-01T09:00:00+00:00/P7D`) in words."""
+    m = _REPEATING.match(value)
+    if m is None:
+        return None
+    days = int(m["days"])
+    return f"every {'day' if days == 1 else f'{days} days'} from {_readable_date(m['start']) or m['start']}"
 
 
 def _readable_date(value: str) -> str | None:
@@ -107,8 +124,10 @@ def title(event: dict[str, Any], info: ProcessInfo) -> str:
     """"Task completed: Record parental consent", in the words of the diagram."""
     kind = KIND_TITLES.get(event["kind"], event["kind"].replace("_", " ").capitalize())
     data = event.get("data") or {}
-    if event["kind"] == "message_received":
-        return f"{kind}: {str(data.get('message', '')).replace('_', ' ')}"
+    if event["kind"] == "message_received":  # the name of the event that catches it, else the message's own
+        message = str(data.get("message", ""))
+        caught = next((info.titles.get(c.id) for c in info.catches.values() if c.message == message), None)
+        return f"{kind}: {caught or message.replace('_', ' ')}"
     if event["kind"] == "timer_fired":
         names = [info.titles.get(e, e) for e in data.get("elements") or []]
         return f"{kind}: {', '.join(names)}" if names else kind

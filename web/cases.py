@@ -9,6 +9,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from engine import permissions, queries
 from engine.case_summary import summarise
 from engine.errors import Conflict, InvalidData
+from engine.permissions import PARTY_FIELDS
 from engine.role_names import lanes_for_people
 
 from .case_record import display, fields_by_id, title
@@ -20,7 +21,13 @@ EMERGENCY_REVIEW = "emergency_review_requested"
 KEY_FACTS = (("pupil_name", "Pupil"), ("pupil_dob", "Date of birth"), ("parent_name", "Parent or carer"),
              ("outcome", "Outcome"))
 PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school"), ("host_school", "Host school"),
-           ("local_authority", "Local authority"))
+           ("local_authority", "Local authority"), ("advocacy_provider", "Advocacy provider"),
+           ("provider", "SEMH provider"))
+#: Parties a case has only when it names them (most reintegrations have no advocacy provider).
+NAMED_ONLY = ("advocacy_provider", "provider")
+#: What a party left blank at the start means: a case names no home school when the pupil is on the AP setting's
+#: roll only (the Worcestershire protocol's own case); the other parties are decided on the way.
+PARTY_BLANKS = {"home_school": "None: the pupil is on the AP setting's roll only"}
 
 
 def _case_view(eng, user, case_id: str) -> dict:
@@ -36,7 +43,12 @@ def _case_view(eng, user, case_id: str) -> dict:
     summary = summarise(info, case, history, catching, today, eng.policy.school_calendar(), eng.policy.timezone)
     fields = fields_by_id(info)
     facts = {key: _fact(case["data"][key], fields.get(key)) for key, _ in KEY_FACTS if case["data"].get(key)}
-    return {"case": case, "history": history, "titles": {e["seq"]: title(e, info) for e in history}, "facts": facts,
+    # the parties this process has: those with a lane in it, and any the case names
+    lane_parties = {PARTY_FIELDS.get(task.lane or "") for task in info.user_tasks.values()}
+    parties = [(key, label) for key, label in PARTIES
+               if case["data"].get(key) or (key in lane_parties and key not in NAMED_ONLY)]
+    return {"case": case, "history": history, "parties": parties, "facts": facts,
+            "titles": {e["seq"]: title(e, info) for e in history},
             "summary": summary, "focus": _focus(case, history, catching, info),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
 
@@ -62,7 +74,7 @@ def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[s
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
-    return render_template("case.html", key_facts=KEY_FACTS, parties=PARTIES, **view)
+    return render_template("case.html", key_facts=KEY_FACTS, party_blanks=PARTY_BLANKS, **view)
 
 
 @bp.get("/cases/<case_id>/diagram.bpmn")

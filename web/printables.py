@@ -40,6 +40,12 @@ class FormDoc:
 
 
 FORMS = (
+    # The Oxfordshire timetable guidance: the school's plan, shared with social care, youth justice and early help.
+    FormDoc("timetable-plan", "Reintegration Timetable Plan", ("agree_plan",),
+            header=(*PUPIL, ("home_school", "School"), ("timetable_limit_date", "Back to full time by")),
+            statement="The plan and the teaching hours must be signed by the parent: without parental agreement "
+                      "a reduction in hours cannot be implemented.",
+            signatures=("Parent/carer", "School")),
     FormDoc("consent", "Reintegration Consent Form", ("record_parental_consent",),
             intro="Consent to be gained from parent by current setting prior to approaching another school for "
                   "consideration of a reintegration.",
@@ -75,12 +81,26 @@ FORMS = (
             note="The alternative provision setting must notify the LA by completing a Leavers Form on the "
                  f"Children's Services Portal ({LA_PORTAL})."),
     FormDoc("unsuccessful-outcome", "UNSUCCESSFUL Reintegration Outcome Form to be completed by Home School",
-            ("record_unsuccessful_outcome",),
+            ("record_unsuccessful_outcome", "record_unsuccessful_outcome_ap"),
+            intro="With no mainstream home school (the pupil is on the alternative provision setting's roll only), "
+                  "the alternative provision setting completes it.",
             header=(*PUPIL, ("ap_setting", "Alternative provision setting"), ("host_school", "Host school"),
                     ("parent_name", "Parent/carer")),
             note="The host school must notify the LA using the Children's Services Portal "
-                 f"({LA_PORTAL}) that the student has been deleted from their roll under Regulation 8 (1)(c) "
-                 "The Education (Pupil Registration) (England) Regulations 2006."),
+                 f"({LA_PORTAL}) that the student has been deleted from their roll under regulation 9(1)(c) of "
+                 "The School Attendance (Pupil Registration) (England) Regulations 2024 (the deletion return of "
+                 "regulation 13)."),
+    FormDoc("failure-decision", "Head teacher's decision to end the reintegration", ("confirm_failure_decision",),
+            intro="As in the case of a permanent exclusion, the head teacher makes it clear that any key incident has "
+                  "been investigated fully, checks whether the incident was provoked by racial or sexual harassment, "
+                  "and allows the child to give their version of events.",
+            header=(*PUPIL, ("host_school", "Host school")), signatures=("Head teacher",)),
+    FormDoc("deletion-return", "Deletion from the admission register and return to the LA", ("remove_from_roll",),
+            intro="The School Attendance (Pupil Registration) (England) Regulations 2024: the name is deleted on a "
+                  "ground of regulation 9(1), and the return to the local authority of regulation 13 is made as soon "
+                  "as the ground is met and no later than the deletion.",
+            header=(*PUPIL, ("host_school", "School"), ("ap_setting", "Also registered at"),
+                    ("parent_name", "Parent the pupil normally lives with"))),
 )
 BY_SLUG = {f.slug: f for f in FORMS}
 FAILURE_LETTER = "failure-letter"
@@ -106,11 +126,18 @@ def _letter(case: dict, events: list[dict]) -> tuple[str, bool] | None:
     return None
 
 
+def _by_meeting(filled: list[dict]) -> list[dict]:
+    """Each filling with `held`, the date of the meeting it records (its `meeting_date`; else the day it
+    was recorded), in the order the meetings were held: a review recorded late is listed by its meeting."""
+    out = [{**e, "held": case_record.entered(e).get("meeting_date") or e["at"]} for e in filled]
+    return sorted(out, key=lambda e: (e["held"], e["seq"]))
+
+
 @bp.get("/cases/<case_id>/forms")
 def index(case_id: str):
     def load(eng, user):
         case, events, info = _load(eng, user, case_id)
-        docs = [(doc, _filled(doc, events)) for doc in FORMS]
+        docs = [(doc, _by_meeting(_filled(doc, events))) for doc in FORMS]
         return {"case": case, "docs": [(d, filled) for d, filled in docs if filled],
                 "letter": _letter(case, events), "titles": info.titles}
 

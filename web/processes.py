@@ -8,11 +8,12 @@ from __future__ import annotations
 from itertools import groupby
 from typing import Any
 
-from flask import Blueprint, Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, render_template, request, url_for
 from lxml import etree
 
 from engine import permissions
 from engine import process_queries as pq
+from engine.case_list import process_names
 from engine.errors import Conflict, EngineError, InvalidProcess
 from engine.parser import executable_processes
 from engine.process_info import BPMN_NS
@@ -26,6 +27,15 @@ bp = Blueprint("processes", __name__, url_prefix="/processes")
 @bp.before_request
 def _owners_only():
     require_permission(permissions.PROCESSES)
+
+
+@bp.app_template_filter("process_name")
+def process_name(key: str) -> str:
+    """A process by the name its latest version gives it ("Reintegration from alternative provision"),
+    read once a request."""
+    if "process_names" not in g:
+        g.process_names = run(lambda eng, _user: process_names(eng.session))
+    return g.process_names.get(key) or key.replace("_", " ").capitalize()
 
 
 @bp.get("")
@@ -47,7 +57,7 @@ def activate(process: str, version: int):
         result = run(lambda eng, user: eng.activate(process, version, user.name))
     except Conflict as exc:
         abort(409, description=str(exc))
-    flash(f"New {process.replace('_', ' ')} cases now start on version {result['active']} "
+    flash(f"New {process_name(process)} cases now start on version {result['active']} "
           f"(they started on version {result['previous']})", "success")
     return redirect(url_for("processes.versions") + f"#process-{process}")
 

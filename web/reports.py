@@ -56,6 +56,7 @@ def report_page(name: str):
         section["svg"] = chart_svg(section, {c["key"]: c["label"] for c in section["columns"]})
     return render_template("report.html", report=data, name=name, title=reports.REPORTS[name][0],
                            options=options, args=args, csv_url=url_for("reports.export", name=name, **args),
+                           own_process=reports.OWN_PROCESS[name],
                            all_reports=reports.REPORTS)
 
 

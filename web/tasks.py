@@ -32,6 +32,12 @@ def sees_every_lane() -> bool:
     return g.get("user") is not None and permissions.task_lanes(g.user) is None
 
 
+@bp.app_template_global()
+def has_task_list() -> bool:
+    """Does the signed-in user have a task list (a lane, or every lane to read)? The agencies have none."""
+    return g.get("user") is not None and permissions.has_task_list(g.user)
+
+
 def _int(value: str | None, default: int) -> int:
     if not (value and value.isascii() and value.isdigit()):
         return default
@@ -50,6 +56,8 @@ def _filters(args) -> queries.TaskFilter:
 
 @bp.get("/")
 def task_list():
+    if not has_task_list():  # an agency's list could never hold a task: its home is the cases sent to it
+        return redirect(url_for("case_list.cases"))
     filters = _filters(request.args)
     today = runtime().clock.now().date()
     page, processes = run(lambda eng, user: (eng.task_page(user, filters, today),

@@ -14,12 +14,18 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import CaseFacts
+from engine.models import ProcessVersion
+from schooling.models import CaseFacts
 
 from .periods import ReportFilter, term_ranges
 from .scope import conditions, school_partition, viewer_scope
 from .shape import Chart, Report, Section, percent
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "service"
+TITLE = "Service figures"
+ABOUT = ("Pupils supported, cohort breakdown, destinations, support and income "
+         "(the Reintegration Service document)")
 PROCESS = "outreach_support"
 _GROUPED = (CaseFacts.request_type, CaseFacts.gender, CaseFacts.phase, CaseFacts.key_stage, CaseFacts.send,
             CaseFacts.pupil_premium, CaseFacts.free_school_meals, CaseFacts.looked_after,
@@ -63,6 +69,7 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
         for key, value in values.items():
             tallies[(key, value)] += count
     recorded = sum(tallies[("destination_group", g)] for g, _ in DESTINATIONS)
+    labels = support_labels(session)
     report = Report("service", "Service figures", f.to_json(), note=NOTE)
     report.headline = [("Pupils supported", pupils), ("Pupils in groups", groups), ("Requests declined", declined),
                        ("Income from traded support (£)", income), ("Chargeable weeks", weeks)]
@@ -78,12 +85,21 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
                  {"destination": "Not yet recorded", "count": pupils - recorded, "percent": None}],
                 Chart("bar", "destination", ["percent"], "%")),
         Section("support_types", "Support types delivered", [("support_type", "Support"), ("requests", "Requests")],
-                [{"support_type": k.replace("_", " "), "requests": v} for k, v in sorted(support.items())],
+                [{"support_type": labels.get(k, k.replace("_", " ").capitalize()), "requests": v}
+                 for k, v in sorted(support.items())],
                 Chart("bar", "support_type", ["requests"])),
         _by_term(session, calendar, f, where),
         _by_year(session, f),
     ]
     return report
+
+
+def support_labels(session: Session) -> dict[str, str]:
+    """Support type -> its name on the request form (the latest version of the process), as people chose it."""
+    info = session.scalar(select(ProcessVersion.info).where(ProcessVersion.process_key == PROCESS)
+                          .order_by(ProcessVersion.version.desc()).limit(1)) or {}
+    field = next((f for f in info.get("start_form") or [] if f.get("id") == "support_type"), {})
+    return {"not recorded": "Not recorded", **{o["id"]: o["name"] for o in field.get("options") or []}}
 
 
 def _by_term(session: Session, calendar, f: ReportFilter, where) -> Section:

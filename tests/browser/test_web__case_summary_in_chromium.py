@@ -157,6 +157,7 @@ def test_a_late_step_is_counted_in_school_days_and_a_closed_case_says_so(browser
         ("Initial meeting", "Completed"), ("Placement and reviews", "Completed"), ("Outcome", "Completed")]
     expect(page.locator("main")).to_contain_text("None: the case is closed.")
     expect(page.locator(".govuk-summary-list__row", has_text="Outcome")).to_contain_text("Unsuccessful")
+    expect(page.locator(".app-timeline")).to_contain_text("Message received: Emergency review requested")
     _words_only(page, "case-closed")
     # the diagram opens where the case ended, readable
     focus = page.evaluate("window.caseDiagram.focus")

@@ -9,12 +9,16 @@ from cli.demo_data import ACTOR_BY_LANE
 from tests.conftest import TEST_READ, catch_up
 
 EMERGENCY = "emergency_review_requested"
-#: Through the placement to an emergency review that ends it, and the home school's outcome form.
-EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:9], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome"]
+#: Through the placement to an emergency review that ends it, the home school's outcome form, the host head's
+#: decision and the host school's deletion from its roll.
+EMERGENCY_END_PATH = [*list(s.HAPPY_PATH)[:9], EMERGENCY, "hold_emergency_review", "record_unsuccessful_outcome",
+                      "confirm_failure_decision", "remove_from_roll"]
 #: The whole happy path: three reviews and the host school's outcome form.
 HAPPY = list(s.HAPPY_PATH)
 FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,
-         "record_unsuccessful_outcome": s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]}
+         **{k: s.UNSUCCESSFUL_PATH[k] for k in ("record_unsuccessful_outcome", "confirm_failure_decision",
+                                                "remove_from_roll")},
+         "record_unsuccessful_outcome_ap": s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]}
 
 
 @dataclass

@@ -1,5 +1,6 @@
 """A whole reintegration case in which every deadline is missed once: each reminder and escalation
-reaches a real SMTP server (aiosmtpd) exactly once, on the right school day, addressed to the right role."""
+reaches a real SMTP server (aiosmtpd) exactly once, on the right school day, addressed to the right role,
+naming the task as its page does and linking to that task ("Open the task"), not to the case."""
 from __future__ import annotations
 
 import email
@@ -35,11 +36,15 @@ LATE = {
 class Inbox:
     def __init__(self):
         self.received = []  # (local date, recipient, subject)
+        self.bodies = {}  # subject -> the plain-text body
         self.today = None
 
     async def handle_DATA(self, server, session, envelope):
         # a long subject is folded over two header lines: read it with the email parser, unfolded
-        subject = " ".join(str(email.message_from_bytes(envelope.content)["Subject"]).split())
+        message = email.message_from_bytes(envelope.content)
+        subject = " ".join(str(message["Subject"]).split())
+        plain = next(p for p in message.walk() if p.get_content_type() == "text/plain")
+        self.bodies[subject] = plain.get_payload(decode=True).decode()
         self.received += [(self.today, to, subject) for to in envelope.rcpt_tos]
         return "250 OK"
 
@@ -92,18 +97,18 @@ def test_every_deadline_missed_once(harness, smtp):
             at(reminder + timedelta(seconds=1))
             at(datetime.combine(due + timedelta(days=1), datetime.min.time(), LONDON).replace(hour=9)
                + timedelta(seconds=1))
-            title = element.replace("_", " ").capitalize()
-            expected += [(reminder.astimezone(LONDON).date(), remind_to, f"Due {people_date(due)}: {title}"),
-                         (due + timedelta(days=1), escalate_to, f"Overdue since {people_date(due)}: {title}")]
+            title = task["title"]  # as the task list and the task page name it
+            expected += [(reminder.astimezone(LONDON).date(), remind_to, f"Due {people_date(due)}: {title}", task),
+                         (due + timedelta(days=1), escalate_to, f"Overdue since {people_date(due)}: {title}", task)]
         if element in LATE:
             # The step before it ran past this task's own deadline (the Fair Access offer came late, and so
             # the placement started late): its reminder and escalation go as soon as it is ready.
             due_var, remind_to, escalate_to = LATE[element]
             at(h.clock.now())
             due = h.call("show_case", case_id)["data"][due_var]
-            today, title = h.clock.now().astimezone(LONDON).date(), element.replace("_", " ").capitalize()
-            expected += [(today, remind_to, f"Due {people_date(due)}: {title}"),
-                         (today, escalate_to, f"Overdue since {people_date(due)}: {title}")]
+            today, title = h.clock.now().astimezone(LONDON).date(), task["title"]
+            expected += [(today, remind_to, f"Due {people_date(due)}: {title}", task),
+                         (today, escalate_to, f"Overdue since {people_date(due)}: {title}", task)]
         h.catch_up(data)
         h.call("complete_task", task["task_id"], data, {"ap_setting": "ava.ap", "la_admissions": "lee.la",
                                                         "host_school": "hana.host"}[task["lane"]])
@@ -112,7 +117,10 @@ def test_every_deadline_missed_once(harness, smtp):
 
     watched = [(day, to, subject) for day, to, subject in inbox.received if "Due " in subject or "Overdue" in subject]
     assert len(watched) == len(expected) == 12
-    for day, to, prefix in expected:
+    for day, to, prefix, task in expected:
         matches = [w for w in watched if w[0] == day and w[1] == to and w[2].startswith(prefix)]
         assert len(matches) == 1, (day, to, prefix, watched)
+        body = inbox.bodies[matches[0][2]]
+        assert f'"{task["title"]}"' in body, body
+        assert f"Open the task: http://127.0.0.1:5000/tasks/{task['task_id']}" in body.splitlines(), body
     assert all(s.START_DATA["pupil_name"] not in subject for _, _, subject in inbox.received)

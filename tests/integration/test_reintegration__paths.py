@@ -11,7 +11,8 @@ from sqlalchemy import select
 from cli import scenarios as s
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.history import verify_chain
-from engine.models import HistoryEvent, OutboxMessage, WeightingEntry
+from engine.models import HistoryEvent, OutboxMessage
+from schooling.models import WeightingEntry
 from tests.conftest import REINTEGRATION
 
 #: Every path runs restoring each step from storage, and again with the workflow cache on.
@@ -65,7 +66,8 @@ def test_happy_path_from_consent_to_successful_outcome(h):
     assert case["status"] == "completed" and case["data"]["outcome"] == "successful"
     assert case["ready_tasks"] == [] and case["waiting_timers"] == []
     grid = h.query(lambda ses: {(w.school, w.points) for w in ses.scalars(select(WeightingEntry))})
-    assert grid == {("Kingsmead High School", 3), ("Severn Vale Learning Centre", -3)}
+    # the case names a mainstream home school: the pupil leaves its roll, which takes the -3 (policy)
+    assert grid == {("Kingsmead High School", 3), ("Hollybrook High School", -3)}
     sent = mail(h, case_id)
     assert set(sent) == {"la_referral", "transport_redesignation", "la_outcome"}
     assert "successful" in sent["la_outcome"].subject
@@ -131,14 +133,15 @@ def test_failed_placement_through_an_emergency_review(h):
     assert case["ready_tasks"][0]["lane"] == "home_school"
     with pytest.raises(Conflict, match="not waiting for message"):
         h.call("send_message", case_id, "emergency_review_requested", {}, "hana.host")
-    case = do(h, case_id, "record_unsuccessful_outcome", s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"])
+    for element in ("record_unsuccessful_outcome", "confirm_failure_decision", "remove_from_roll"):
+        case = do(h, case_id, element, s.UNSUCCESSFUL_PATH[element])
     assert case["status"] == "completed" and case["data"]["outcome"] == "unsuccessful"
     sent = mail(h, case_id)
     assert {"failure_letter:parent", "failure_letter:admissions", "la_outcome"} <= set(sent)
     assert sent["failure_letter:parent"].recipient == s.START_DATA["parent_email"]
     letter = sent["failure_letter:parent"].body
     assert letter.startswith(f"Dear {s.START_DATA['parent_name']}")
-    assert s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]["reasons_for_failure"] in letter
+    assert s.UNSUCCESSFUL_PATH["confirm_failure_decision"]["decision_reasons"] in letter  # the head's own
     # the initial meeting's date, not the emergency review's (which reuses the field name)
     assert "at our original meeting on 22 February 2027" in letter
     assert "with effect from 26 April 2027" in letter

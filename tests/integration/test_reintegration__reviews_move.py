@@ -147,7 +147,7 @@ def test_a_review_moved_after_its_reminder_is_reminded_again_for_the_new_date(ha
     assert h.fire() == [{"case_id": case_id, "task": "interim_review_1_reminder"}]
     h.clock.set(datetime(2027, 3, 22, 9, 0, 1, tzinfo=UTC))
     assert h.fire() == [{"case_id": case_id, "task": "interim_review_1_overdue"}]
-    sent = [(kind, subject.split(":")[0]) for kind, _, subject in mail(h, case_id) if "Interim review 1" in subject]
+    sent = [(kind, subject.split(":")[0]) for kind, _, subject in mail(h, case_id) if "Hold first interim review" in subject]
     assert sent == [("deadline_reminder", "Due 15 March 2027"), ("deadline_reminder", "Due 19 March 2027"),
                     ("deadline_escalation", "Overdue since 19 March 2027")]
 

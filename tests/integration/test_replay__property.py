@@ -30,7 +30,7 @@ def form_for(element: str, choices: dict) -> dict:
         return s.UNSUCCESSFUL_PATH[element]
     if element == "hold_emergency_review":
         return s.EMERGENCY_REVIEW_END if choices["end_on_emergency"] else s.EMERGENCY_REVIEW_CONTINUE
-    if element == "record_unsuccessful_outcome":
+    if element in ("record_unsuccessful_outcome", "confirm_failure_decision", "remove_from_roll"):
         return s.UNSUCCESSFUL_PATH[element]
     if element == "hold_initial_meeting" and not choices["transport"]:
         return {**s.HAPPY_PATH[element], "transport_required": False}

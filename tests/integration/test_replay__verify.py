@@ -46,7 +46,8 @@ def test_replay_rebuilds_every_path_exactly(h):
     step(h, emergency, "hold_emergency_review", s.EMERGENCY_REVIEW_CONTINUE)
     h.call("send_message", emergency, "emergency_review_requested", {"reason": "again"}, "hana.host")
     step(h, emergency, "hold_emergency_review", s.EMERGENCY_REVIEW_END)
-    step(h, emergency, "record_unsuccessful_outcome", s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"])
+    for element in ("record_unsuccessful_outcome", "confirm_failure_decision", "remove_from_roll"):
+        step(h, emergency, element, s.UNSUCCESSFUL_PATH[element])
     h.clock.set(datetime(2027, 1, 26, 9, tzinfo=UTC))  # the day after the Fair Access date, before its reminder
     waiting = happy_case(h, stop_before="allocate_place")
     h.clock.set(datetime(2027, 2, 26, 12, tzinfo=UTC))  # after the Fair Access reminder

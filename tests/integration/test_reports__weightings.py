@@ -1,6 +1,6 @@
 """The Fair Access weightings grid from real reintegrations: each successful one counts +3 to its host
-school and -3 to the setting the pupil left, in the term its outcome was recorded; a failed one counts
-nothing; another year's are not in this year's grid."""
+school and -3 to the setting the pupil left (these pupils are on their AP setting's roll only), in the term
+its outcome was recorded; a failed one counts nothing; another year's are not in this year's grid."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -18,7 +18,8 @@ RIVERSIDE = "Riverside Learning Centre"
 def moved(h, when: datetime, ap: str = SEVERN, host: str = "Kingsmead High School", path=s.HAPPY_PATH) -> str:
     h.clock.set(when)
     today = when.date().isoformat()  # the Fair Access dates may not be in the future: they are today
-    return reintegration(h, {**s.START_DATA, "ap_setting": ap},
+    on_ap_roll_only = {k: v for k, v in s.START_DATA.items() if k != "home_school"}  # as the protocol's forms are for
+    return reintegration(h, {**on_ap_roll_only, "ap_setting": ap},
                          {**path, "record_child_views": {**path["record_child_views"], "views_date": today},
                           "record_fair_access_decision": {**path["record_fair_access_decision"],
                                                           "agreed_to_consider_date": today},

@@ -112,3 +112,13 @@ def test_only_the_schools_own_authority_records_its_exclusions_and_only_of_a_sch
     assert h.call("show_case", case_id)["ready_tasks"][0]["task"] == "complete_sla"
     exclude(h, date(2026, 3, 4), actor="ada.admin")  # an admin records any authority's
     assert h.call("show_case", case_id)["data"]["outcome"] == "core_place_withdrawn"
+
+
+def test_the_command_line_refuses_another_authoritys_exclusion_with_the_reason(run_cli):
+    assert run_cli("init-db")[0] == 0
+    assert run_cli("user", "add", "hugh.la", "--role", "la_admissions", "--org", "Herefordshire Council")[0] == 0
+    code, _, err = run_cli("semh", "exclusion", "Hollybrook High School", "--date", "2026-03-04", "--as", "hugh.la")
+    assert code != 0 and "hugh.la acts for Herefordshire Council, and Hollybrook High School belongs to " \
+                         "Worcestershire County Council" in err
+    code, out, _ = run_cli("semh", "places", "2025/26 spring", "--json")
+    assert code == 0 and out.strip() == "{}"  # nothing recorded

@@ -131,3 +131,20 @@ def test_production_serve_without_a_secret_key_stops_before_starting_anything(ru
     monkeypatch.delenv("REINTEGRATE_SECRET_KEY", raising=False)
     code, out, err = run_cli("serve")
     assert (code, out) == (2, "") and err.startswith("reintegrate: REINTEGRATE_SECRET_KEY is not set.")
+
+
+def test_the_readme_s_way_to_serve_on_another_port_works(db_url, tmp_path):
+    """README: `REINTEGRATE_PORT=8080 ... make demo` (the variable reaches `reintegrate demo`/`serve`)."""
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    assert "REINTEGRATE_PORT=8080 REINTEGRATE_BASE_URL=http://127.0.0.1:8080 make demo" in readme
+    upgrade(make_engine(db_url))
+    port = free_port()
+    proc = subprocess.Popen([str(BIN / "reintegrate"), "serve", "--no-scheduler"], cwd=tmp_path,
+                            env=_env(db_url, REINTEGRATE_ENV="dev", REINTEGRATE_PORT=str(port)),
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        assert _wait_for(f"http://127.0.0.1:{port}/healthz", proc).status == 200
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        output = proc.communicate(timeout=60)[0]
+    assert f"Serving on http://127.0.0.1:{port}/" in output

@@ -163,10 +163,13 @@ def test_the_emails_links_open_for_their_recipients_in_the_web_app(h, term):
                                          "csrf_token": token}).status_code == 302
     [mail] = [m for m in lists(h) if m.recipient == "early.help@worcs.example"]
     links = re.findall(r"http://127\.0\.0\.1:5000(/cases[^\s]*)", mail.body)
-    assert sorted(links) == sorted(["/cases", f"/cases/{term['ended']}", f"/cases/{term['running']}"])
+    assert sorted(links) == sorted(["/cases", *(f"/cases/{term[k]}{tail}" for k in ("ended", "running")
+                                                 for tail in ("", "/forms/timetable-plan"))])
     for path in links:
         response = client.get(path)
         assert response.status_code == 200, path
+    plan = client.get(f"/cases/{term['running']}/forms/timetable-plan").get_data(as_text=True)
+    assert "Reintegration Timetable Plan" in plan and "Ms R Patel, SENCo" in plan and "Daily check-in with the key adult" in plan
     case_page = client.get(f"/cases/{term['running']}").get_data(as_text=True)
     assert "Jordan Ellis" in case_page
     listed = client.get("/cases").get_data(as_text=True)

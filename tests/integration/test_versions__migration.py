@@ -6,9 +6,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.errors import Conflict, Forbidden
+from engine.models import OutboxMessage
 from engine.versions import MigrationRefused
 from tests.conftest import REINTEGRATION
 
@@ -159,3 +161,79 @@ def test_cases_running_on_the_version_before_the_fair_access_moves_keep_their_de
     assert case["version"] == 2 and case["data"]["fair_access_deadline"] == "2027-03-01"
     assert [a["host_school"] for a in case["data"]["fair_access_attempts"]] == ["Kingsmead High School"]
     assert h.call("replay", early, verify=True)["ok"] and h.call("replay", waiting, verify=True)["ok"]
+
+
+BEFORE_OUTCOME_CHANGES = Path(__file__).resolve().parents[1] / "fixtures" / "reintegration_v_before_outcome_changes.bpmn"
+
+
+def v1_run(h, case_id: str, path: dict, until: str) -> None:
+    """Along `path` up to `until`, passing over the tasks of the other outcome."""
+    for element, data in path.items():
+        if element == until:
+            return
+        if element in {t["task"] for t in h.call("show_case", case_id)["ready_tasks"]}:
+            h.complete(case_id, element, data, ACTORS[h.task(case_id, element)["lane"]])
+
+
+def test_cases_running_on_the_version_before_the_outcome_changes_keep_their_deadlines(harness):
+    """The shipped diagram deployed over the one before the unsuccessful outcome's new steps (issue 17, items 5 and
+    11): a case in its placement moves with its review deadlines, takes the emergency review's next date and, when
+    a later emergency review ends it, runs the head's checks and the deletion from the roll. A case whose emergency
+    review was held under the old form, one past its final outcome and one waiting for its Leavers Form are refused
+    with the reason and finish on their own version with their own due dates (the LA's notice citing the 2024
+    regulations all the same)."""
+    h = harness
+    h.deploy(BEFORE_OUTCOME_CHANGES)
+    h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    cases = {name: h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+             for name in ("placement", "outcome", "emergency", "leavers")}
+    v1_run(h, cases["placement"], s.HAPPY_PATH, "interim_review_1")
+    v1_run(h, cases["outcome"], s.UNSUCCESSFUL_PATH, "record_unsuccessful_outcome")
+    v1_run(h, cases["emergency"], s.HAPPY_PATH, "interim_review_1")
+    h.call("send_message", cases["emergency"], "emergency_review_requested", {"reason": "fight"}, "hana.host")
+    h.complete(cases["emergency"], "hold_emergency_review", s.EMERGENCY_REVIEW_CONTINUE, "hana.host")
+    v1_run(h, cases["leavers"], s.HAPPY_PATH, "complete_leavers_form")
+    before = {name: h.call("show_case", case_id) for name, case_id in cases.items()}
+    assert h.task(cases["leavers"], "complete_leavers_form")["due"] == "2027-04-19"
+    assert {t["task"]: t["due"] for t in before["placement"]["waiting_timers"]}["interim_review_1_overdue"] == (
+        "2027-03-16T09:00:00+00:00")
+
+    assert h.deploy(REINTEGRATION)["version"] == 2
+    h.clock.set(datetime(2027, 3, 3, 10, tzinfo=UTC))  # weeks later: a restarted timer would move
+    for name, done in (("emergency", "hold_emergency_review"), ("leavers", "notify_la_success"),
+                       ("outcome", "placement_outcome")):
+        with pytest.raises(MigrationRefused, match=f"{done} was done in this case and is changed"):
+            h.call("migrate_case", cases[name], 2, "ada.admin")
+        assert h.call("show_case", cases[name]) == before[name]
+    assert h.task(cases["leavers"], "complete_leavers_form")["due"] == "2027-04-19"
+    h.complete(cases["leavers"], "complete_leavers_form", s.HAPPY_PATH["complete_leavers_form"], "ava.ap")
+    assert h.call("show_case", cases["leavers"])["status"] == "completed"
+    v1_form = {k: v for k, v in s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"].items()
+               if k not in ("warnings_given", "suspensions", "other_measures")}  # the evidence fields are new
+    h.complete(cases["outcome"], "record_unsuccessful_outcome", v1_form, "omar.home")
+    old = h.call("show_case", cases["outcome"])
+    assert old["status"] == "completed" and old["version"] == 1
+    assert s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]["reasons_for_failure"] in old["data"]["failure_letter"]
+    notice = h.query(lambda ses: ses.scalar(select(OutboxMessage.body).where(
+        OutboxMessage.case_id == cases["outcome"], OutboxMessage.kind == "la_outcome")))
+    assert "Regulations 2024" in " ".join(notice.split()) and "2006" not in notice
+
+    moved = h.call("migrate_case", cases["placement"], 2, "ada.admin")
+    assert (moved["from"], moved["to"]) == (1, 2)
+    after = h.call("show_case", cases["placement"])
+    assert after["version"] == 2 and after["waiting_timers"] == before["placement"]["waiting_timers"]
+    assert h.task(cases["placement"], "interim_review_1")["due"] == "2027-03-15"
+    h.call("send_message", cases["placement"], "emergency_review_requested", {"reason": "fight"}, "hana.host")
+    h.complete(cases["placement"], "hold_emergency_review",
+               {**s.EMERGENCY_REVIEW_CONTINUE, "meeting_date": "2027-03-03", "next_review_date": "2027-03-17"}, "hana.host")
+    assert h.task(cases["placement"], "interim_review_1")["due"] == "2027-03-17"
+    h.call("send_message", cases["placement"], "emergency_review_requested", {"reason": "assault"}, "hana.host")
+    h.complete(cases["placement"], "hold_emergency_review", s.EMERGENCY_REVIEW_END, "hana.host")
+    for element in ("record_unsuccessful_outcome", "confirm_failure_decision", "remove_from_roll"):
+        h.complete(cases["placement"], element, s.UNSUCCESSFUL_PATH[element],
+                   ACTORS[h.task(cases["placement"], element)["lane"]])
+    done = h.call("show_case", cases["placement"])
+    assert done["status"] == "completed" and done["data"]["deletion_return"]["ground"] == "regulation 9(1)(c)"
+    assert "Dr Alan Price\nHead Teacher, Kingsmead High School" in done["data"]["failure_letter"]
+    for case_id in cases.values():
+        assert h.call("replay", case_id, verify=True)["ok"], case_id

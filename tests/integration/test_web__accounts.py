@@ -107,3 +107,20 @@ def test_only_admins_reach_the_account_pages(signed_in):
     for path in ("/admin/users/lee.la",):
         assert client.get(path).status_code == 403
     assert post(client, "/admin/users/lee.la/sign-out-everywhere").status_code == 403
+
+
+def test_admin_pages_name_roles_and_organisation_kinds_in_words(signed_in):
+    """The admin templates use the one table of role names (the role_name filter), not role.replace('_', ' ')."""
+    from pathlib import Path
+
+    client = signed_in("ada.admin")
+    users = client.get("/admin/users").get_data(as_text=True)
+    assert "<td class=\"govuk-table__cell\" data-label=\"Role\">Local authority admissions team</td>" in users
+    assert '<option value="la_admissions">Local authority admissions team</option>' in users
+    assert "Severn Vale Learning Centre (AP setting)" in users and ">No organisation<" in users
+    assert not re.search(r">\s*(la admissions|ap setting|host school|la attendance)\s*<", users)
+    account = client.get("/admin/users/lee.la").get_data(as_text=True)
+    assert "Local authority admissions team" in account and "la admissions" not in account
+    templates = Path(__file__).resolve().parents[2] / "web" / "templates"
+    for name in ("admin_users.html", "admin_account.html", "admin_organisations.html"):
+        assert "role.replace(" not in (templates / name).read_text(), name

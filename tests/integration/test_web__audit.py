@@ -188,3 +188,33 @@ def test_every_view_is_in_the_access_log(web_world, signed_in):
     section = html[html.index('id="audit-access"'):]
     assert section.count('<tr class="govuk-table__row"><td') == 6  # this view too
     assert "una.ap" in section and "read history" in section
+
+
+def test_the_access_log_is_paged_newest_first_and_the_audit_page_shows_the_latest(web_world, signed_in):
+    from datetime import timedelta
+
+    from engine.models import AccessLog
+    from engine.reads import ACCESS_PAGE_SIZE
+
+    case_id, rt = web_world.other_case, web_world.runtime
+    start = rt.clock.now() - timedelta(days=200)
+    with rt.sessions() as session:  # 120 earlier views, one a day, by "viewer 1" .. "viewer 120"
+        session.add_all(AccessLog(case_id=case_id, actor=f"viewer {n}", at=start + timedelta(days=n), action="viewed case")
+                        for n in range(1, 121))
+        session.commit()
+    auditor = signed_in("aud.auditor")
+    first = auditor.get(f"/cases/{case_id}/audit/access").get_data(as_text=True)  # this view is the 121st
+    rows = re.findall(r'data-label="Who">([^<]+)</td>', first)
+    assert len(rows) == ACCESS_PAGE_SIZE == 50 and rows[:3] == ["aud.auditor", "viewer 120", "viewer 119"]
+    assert "121 views, newest first; page 1 of 3" in first
+    assert f'href="/cases/{case_id}/audit/access?page=2"' in first and "govuk-pagination" in first
+    last = auditor.get(f"/cases/{case_id}/audit/access?page=3").get_data(as_text=True)
+    # the view of page 3 is the 122nd line: page 3 holds lines 101 to 122, the first 22 views
+    assert re.findall(r'data-label="Who">([^<]+)</td>', last) == [f"viewer {n}" for n in range(22, 0, -1)]
+    assert auditor.get(f"/cases/{case_id}/audit/access?page=99").status_code == 200  # past the end: the last page
+    audit = auditor.get(f"/cases/{case_id}/audit").get_data(as_text=True)
+    section = audit[audit.index('id="audit-access"'):]
+    # this view and the three above are four more
+    assert len(re.findall(r'data-label="Who">', section)) == 10 and "The latest 10 of 124 views" in section
+    assert f'href="/cases/{case_id}/audit/access"' in section
+    assert signed_in("ava.ap").get(f"/cases/{case_id}/audit/access").status_code == 403

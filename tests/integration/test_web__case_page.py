@@ -1,6 +1,9 @@
 """The case page (facts, parties, deadlines, timeline, diagram, emergency review), admin and the statement."""
 from __future__ import annotations
 
+import re
+
+from tests.conftest import TEST_READ
 from tests.web_helpers import post
 
 
@@ -72,3 +75,45 @@ def test_accessibility_statement_and_assets_are_public(web_app):
     assert client.get("/vendor/bpmn-js/bpmn-viewer.production.min.js").status_code == 200
     assert client.get("/vendor/left-pad/index.js").status_code == 404
     assert client.get("/assets/../package.json").status_code == 404
+
+
+def test_a_case_waiting_for_a_message_says_so_and_lists_only_its_process_parties(web_world, signed_in):
+    from pathlib import Path
+
+    from engine.dmn import documents_beside
+    from tests.integration.timetable_cases import START
+
+    path = Path(__file__).resolve().parents[2] / "processes" / "semh_placement.bpmn"
+    with web_world.runtime.engine() as eng:
+        eng.deploy(path.read_bytes(), str(path), "system", documents_beside(path, path.read_bytes()))
+        case_id = eng.start_case("semh_placement", {**START, "provider": "The Bridge School",
+                                                    "reasons_for_nomination": "Repeated suspensions"}, "ada.admin")["case_id"]
+    html = signed_in("ada.admin").get(f"/cases/{case_id}").get_data(as_text=True)
+    assert ("Nobody has a task now. Waiting for: Place allocated at the inclusion planning meeting (from the local "
+            "authority admissions team).") in html
+    assert re.search(r'govuk-task-list__hint">\s*Waiting for: Place allocated at the inclusion planning meeting', html)
+    assert "Alternative provision" not in html and "Host school" not in html  # no such party in an SEMH placement
+    assert "Home school" in html and "Local authority" in html
+    assert _parties(html)["SEMH provider"] == "The Bridge School"
+
+
+def _parties(html: str) -> dict[str, str]:
+    """The case page's Parties panel, label -> what a person reads."""
+    panel = re.search(r'<h2 class="govuk-heading-m">Parties</h2>(.*?)</dl>', html, re.S).group(1)
+    rows = re.findall(r'<dt class="govuk-summary-list__key">(.*?)</dt>\s*<dd class="govuk-summary-list__value">(.*?)</dd>',
+                      panel, re.S)
+    return {re.sub(r"\s+", " ", k).strip(): re.sub(r"<[^>]+>|\s+", " ", v).strip() for k, v in rows}
+
+
+def test_the_parties_name_the_advocacy_provider_once_the_case_names_one(web_world, signed_in):
+    from cli.demo_data import ACTOR_BY_LANE
+    from cli.scenarios import ADVOCACY_RISK
+
+    case_id = web_world.case_with("gather_information")
+    before = _parties(signed_in("ada.admin").get(f"/cases/{case_id}").get_data(as_text=True))
+    assert "Advocacy provider" not in before and before["Local authority"] == "Worcestershire County Council"
+    with web_world.runtime.engine() as eng:
+        task = next(t for t in eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"] if t["task"] == "gather_information")
+        eng.complete_task(task["task_id"], ADVOCACY_RISK, ACTOR_BY_LANE[task["lane"]])
+    after = _parties(signed_in("ada.admin").get(f"/cases/{case_id}").get_data(as_text=True))
+    assert after["Advocacy provider"] == "Pathways Advocacy"

@@ -42,7 +42,7 @@ def _start_data() -> dict:
 def test_emails_write_dates_in_words():
     mail = MailRenderer()
     reminder = mail.render("deadline_reminder", {"task_title": "Record parental consent", "initials": "KP",
-                                                 "case_id": "R-1", "due": "2026-09-04", "link": "http://x/t",
+                                                 "case_id": "R-1", "due": "2026-09-04", "link": "http://x/c", "task_link": "http://x/t",
                                                  "authority": "Worcestershire County Council"})
     assert "Due 4 September 2026" in reminder.subject and "due on 4 September 2026" in reminder.text
     plan = mail.render("timetable_plan_to_la", _plan_context())

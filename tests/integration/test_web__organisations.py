@@ -116,7 +116,7 @@ def test_an_admin_resolves_a_name_that_matches_no_entry(web_world, signed_in):
                             .values(name="Westfield Academy", name_key="westfield academy"))
     ada = signed_in("ada.admin")
     page = _text(ada.get("/admin/organisations"))
-    assert "Westfield School" in page and "home school of 1 case" in page and "Westfield Academy (closest)" in page
+    assert "Westfield School" in page and "Home school of 1 case" in page and "Westfield Academy (closest)" in page
     refused = post(ada, "/admin/organisations/resolve", {"value": "Westfield School", "field": "home_school",
                                                          "to": "severn-vale-learning-centre"})
     assert refused.status_code == 400 and "is an AP setting, not a school" in _text(refused)

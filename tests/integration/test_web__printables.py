@@ -23,7 +23,9 @@ TYPED = {"start": {"parent_name": f"Sam {SCRIPT}"},
          "record_child_views": {"aspirations": f"Mechanic {SCRIPT}"},
          "hold_initial_meeting": {"reasons": f"Progress {SCRIPT}"},
          "hold_emergency_review": {"reasons": f"Assault {SCRIPT}"},
-         "record_unsuccessful_outcome": {"reasons_for_failure": f"Walk-outs {SCRIPT}"}}
+         "record_unsuccessful_outcome": {"reasons_for_failure": f"Walk-outs {SCRIPT}"},
+         "confirm_failure_decision": {"decision_reasons": f"Assault {SCRIPT}"},
+         "remove_from_roll": {"pupil_address": f"1 Orchard Way {SCRIPT}"}}
 
 
 @pytest.fixture
@@ -126,7 +128,8 @@ def test_script_typed_into_a_form_comes_out_escaped_everywhere(failed, signed_in
     index = client.get(f"/cases/{failed}/forms").get_data(as_text=True)
     pages = [*_links(index, failed), f"/cases/{failed}/audit/print", f"/cases/{failed}/audit"]
     pages += [f"/cases/{failed}/audit?step={n}" for n in range(1, 20)]
-    assert len(_links(index, failed)) == 7  # consent, information, views, meeting, emergency review, outcome, letter
+    # consent, information, views, meeting, emergency review, outcome, the head's decision, the deletion, letter
+    assert len(_links(index, failed)) == 9
     for path in pages:
         response = client.get(path)
         html = response.get_data(as_text=True)
@@ -142,3 +145,17 @@ def test_script_typed_into_a_form_comes_out_escaped_everywhere(failed, signed_in
     found = sorted(v for values in typed for v in values.values() if isinstance(v, str) and SCRIPT in v)
     assert found == sorted(v for values in TYPED.values() for v in values.values())  # intact, as data
     assert all(not cell.startswith("<") for r in rows for cell in r.values())  # never a markup cell
+
+
+def test_the_index_lists_reviews_by_the_date_of_their_meeting_not_the_day_recorded(succeeded, signed_in, web_world):
+    from engine.people_dates import people_date
+
+    index = signed_in("hana.host").get(f"/cases/{succeeded}/forms").get_data(as_text=True)
+    shown = re.findall(r'/forms/review/\d+">([^<]+), <time datetime="([^"]+)">([^<]+)</time>', index)
+    with web_world.runtime.engine() as eng:
+        recorded = {e["element"]: e["at"] for e in eng.history(succeeded, viewer=TEST_READ)
+                    if e["kind"] == "task_completed"}
+    meetings = [("Hold first interim review", "2027-03-15"), ("Hold second interim review", "2027-03-26"),
+                ("Hold final review", "2027-04-16")]
+    assert shown == [(title, held, people_date(held)) for title, held in meetings], shown
+    assert all(people_date(recorded[e]) not in index for e in ("interim_review_1", "interim_review_2", "final_review"))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pytest
 
@@ -20,10 +21,12 @@ OTHERS = ("pia.owner",)
 
 @pytest.fixture
 def moved(web_world):
-    """A reintegration from Severn Vale to Kingsmead, successful in the autumn term of 2026/27."""
+    """A reintegration from Severn Vale (the pupil is on its roll only) to Kingsmead, successful in the autumn term
+    of 2026/27."""
     rt = web_world.runtime  # the clock reads 23 November 2026; the scenario's forms are dated 2027
+    start = {**{k: v for k, v in s.START_DATA.items() if k != "home_school"}, "pupil_name": "Mo Moved"}
     with rt.engine() as eng:
-        case_id = eng.start_case("reintegration", {**s.START_DATA, "pupil_name": "Mo Moved"}, "ada.admin")["case_id"]
+        case_id = eng.start_case("reintegration", start, "ada.admin")["case_id"]
     today = rt.clock.now().date().isoformat()  # the Fair Access dates may not be in the future: today
     fair_access = {"record_child_views": {"views_date": today}, "record_fair_access_decision":
                    {"agreed_to_consider_date": today}, "allocate_place": {"place_offered_date": today}}
@@ -89,3 +92,31 @@ def test_filters_are_offered_and_bad_ones_refused(signed_in, moved):
     assert client.get("/reports/service?year=2026").status_code == 400
     assert client.get("/reports/service?term=winter").status_code == 400
     assert client.get("/reports/nothing").status_code == 404
+
+
+def test_report_descriptions_name_their_documents_not_seed_numbers(signed_in):
+    html = signed_in("ada.admin").get("/reports").get_data(as_text=True)
+    assert "seed" not in html.lower()
+    for _title, description, _build in REPORTS.values():
+        assert not re.search(r"\(seed \d+\)|seed 0", description), description
+
+
+def test_the_service_report_by_default_counts_outreach_requests_and_says_it_does(signed_in, web_world):
+    """The process choice's default names the report's own process, and over the demo's outreach
+    requests (two pupils, a group of eight) it shows them: not 0 pupils."""
+    from cli.demo_data import _load_outreach
+    from engine.dmn import documents_beside
+    from tests.conftest import ROOT
+
+    rt = web_world.runtime
+    outreach = ROOT / "processes" / "outreach_support.bpmn"
+    with rt.engine() as eng:
+        eng.deploy(outreach.read_bytes(), str(outreach), "system", documents_beside(outreach))
+    assert _load_outreach(rt) == 3
+    html = signed_in("ada.admin").get("/reports/service").get_data(as_text=True)
+    assert '<option value="">Outreach support (this report\'s process)</option>' in html
+    assert "The report's own" not in html and '<option value="outreach_support"' not in html
+    headline = dict(re.findall(r'<dt class="govuk-body-s govuk-!-margin-bottom-1">([^<]+)</dt><dd[^>]*>([^<]+)</dd>', html))
+    assert headline["Pupils supported"] == "2" and headline["Pupils in groups"] == "8", headline
+    chosen = signed_in("ada.admin").get("/reports/service?process=reintegration").get_data(as_text=True)
+    assert '<option value="reintegration" selected>Reintegration from alternative provision</option>' in chosen

@@ -154,3 +154,18 @@ def test_the_school_filter_offers_only_the_schools_of_cases_the_account_may_read
     assert {"Westfield School", "Riverside Learning Centre"} <= register  # an auditor reads every case
     assert "Westfield School" in _school_options(signed_in("ada.admin").get("/cases").get_data(as_text=True))
     assert _school_options(signed_in("una.ap").get("/cases").get_data(as_text=True)) >= {"Westfield School"}
+
+
+def test_a_pupil_on_the_ap_roll_only_is_started_with_no_home_school(signed_in):
+    """The Worcestershire protocol's forms are for pupils "not already also on the roll of a mainstream school": the
+    home school may be left blank, and the case page says what that means."""
+    client = signed_in("ava.ap")
+    form = client.get("/start/reintegration/form").get_data(as_text=True)
+    assert "leave blank when the pupil is on the AP setting&#39;s roll only" in form
+    answers = {**START_ANSWERS, "home_school": ""}
+    assert post(client, "/start/reintegration/form", answers).status_code == 200  # to the check page
+    created = post(client, "/start/reintegration", answers)
+    assert created.status_code == 302 and "/cases/" in created.location
+    page = client.get(created.location).get_data(as_text=True)
+    assert "None: the pupil is on the AP setting&#39;s roll only" in page
+    assert signed_in("omar.home").get(created.location).status_code == 404  # no home school: no party

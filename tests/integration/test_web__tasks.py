@@ -176,3 +176,21 @@ def test_a_task_withdrawn_under_the_caseworker_says_the_case_moved_on(web_world,
     assert late.status_code == 409 and "This task is no longer needed" in late.get_data(as_text=True)
     page = hana.get(f"/tasks/{review}").get_data(as_text=True)
     assert "This task is no longer needed" in page and "The case moved on without it" in page
+
+
+def test_an_agency_with_no_lane_lands_on_its_cases_and_is_offered_no_task_list(web_world, signed_in):
+    for name in ("sol.social", "yan.youth", "eve.early"):
+        client = signed_in(name)
+        home = client.get("/")
+        assert home.status_code == 302 and home.headers["Location"].endswith("/cases"), name
+        html = client.get("/cases").get_data(as_text=True)
+        assert "Cases" in _nav(html) and "Tasks" not in _nav(html), name
+    reader = signed_in("aud.auditor")  # the auditor reads every lane's tasks: the list is theirs to look at
+    assert reader.get("/").status_code == 200
+    assert "Tasks" in _nav(reader.get("/cases").get_data(as_text=True))
+
+
+def _nav(html: str) -> list[str]:
+    """The service navigation's links, as a person reads them."""
+    return [re.sub(r"<[^>]+>|\s+", " ", text).strip()
+            for text in re.findall(r'class="govuk-service-navigation__link"[^>]*>(.*?)</a>', html, re.S)]

@@ -12,13 +12,22 @@ BASE = {"case_id": "R-1A2B3C4D", "initials": "JE", "link": "http://127.0.0.1:500
 CONTEXTS = {
     "la_referral": {"ap_setting": "Severn Vale", "consent_date": "2027-01-11", "preferred_school": None},
     "la_outcome": {"outcome": "successful", "host_school": "Kingsmead", "ap_setting": "Severn Vale",
-                   "date_on_roll": "2027-04-19", "date_of_return": None},
+                   "date_on_roll": "2027-04-19", "date_of_return": None, "transfer_out": "Hollybrook",
+                   "deletion_ground": None},
+    "deletion_return": {"school": "Kingsmead", "ground": "regulation 9(1)(c)", "ground_text": "<b>20 days</b> consent",
+                        "deletion_date": "2027-04-26", "other_school": "Severn Vale",
+                        "regulations": "The School Attendance (Pupil Registration) (England) Regulations 2024"},
     "transport_redesignation": {"host_school": "Kingsmead", "transport_arrangements": "Bus 44"},
-    "failure_letter": {"parent_name": "S Ellis", "home_school": "Hollybrook", "host_school": "Kingsmead",
-                       "meeting_date": "2027-02-22", "reasons_for_failure": "<script>alert(1)</script> & more",
-                       "date_of_return": "2027-04-26", "support_put_in_place": None},
-    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03"},
+    "failure_letter": {"parent_name": "S Ellis", "returns_to": "Hollybrook", "host_school": "Kingsmead",
+                       "meeting_date": "22 February 2027", "reasons": "<script>alert(1)</script> & more",
+                       "investigation": "Statements", "harassment": "not provoked", "child_account": "He was teased",
+                       "effective_date": "26 April 2027", "meetings": ["Final review, 16 April 2027: ended"],
+                       "warnings": "None recorded.", "suspensions": "None.", "other_measures": "None recorded.",
+                       "support": "Key worker", "head_teacher": "Dr Alan Price"},
+    "deadline_reminder": {"task_title": "Allocate place", "due": "2026-06-03",
+                          "task_link": "http://127.0.0.1:5000/tasks/6f1c"},
     "deadline_escalation": {"task_title": "Allocate place", "due": "2026-06-03", "rule": "<b>20 days</b>",
+                            "task_link": "http://127.0.0.1:5000/tasks/6f1c",
                             "escalation_number": 2, "repeat_days": 7},
     "outreach_declined": {"school": "Hollybrook", "reason": "<b>20 days</b> over capacity"},
     "outreach_allocated": {"school": "Hollybrook", "worker": "an outreach worker", "worker_name": "Kim Lowe",
@@ -46,7 +55,8 @@ CONTEXTS = {
                                  "authority": "Worcestershire County Council", "pupils": [
         {"case_id": "RT-1", "initials": "JE", "school": "<b>20 days</b>", "start_date": "2026-03-09",
          "full_time_from": "2026-04-13", "limit_date": "2026-05-01", "named_person": "Ms Patel",
-         "weekly_hours": [16.25, 28.75], "link": "http://127.0.0.1:5000/cases/RT-1"}]},
+         "weekly_hours": [16.25, 28.75], "link": "http://127.0.0.1:5000/cases/RT-1",
+         "plan_link": "http://127.0.0.1:5000/cases/RT-1/forms/timetable-plan"}]},
     "semh_place_withdrawn": {"school": "Hollybrook", "term": "2025/26 spring", "excluded_on": "2026-03-04",
                              "started": "2026-03-02"},
     "semh_challenge_home_school": {"school": "Hollybrook", "concerns": "<script>alert(1)</script>"},
@@ -64,8 +74,10 @@ def test_renders_text_and_escaped_html(kind):
     assert mail.subject and "\n" not in mail.subject
     assert "JE" in mail.subject + mail.text
     assert mail.html and "<script>" not in mail.html and "<b>20 days</b>" not in mail.html
-    if kind != "failure_letter":
-        assert f'href="{BASE["link"]}"' in mail.html
+    if kind != "failure_letter":  # a message about a task links to the task, "Open the task"
+        link = CONTEXTS[kind].get("task_link", BASE["link"])
+        assert f'href="{link}"' in mail.html
+        assert ("Open the task" in mail.text) == ("task_link" in CONTEXTS[kind])
 
 
 def test_a_missing_variable_is_an_error_not_a_blank():

@@ -34,6 +34,9 @@ WORKED = {
     "advocacy_weeks": (date(2026, 10, 12), 9, date(2026, 12, 14), date(2026, 7, 13), date(2026, 9, 14)),
     # Reminders 2 school days before: a deadline just after half-term / the summer is reminded before it.
     "reminder_school_days": (date(2026, 11, 2), 2, date(2026, 10, 22), date(2026, 9, 3), date(2026, 7, 16)),
+    # The AP's Leavers Form, if an authority allows 2 school days after the pupil goes on the host roll (the
+    # shipped 0 is that day): Friday 23 October 2026 runs over half-term; Friday 17 July 2026 over the summer.
+    "leavers_form_days": (date(2026, 10, 23), 2, date(2026, 11, 3), date(2026, 7, 17), date(2026, 9, 4)),
     # Escalations repeat every 7 calendar days.
     "escalation_repeat_days": (date(2026, 10, 23), 7, date(2026, 10, 30), date(2026, 7, 21), date(2026, 7, 28)),
 }
