@@ -123,7 +123,9 @@ def process_migrate(app: App, args) -> int:
             with app.engine() as eng:
                 results.append(eng.migrate_case(case_id, args.to, args.actor or "system", dry_run=args.dry_run))
         except EngineError as exc:
-            failures.append({"case_id": case_id, "error": str(exc)})
+            incident = getattr(exc, "incident_id", None)  # a step of the new version failed (StepFailed)
+            failures.append({"case_id": case_id, "error": str(exc) + (
+                f"; nothing was saved (incident #{incident}: `reintegrate incident list`)" if incident else "")})
     lines = [f"{r['case_id']}: v{r['from']} -> v{r['to']}{' (dry run)' if r['dry_run'] else ''}; "
              f"re-predicted {', '.join(r['affected']) or 'nothing'}" for r in results]
     emit({"migrated": results, "refused": failures}, args.json, "\n".join(lines) if lines else None)
