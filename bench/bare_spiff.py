@@ -115,7 +115,7 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
     if topic == "redesignate_transport":
         return {"transport_redesignated": True}
     if topic == "failure_letter":
-        return {"failure_letter_sent": True}
+        return {"failure_letter_sent": True, "remove_from_roll_escalation_cycle": f"R/{FAR_FUTURE_ESCALATION}/P7D"}
     if topic == "notify_la_outcome":
         successful = data.get("final_outcome") == "successful" and data.get("emergency_decision") != "end"
         return {"outcome": "successful" if successful else "unsuccessful", "la_notified_of_outcome": True}
@@ -130,7 +130,7 @@ def simulate_service(topic: str, data: Mapping[str, Any], *, far_future_timers: 
     if topic == "advocacy_closed":
         return {"advocacy_status": "closed"}
     if topic == "leavers_form_deadline":
-        return {"leavers_form_due": data["date_on_roll"]}
+        return {"leavers_form_due": data["date_on_roll"], **_watch("complete_leavers_form", FAR_FUTURE_ESCALATION)}
     if topic == "emergency_review_held":
         return {"next_review_date": None, "emergency_review_moves_next": False, "emergency_review_move": None}
     if topic == "unsuccessful_outcome_recorder":

@@ -42,7 +42,7 @@ PARTS = {
     "the case row and history (ORM flush)": [(HistoryWriter, "write"), (Session, "flush")],
     "projections: ready tasks, timers, facts, outbox": [(runtime.CaseRun, "_project_tasks"),
                                                          (runtime.CaseRun, "_project_timers"),
-                                                         (runtime.CaseRun, "_save_facts"),
+                                                         (runtime.CaseRun, "upsert_row"),
                                                          (runtime.CaseRun, "_write_effects")],
     "reads: task row, case row, the user's account": [(task_operations.TaskOperations, "_task_for_actor"),
                                                         (Session, "get"), (task_operations, "actor_for"),

@@ -19,8 +19,9 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, session_factory, upgrade
-from engine.models import Case, CaseFacts, ProcessVersion, WeightingEntry
+from engine.models import Case, ProcessVersion
 from engine.permissions import Actor
+from schooling.models import CaseFacts, WeightingEntry
 from schooling.policy import load_policy
 from schooling.report_facts import academic_year, key_stage
 from schooling.reports import REPORTS, make_filter, run_report

@@ -109,7 +109,7 @@ class CaseOperations(EngineCore):
             raise Conflict(f"case {case_id} is {case.status}, not in error; there is nothing to retry")
         run = self._run(case, actor)
         previous = case.error
-        set_case_status(self.session, case, "running", None)
+        set_case_status(self.session, case, "running", None, self.registry.extensions)
         for timer in self.session.scalars(select(Timer).where(Timer.case_id == case_id)):
             timer.attempts, timer.not_before, timer.last_error = 0, None, None
         run.history.append(run.now, actor, "retried", None, {"error": previous})
@@ -125,7 +125,7 @@ class CaseOperations(EngineCore):
             raise Conflict(f"case {case_id} is {case.status}; its timers no longer run")
         if case.status == "error":
             previous = case.error
-            set_case_status(self.session, case, "running", None)
+            set_case_status(self.session, case, "running", None, self.registry.extensions)
             history = HistoryWriter(self.session, case)
             history.append(self.clock.now(), actor, "retried", None, {"error": previous})
             history.write()

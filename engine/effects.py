@@ -24,15 +24,6 @@ class Mail:
     key: str
 
 
-@dataclass(frozen=True)
-class WeightingAdjustment:
-    """A Fair Access weightings-grid change for one school (+3 transfer in, -3 transfer out)."""
-
-    school: str
-    points: int
-    reason: str
-
-
 @dataclass
 class HandlerContext:
     """Inputs to one handler call. `data` is a read-only copy of the task's variables."""
@@ -43,17 +34,14 @@ class HandlerContext:
     now: datetime
     policy: Any
     params: Mapping[str, str] = field(default_factory=dict)  # the service task's camunda:properties
-    #: Read-only figures from other cases that the engine looked up for this topic (schooling.capacity).
+    #: Read-only figures from other cases that the engine looked up for this topic (`Extensions.lookups`).
     facts: Mapping[str, Any] = field(default_factory=dict)
     effects: list[Any] = field(default_factory=list)
-
-    @property
-    def calendar(self):
-        return self.policy.school_calendar()
 
     def send_mail(self, kind: str, to: str, purpose: str, **context: Any) -> None:
         """Queue an email from template `kind`; `purpose` names it uniquely within the case."""
         self.effects.append(Mail(to=to, kind=kind, context=context, key=f"{self.case_id}:{purpose}"))
 
-    def adjust_weighting(self, school: str, points: int, reason: str) -> None:
-        self.effects.append(WeightingAdjustment(school=school, points=points, reason=reason))
+    def add_effect(self, effect: Any) -> None:
+        """Ask for a side effect of the service's own kind (written by its `engine.extensions` writer)."""
+        self.effects.append(effect)

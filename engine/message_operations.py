@@ -8,8 +8,6 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.exceptions import WorkflowException
 from SpiffWorkflow.util.task import TaskState
 
-from schooling.core_places import MESSAGE_RULES
-
 from . import forms, permissions
 from .engine_core import EngineCore
 from .errors import Conflict, InvalidData, NotFound
@@ -24,7 +22,7 @@ class MessageOperations(EngineCore):
     def send_message(self, case_id: str, name: str, data: Any, actor: str) -> dict[str, Any]:
         """Deliver message `name` from `actor`: one of the senders the catching event declares (else its
         lane's role) on a case they may read, with data of the shape the event declares; a message
-        that moves a quota (`MESSAGE_RULES`) goes through the code that keeps it. Nothing is changed
+        that moves a quota (`Extensions.message_rules`) goes through the code that keeps it. Nothing is changed
         on a refusal: NotFound, Forbidden, Conflict (not waiting for it) or InvalidData."""
         case = self._case(case_id, to_run=True)
         who = actor_for(self.session, actor)
@@ -50,7 +48,7 @@ class MessageOperations(EngineCore):
                 errors.update(validator(values, {**(case.data or {}), "_today": today}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"message {name}")
-        rule = MESSAGE_RULES.get(name)
+        rule = self.registry.extensions.message_rules.get(name)
         payload = rule(self, case, values, actor) if rule else values
         variables = message_variables(waiting[0], payload)  # the declared fields, each a variable of its own
         try:

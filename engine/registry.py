@@ -1,9 +1,12 @@
-"""The handler registry: service-task topics and per-task validators, registered by name."""
+"""The handler registry: what a service plugs into the engine. Service-task topics and per-task validators,
+registered by name, and the other extension points (`engine.extensions`)."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from types import ModuleType
 from typing import Any
+
+from .extensions import Extensions
 
 Handler = Callable[..., "dict[str, Any] | None"]
 Validator = Callable[..., "dict[str, str]"]
@@ -39,6 +42,7 @@ class HandlerRegistry:
     def __init__(self) -> None:
         self._handlers: dict[str, Handler] = {}
         self._validators: dict[str, list[Validator]] = {}
+        self.extensions = Extensions()
 
     def add(self, name: str, fn: Handler) -> None:
         if name in self._handlers:

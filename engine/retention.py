@@ -26,8 +26,9 @@ from sqlalchemy import exists, null, select, update
 from sqlalchemy.orm import Session
 
 from . import drafts
+from .extensions import Extensions
 from .incidents import Incident
-from .models import Case, CaseFacts, HistoryEvent, OutboxMessage
+from .models import Case, HistoryEvent, OutboxMessage
 from .permissions import RETENTION, actor_for, require
 from .redactions import Redaction
 from .serialization import pack, unpack
@@ -69,7 +70,8 @@ def due_cases(session: Session, now: datetime, rules: RetentionPolicy) -> list[C
                                 .order_by(Case.updated_at, Case.id)))
 
 
-def redact_case(session: Session, case: Case, now: datetime, actor: str, rules: RetentionPolicy) -> dict[str, Any]:
+def redact_case(session: Session, case: Case, now: datetime, actor: str, rules: RetentionPolicy,
+                extensions: Extensions) -> dict[str, Any]:
     """Erase the case's personal data as the module says; returns (and records) what was erased."""
     if case.status not in CLOSED:
         raise ValueError(f"case {case.id} is {case.status}: only closed cases are redacted")
@@ -82,7 +84,7 @@ def redact_case(session: Session, case: Case, now: datetime, actor: str, rules: 
         case.state = strip_state(case.state)
     erased = {"history_payloads": events.rowcount, "case_fields": dropped, "workflow_data": True,
               "outbox_messages": _erase_mail(session, case.id), "incidents": _erase_incidents(session, case.id),
-              "facts_columns": _erase_facts(session, case.id, rules.facts_columns),
+              "facts_columns": extensions.redact(session, case.id, rules.facts_columns),
               "task_drafts": drafts.delete_for_case(session, case.id)}
     session.add(Redaction(case_id=case.id, at=now, actor=actor, reason=rules.reason(), erased=erased))
     session.flush()
@@ -103,13 +105,6 @@ def _erase_incidents(session: Session, case_id: str) -> int:
         incident.payload, incident.error = {}, ERASED
         incident.resolution = ERASED if incident.resolution else None
     return len(incidents)
-
-
-def _erase_facts(session: Session, case_id: str, columns: tuple[str, ...]) -> list[str]:
-    known = [c for c in columns if c in CaseFacts.__table__.c]
-    if known:
-        session.execute(update(CaseFacts).where(CaseFacts.case_id == case_id).values({c: None for c in known}))
-    return known
 
 
 def strip_state(text: str) -> str:
@@ -144,6 +139,7 @@ def apply_retention(open_engine, actor: str, dry_run: bool = False) -> list[dict
         if not dry_run:
             with open_engine() as eng:
                 case = eng.session.get(Case, case_id, populate_existing=True)
-                row.update(redacted=True, erased=redact_case(eng.session, case, eng.clock.now(), actor, rules))
+                row.update(redacted=True, erased=redact_case(eng.session, case, eng.clock.now(), actor, rules,
+                                                                        eng.registry.extensions))
         out.append(row)
     return out

@@ -25,15 +25,12 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from schooling.capacity import facts_for
-from schooling.report_facts import facts_row
-
 from . import drafts
-from .effects import HandlerContext, Mail, WeightingAdjustment
+from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
-from .models import Case, CaseFacts, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer, WeightingEntry
+from .models import Case, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
 from .role_names import role_name
@@ -98,7 +95,7 @@ class CaseRun:
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
-        facts = facts_for(topic, self.session, self.case.id)
+        facts = self.registry.extensions.lookup(topic, self.session, self.case.id)
         updates, effects = call_handler(self.registry, topic, task, self.case.id, self.now, self.policy, facts)
         self.merge_data(updates)
         self.effects.extend(effects)
@@ -144,7 +141,8 @@ class CaseRun:
         ready, waiting = self._open_tasks()
         self._project_tasks(ready)
         self._project_timers(waiting)
-        self._save_facts(facts_row(case))  # the reports' columns, in the same transaction
+        for projection in self.registry.extensions.projections:  # the service's rows, in the same transaction
+            projection.save(self)
         self._write_effects()
 
     def _clear_rows(self, model, returning: bool = False) -> list:
@@ -160,14 +158,15 @@ class CaseRun:
         if rows:
             self._connection.execute(_statements(model.__table__, "insert"), rows)
 
-    def _save_facts(self, row: dict[str, Any]) -> None:
-        """Insert or overwrite the case's facts row: one statement where the database has ON CONFLICT."""
+    def upsert_row(self, model, row: dict[str, Any]) -> None:
+        """Insert or overwrite the case's one row of `model` (keyed by case id), as a projection does:
+        one statement where the database has ON CONFLICT."""
         dialect = self._connection.dialect.name
         if dialect not in _UPSERTS:  # another database: the portable two statements
-            self._replace_rows(CaseFacts, [row])
+            self._replace_rows(model, [row])
             return
-        self._forget(CaseFacts)
-        self._connection.execute(_statements(CaseFacts.__table__, f"upsert_{dialect}"), row)
+        self._forget(model)
+        self._connection.execute(_statements(model.__table__, f"upsert_{dialect}"), row)
 
     def _forget(self, model) -> None:
         """Drop this case's `model` rows from the session: plain statements are about to replace them."""
@@ -214,9 +213,8 @@ class CaseRun:
         for effect in self.effects:
             if isinstance(effect, Mail):
                 self._queue_mail(effect)
-            elif isinstance(effect, WeightingAdjustment):
-                self.session.add(WeightingEntry(case_id=self.case.id, school=effect.school,
-                                                points=effect.points, reason=effect.reason, at=self.now))
+            else:  # the service's own kinds of effect (engine.extensions)
+                self.registry.extensions.write_effect(self, effect)
         self.effects.clear()
 
     def _queue_mail(self, effect: Mail) -> None:

@@ -74,7 +74,8 @@ def record_failure(eng: Engine, case_id: str, error: str, now: datetime, max_fai
     if attempts < max_failures:
         return False
     case = eng.session.get(Case, case_id)
-    set_case_status(eng.session, case, "error", f"timer firing failed {attempts} times: {error}")
+    set_case_status(eng.session, case, "error", f"timer firing failed {attempts} times: {error}",
+                    eng.registry.extensions)
     history = HistoryWriter(eng.session, case)
     history.append(now, "scheduler", "error", None, {"error": error, "attempts": attempts})
     history.write()

@@ -13,9 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
 from functools import cached_property
-from typing import TypeVar
-
-from schooling.policy import Policy, load_policy
+from typing import Any, TypeVar
 
 from . import incidents
 from .clock import Clock, clock_from_env
@@ -43,7 +41,7 @@ class Runtime:
 
     url: str
     clock: Clock
-    policy: Policy
+    policy: Any  # the service's policy (engine.extensions.BasicPolicy: what the engine reads of it)
     registry: HandlerRegistry
     base_url: str = "http://127.0.0.1:5000"
     smtp_url: str | None = None
@@ -56,7 +54,8 @@ class Runtime:
     @classmethod
     def from_env(cls, registry: HandlerRegistry) -> Runtime:
         env = os.environ
-        runtime = cls(url=database_url(), clock=clock_from_env(), policy=load_policy(policy_path()), registry=registry,
+        runtime = cls(url=database_url(), clock=clock_from_env(), policy=registry.extensions.load_policy(policy_path()),
+                      registry=registry,
                       base_url=env.get("REINTEGRATE_BASE_URL", "http://127.0.0.1:5000"),
                       smtp_url=env.get("REINTEGRATE_SMTP_URL") or None,
                       workflow_cache_size=_int_env("REINTEGRATE_WORKFLOW_CACHE", 128), mail_dirs=mail_dirs(),

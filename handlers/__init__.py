@@ -6,6 +6,7 @@ A handler takes a `HandlerContext` and returns the variables it sets; it asks fo
 from __future__ import annotations
 
 from engine.registry import HandlerRegistry
+from schooling.extensions import plug_in
 
 from . import (
     advocacy,
@@ -31,5 +32,6 @@ MODULES = (consent, deadlines, escalation, fair_access, letters, notifications, 
 
 
 def default_registry() -> HandlerRegistry:
-    """A fresh registry with every handler and validator of this package."""
-    return HandlerRegistry().add_modules(MODULES)
+    """A fresh registry with every handler and validator of this package, and the service's rules plugged
+    into the engine's other extension points (`schooling.extensions.plug_in`)."""
+    return plug_in(HandlerRegistry().add_modules(MODULES))

@@ -4,10 +4,13 @@ evidence listed in the letter itself (the review meetings, warnings, suspensions
 support given), signed by the head; copied to the school the pupil returns to and to School Admissions."""
 from __future__ import annotations
 
+from datetime import date
+
 from engine.effects import HandlerContext
 from engine.people_dates import people_date
 from engine.registry import topic
 
+from .deadlines import escalation_time
 from .rolls import home_setting
 
 
@@ -98,4 +101,9 @@ def failure_letter(ctx: HandlerContext) -> dict:
         ctx.send_mail("failure_letter", data["parent_email"], "failure_letter:parent", **fields)
     ctx.send_mail("failure_letter", "role:la_admissions", "failure_letter:admissions", **fields)
     ctx.send_mail("failure_letter", f"role:{party}_head", f"failure_letter:{party}", **fields)
-    return {"failure_letter_sent": True, "failure_letter": failure_letter_text(data, dict(ctx.facts))}
+    out = {"failure_letter_sent": True, "failure_letter": failure_letter_text(data, dict(ctx.facts))}
+    if data.get("decision_effective_date"):  # the deletion from the host roll is due then: escalated after it
+        effective = date.fromisoformat(data["decision_effective_date"])
+        out["remove_from_roll_escalation_cycle"] = (f"R/{escalation_time(ctx.policy, effective)}/"
+                                                    f"P{ctx.policy.escalation_repeat_days}D")
+    return out

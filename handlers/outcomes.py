@@ -6,15 +6,17 @@ from datetime import date
 from engine.effects import HandlerContext
 from engine.registry import topic, validates
 
-from .deadlines import due_after
+from .deadlines import due_after, watch
 
 
 @topic("leavers_form_deadline")
 def leavers_form_deadline(ctx: HandlerContext) -> dict:
     """The AP setting's Leavers Form is due `leavers_form_days` (policy, in its unit) after the pupil goes on the
-    host school's roll: by default that day, when the AP deletes the pupil from its own."""
+    host school's roll: by default that day, when the AP deletes the pupil from its own; reminded and escalated
+    like every deadline."""
     on_roll = date.fromisoformat(ctx.data["date_on_roll"])
-    return {"leavers_form_due": due_after(ctx, "leavers_form_days", on_roll).isoformat()}
+    due = due_after(ctx, "leavers_form_days", on_roll)
+    return {"leavers_form_due": due.isoformat(), **watch(ctx, "complete_leavers_form", due)}
 
 
 @validates("complete_leavers_form")

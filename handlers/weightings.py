@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from engine.effects import HandlerContext
 from engine.registry import topic
+from schooling.weightings import WeightingAdjustment
 
 from .rolls import transfer_out
 
@@ -12,8 +13,8 @@ TRANSFER_POINTS = 3
 @topic("adjust_weightings")
 def adjust_weightings(ctx: HandlerContext) -> dict:
     """+3 to the host school; -3 to the roll the pupil leaves, as the policy says (`weightings_transfer_out`)."""
-    ctx.adjust_weighting(ctx.data["host_school"], +TRANSFER_POINTS, f"transfer in: reintegration {ctx.case_id}")
+    ctx.add_effect(WeightingAdjustment(ctx.data["host_school"], +TRANSFER_POINTS, f"transfer in: reintegration {ctx.case_id}"))
     left = transfer_out(ctx.data, ctx.policy)
     if left:
-        ctx.adjust_weighting(left, -TRANSFER_POINTS, f"transfer out: reintegration {ctx.case_id}")
+        ctx.add_effect(WeightingAdjustment(left, -TRANSFER_POINTS, f"transfer out: reintegration {ctx.case_id}"))
     return {"weightings_adjusted": True}

@@ -1,11 +1,11 @@
 """Read-only figures from other cases that a handler may need: the outreach team's allocations.
 
 Handlers never touch the database (docs/architecture.md, rule 5), so the engine looks these up and hands them
-to the handler in `HandlerContext.facts`. `FACTS` says which topic needs which figures; `facts_for`
-is what the engine calls before running a service task's handler.
+to the handler in `HandlerContext.facts`. `LOOKUPS` says which topic needs which figures; the engine
+runs it before that service task's handler (`engine.extensions`, registered by `schooling.plug_in`).
 
-Replay must see the same figures the live run saw, so whatever `facts_for` returns has to be written
-into the `service_completed` event and fed back from there on replay, never queried again.
+Replay must see the same figures the live run saw, so whatever a lookup returns is written into the
+`service_completed` event and fed back from there on replay, never queried again.
 """
 from __future__ import annotations
 
@@ -40,14 +40,8 @@ def outreach_allocations(session: Session, case_id: str | None = None) -> dict[s
     return dict(counts)
 
 
-FACTS: dict[str, Callable[[Session, str | None], dict[str, Any]]] = {
+LOOKUPS: dict[str, Callable[[Session, str | None], dict[str, Any]]] = {
     "outreach_capacity": lambda session, case_id: {"outreach_allocations": outreach_allocations(session, case_id)},
     # the failure letter lists the case's own meetings, kept in its history (schooling/review_meetings.py)
     "failure_letter": lambda session, case_id: review_meetings(session, case_id),
 }
-
-
-def facts_for(topic: str, session: Session, case_id: str | None) -> dict[str, Any]:
-    """The figures the handler of `topic` needs from other cases ({} for most topics)."""
-    fn = FACTS.get(topic)
-    return fn(session, case_id) if fn else {}

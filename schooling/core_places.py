@@ -20,9 +20,10 @@ from sqlalchemy import func, insert, select
 from sqlalchemy.exc import IntegrityError
 
 from engine.errors import Conflict, InvalidData, NotFound
-from engine.models import Case, CorePlace, ReadyTask
+from engine.models import Case, ReadyTask
 from engine.organisations import UnknownOrganisation, authority_of, find
 from engine.permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
+from schooling.models import CorePlace
 
 from .exclusions import PermanentExclusion, allowance_reductions
 from .terms import term_of

@@ -21,9 +21,10 @@ from sqlalchemy import Integer, String, UniqueConstraint, or_, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from engine.case_shares import share
-from engine.models import Base, Case, CaseFacts, OutboxMessage, User, UTCDateTime
+from engine.models import Base, Case, OutboxMessage, User, UTCDateTime
 from engine.organisations import Organisation
 from engine.permissions import AGENCY_ROLES
+from schooling.models import CaseFacts
 
 from .terms import Term, half_terms
 

@@ -4,7 +4,8 @@
 `run_report(session, policy, name, filter, today, viewer=...)` runs one for `viewer` (an account, or a
 system actor of `engine.permissions`), counting only the cases `engine.permissions.report_scope` gives
 them: every case for admins, auditors and system actors, an authority's for the LA's teams, a school's
-own pupils for a school or AP setting; `REPORTS` names them with their titles. Results are
+own pupils for a school or AP setting; `REPORTS` names them with their titles (one module each, listed
+in `MODULES`). Results are
 `shape.Report`s: JSON, CSV and text from `shape`.
 """
 from __future__ import annotations
@@ -17,8 +18,9 @@ from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session
 
 from engine.errors import NotFound
-from engine.models import CaseFacts, User
+from engine.models import User
 from engine.permissions import Actor, report_scope
+from schooling.models import CaseFacts
 from schooling.report_facts import academic_year
 
 from . import costs, semh_kpis, service, timetables, weightings
@@ -28,23 +30,13 @@ from .shape import Report, to_csv, to_text
 
 __all__ = ["OWN_PROCESS", "REPORTS", "Report", "ReportFilter", "filter_options", "make_filter", "run_report", "to_csv", "to_text"]
 
+#: The reports, in the order they are listed; a new report is a module with NAME, TITLE, ABOUT, PROCESS and
+#: `build`, added here.
+MODULES = (service, semh_kpis, costs, weightings, timetables)
 #: name -> (title, what it shows, builder)
-REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {
-    "service": ("Service figures", "Pupils supported, cohort breakdown, destinations, support and income "
-                "(the Reintegration Service document)",
-                service.build),
-    "semh-kpis": ("SEMH KPIs", "Each KPI of the SEMH service level agreement: met, not met or not yet known",
-                  semh_kpis.build),
-    "costs": ("Costs and savings", "Per pupil and cohort costs of advocacy and what the high-needs budget saves "
-              "(the HNRG advocacy pilot)", costs.build),
-    "weightings": ("Fair Access weightings grid", "Transfers in and out per school, by term (the Worcestershire protocol)",
-                   weightings.build),
-    "timetables": ("Part-time timetables", "Pupils on a reintegration timetable now, their hours and the 6-week "
-                   "limit (the Oxfordshire timetable guidance)", timetables.build),
-}
+REPORTS: dict[str, tuple[str, str, Callable[..., Report]]] = {m.NAME: (m.TITLE, m.ABOUT, m.build) for m in MODULES}
 #: name -> the process a report counts unless its filter names another
-OWN_PROCESS = {"service": service.PROCESS, "semh-kpis": semh_kpis.PROCESS, "costs": costs.PROCESS,
-               "weightings": weightings.PROCESS, "timetables": timetables.PROCESS}
+OWN_PROCESS = {m.NAME: m.PROCESS for m in MODULES}
 
 
 def run_report(session: Session, policy, name: str, f: ReportFilter, today: date, *,

@@ -12,12 +12,18 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from engine.models import Case, CaseFacts
+from engine.models import Case
+from schooling.models import CaseFacts
 
 from .periods import ReportFilter
 from .scope import conditions
 from .shape import Chart, Report, Section
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "costs"
+TITLE = "Costs and savings"
+ABOUT = ("Per pupil and cohort costs of advocacy and what the high-needs budget saves "
+         "(the HNRG advocacy pilot)")
 PROCESS = "reintegration"
 ROW_LIMIT = 500
 F = CaseFacts

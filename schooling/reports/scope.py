@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_
 
-from engine.models import CaseFacts
+from schooling.models import CaseFacts
 
 from .periods import ReportFilter, period
 

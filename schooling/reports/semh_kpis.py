@@ -14,13 +14,17 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from engine.models import CaseFacts
+from schooling.models import CaseFacts
 
 from ..exclusions import PermanentExclusion
 from .periods import ReportFilter
 from .scope import school_condition, viewer_scope
 from .shape import Chart, Report, Section, percent
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "semh-kpis"
+TITLE = "SEMH KPIs"
+ABOUT = ("Each KPI of the SEMH service level agreement: met, not met or not yet known")
 PROCESS = "semh_placement"
 PERSISTENT_ABSENCE_LINE = 90.0  # attendance at or above 90%: under 10% of sessions missed
 FEEDBACK_TARGET = 90.0

@@ -14,12 +14,18 @@ from datetime import date
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from engine.models import CaseFacts, ProcessVersion
+from engine.models import ProcessVersion
+from schooling.models import CaseFacts
 
 from .periods import ReportFilter, term_ranges
 from .scope import conditions, school_partition, viewer_scope
 from .shape import Chart, Report, Section, percent
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "service"
+TITLE = "Service figures"
+ABOUT = ("Pupils supported, cohort breakdown, destinations, support and income "
+         "(the Reintegration Service document)")
 PROCESS = "outreach_support"
 _GROUPED = (CaseFacts.request_type, CaseFacts.gender, CaseFacts.phase, CaseFacts.key_stage, CaseFacts.send,
             CaseFacts.pupil_premium, CaseFacts.free_school_meals, CaseFacts.looked_after,

@@ -12,12 +12,18 @@ from datetime import date, timedelta
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
-from engine.models import Case, CaseFacts
+from engine.models import Case
+from schooling.models import CaseFacts
 
 from .periods import ReportFilter
 from .scope import conditions, viewer_scope
 from .shape import Chart, Report, Section, percent
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "timetables"
+TITLE = "Part-time timetables"
+ABOUT = ("Pupils on a reintegration timetable now, their hours and the 6-week "
+         "limit (the Oxfordshire timetable guidance)")
 PROCESS = "reintegration_timetable"
 F = CaseFacts
 

@@ -9,12 +9,16 @@ from datetime import date, timedelta
 from sqlalchemy import case, func, literal, select
 from sqlalchemy.orm import Session
 
-from engine.models import CaseFacts, WeightingEntry
+from schooling.models import CaseFacts, WeightingEntry
 
 from .periods import ReportFilter, moment, period, term_ranges
 from .scope import viewer_scope
 from .shape import Chart, Report, Section
 
+#: The report's name (in URLs and on the command line), its title and what it shows.
+NAME = "weightings"
+TITLE = "Fair Access weightings grid"
+ABOUT = ("Transfers in and out per school, by term (the Worcestershire protocol)")
 PROCESS = "reintegration"
 W = WeightingEntry
 

@@ -31,7 +31,8 @@ def test_openapi_document_lists_every_route(api):
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/cases", "/cases/{case_id}", "/cases/{case_id}/messages/{name}",
                                  "/cases/{case_id}/history", "/tasks", "/tasks/{task_id}",
-                                 "/tasks/{task_id}/complete", "/organisations"}
+                                 "/tasks/{task_id}/complete", "/organisations", "/incidents",
+                                 "/incidents/{incident_id}/retry"}
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 

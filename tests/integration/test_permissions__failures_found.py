@@ -11,8 +11,9 @@ from sqlalchemy import func, insert, select
 
 from cli import scenarios as s
 from engine import accounts
-from engine.models import Case, CaseFacts, CorePlace, User, WeightingEntry
+from engine.models import Case, User
 from engine.reads import SystemRead
+from schooling.models import CaseFacts, CorePlace, WeightingEntry
 from schooling.reports import REPORTS
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import post

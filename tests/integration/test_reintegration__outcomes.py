@@ -17,8 +17,9 @@ from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.errors import InvalidData, NotFound
-from engine.models import OutboxMessage, WeightingEntry
+from engine.models import OutboxMessage
 from handlers import default_registry
+from schooling.models import WeightingEntry
 from tests.conftest import REINTEGRATION, Harness
 
 pytestmark = pytest.mark.workflow_cache_too
@@ -115,6 +116,8 @@ def test_the_host_head_checks_and_signs_the_letter_with_its_evidence_and_the_pup
 
     task = h.task(case_id, "remove_from_roll")
     assert (task["lane"], task["due"]) == ("host_school", "2027-04-26")  # the ground is met when the decision takes effect
+    assert {t["task"]: t["due"] for t in h.call("show_case", case_id)["waiting_timers"]} == {
+        "remove_from_roll_overdue": "2027-04-27T08:00:00+00:00"}  # 9:00 British Summer Time, the morning after
     roll = FAILED["remove_from_roll"]
     with pytest.raises(InvalidData) as refused:
         do(h, case_id, "remove_from_roll", {**roll, "ap_consented": False, "deletion_date": "2027-04-23"})
@@ -164,6 +167,10 @@ def test_a_pupil_on_the_ap_roll_only_the_ap_setting_does_the_home_schools_part(h
     sent = outbox(h, case_id)
     assert sent["failure_letter:ap_setting"].recipient == "head.ap@schools.example"
     assert not any(key.endswith("home_school") for key in sent)
+    h.clock.set(datetime(2027, 4, 27, 8, 0, 1, tzinfo=UTC))  # not deleted from the roll by the effective date
+    assert h.fire() == [{"case_id": case_id, "task": "remove_from_roll_overdue"}]
+    escalated = outbox(h, case_id)["escalation:remove_from_roll:2027-04-26:1"]
+    assert escalated.recipient == "admissions@authority.example" and "regulation 13" in escalated.body
 
 
 def test_the_minus_three_goes_to_the_roll_the_pupil_leaves(harness, make_harness, policy, db_url, clock):
@@ -208,6 +215,9 @@ def test_the_leavers_form_is_due_as_the_policy_says(make_harness, policy, unit, 
         do(default, case_id, element, data)
     task = default.task(case_id, "complete_leavers_form")
     assert (task["lane"], task["due"]) == ("ap_setting", "2027-05-28")  # 0 days: the day the AP deletes the pupil
+    assert {t["task"]: t["due"] for t in default.call("show_case", case_id)["waiting_timers"]} == {
+        "complete_leavers_form_reminder": "2027-05-26T08:00:00+00:00",  # 2 school days before, 9:00 BST
+        "complete_leavers_form_overdue": "2027-05-29T08:00:00+00:00"}  # the morning after
 
     two_days = replace(policy, leavers_form_days=2, units={**policy.units, "leavers_form_days": unit})
     h = Harness(default.url, default.clock, default_registry(), two_days)

@@ -11,7 +11,8 @@ from sqlalchemy import select
 from cli import scenarios as s
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.history import verify_chain
-from engine.models import HistoryEvent, OutboxMessage, WeightingEntry
+from engine.models import HistoryEvent, OutboxMessage
+from schooling.models import WeightingEntry
 from tests.conftest import REINTEGRATION
 
 #: Every path runs restoring each step from storage, and again with the workflow cache on.

@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select
 
 from cli import scenarios as s
 from engine.db import ROOT
-from engine.models import CaseFacts
+from schooling.models import CaseFacts
 from tests.integration.test_reports__service_figures import OUTREACH
 
 

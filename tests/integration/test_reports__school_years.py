@@ -9,8 +9,9 @@ from datetime import UTC, date, datetime
 from sqlalchemy import func, insert, select
 
 from engine.db import make_engine, session_factory, upgrade
-from engine.models import Case, CaseFacts, ProcessVersion
+from engine.models import Case, ProcessVersion
 from engine.permissions import Actor
+from schooling.models import CaseFacts
 from schooling.policy import load_policy
 from schooling.reports import make_filter, run_report
 from schooling.reports.scope import school_condition

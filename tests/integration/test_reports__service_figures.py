@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from cli import scenarios as s
 from engine.access import add_user
-from engine.models import CaseFacts
+from schooling.models import CaseFacts
 from schooling.report_facts import extract_facts
 from tests.conftest import ROOT
 from tests.integration.report_cases import headline, report, rows

@@ -15,9 +15,10 @@ from sqlalchemy.exc import DBAPIError
 
 from cli import scenarios as s
 from engine.history import verify_chain
-from engine.models import Case, CaseFacts, HistoryEvent, OutboxMessage
+from engine.models import Case, HistoryEvent, OutboxMessage
 from engine.retention import apply_retention
 from engine.serialization import unpack
+from schooling.models import CaseFacts
 from tests.conftest import REINTEGRATION
 from tests.integration.test_replay__verify import step
 
@@ -177,4 +178,5 @@ def test_a_running_case_is_never_redacted(h):
         from engine.retention import RetentionPolicy, redact_case
 
         with pytest.raises(ValueError, match="only closed cases"):
-            redact_case(eng.session, case, eng.clock.now(), "system", RetentionPolicy.of(eng.policy))
+            redact_case(eng.session, case, eng.clock.now(), "system", RetentionPolicy.of(eng.policy),
+                        eng.registry.extensions)

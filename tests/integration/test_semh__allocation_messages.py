@@ -10,8 +10,8 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import Conflict, InvalidData
-from engine.models import CorePlace
 from schooling.core_places import ledger
+from schooling.models import CorePlace
 from tests.integration.test_semh__paths import nominate
 from tests.integration.timetable_cases import SEMH, add_staff, deploy
 

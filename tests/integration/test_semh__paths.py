@@ -11,8 +11,8 @@ from sqlalchemy import select
 
 from engine.db import upgrade
 from engine.errors import Conflict, Forbidden, InvalidData
-from engine.models import CorePlace
 from schooling.core_places import allocate, ledger, withdraw_for_exclusion
+from schooling.models import CorePlace
 from schooling.reports import semh_kpis
 from schooling.reports.periods import ReportFilter
 from tests.integration.test_reports__facts_backfill import _migrate

@@ -7,8 +7,10 @@ import pytest
 from sqlalchemy import select
 
 from engine.errors import Conflict, Forbidden
-from engine.models import CaseFacts, Timer
+from engine.models import Timer
 from engine.registry import HandlerRegistry
+from schooling.extensions import plug_in
+from schooling.models import CaseFacts
 from tests.conftest import FIXTURES
 
 
@@ -22,7 +24,7 @@ def flaky(make_harness, tmp_path):
             raise RuntimeError("the records service is down")
         return {"echoed": True}
 
-    registry = HandlerRegistry()
+    registry = plug_in(HandlerRegistry())  # the service's projections too: the reports see the error
     registry.add("echo", echo)
     h = make_harness(registry)
     h.add_people()

@@ -1,0 +1,28 @@
+"""What the service plugs into the engine (`engine.extensions`): `plug_in(registry)` registers it all.
+
+- the outreach team's allocations, looked up for the `outreach_capacity` handler (`capacity.py`);
+- the report facts of every case, written with each save (`report_facts.FactsProjection`);
+- the Fair Access weightings grid's effect (`weightings.py`);
+- the SEMH allocation message, which takes a core place (`core_places.MESSAGE_RULES`);
+- the authority's policy file, read by `policy.load_policy`.
+"""
+from __future__ import annotations
+
+from engine.registry import HandlerRegistry
+
+from .capacity import LOOKUPS
+from .core_places import MESSAGE_RULES
+from .policy import load_policy
+from .report_facts import FactsProjection
+from .weightings import WeightingAdjustment, write_adjustment
+
+
+def plug_in(registry: HandlerRegistry) -> HandlerRegistry:
+    """Register the service's rules with `registry`'s extension points; returns the registry."""
+    ext = registry.extensions
+    ext.lookups.update(LOOKUPS)
+    ext.projections.append(FactsProjection())
+    ext.effect_writers[WeightingAdjustment] = write_adjustment
+    ext.message_rules.update(MESSAGE_RULES)
+    ext.load_policy = load_policy
+    return registry
