@@ -215,8 +215,9 @@ def test_the_leavers_form_is_due_as_the_policy_says(make_harness, policy, unit, 
         do(default, case_id, element, data)
     task = default.task(case_id, "complete_leavers_form")
     assert (task["lane"], task["due"]) == ("ap_setting", "2027-05-28")  # 0 days: the day the AP deletes the pupil
+    # The outcome is recorded on the day the pupil went on the roll (a date that happened is not in the
+    # future), so the reminder 2 school days before (26 May, 9:00 BST) has gone; the escalation waits.
     assert {t["task"]: t["due"] for t in default.call("show_case", case_id)["waiting_timers"]} == {
-        "complete_leavers_form_reminder": "2027-05-26T08:00:00+00:00",  # 2 school days before, 9:00 BST
         "complete_leavers_form_overdue": "2027-05-29T08:00:00+00:00"}  # the morning after
 
     two_days = replace(policy, leavers_form_days=2, units={**policy.units, "leavers_form_days": unit})

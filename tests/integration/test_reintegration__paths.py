@@ -71,7 +71,9 @@ def test_happy_path_from_consent_to_successful_outcome(h):
     sent = mail(h, case_id)
     # Each meeting is recorded on or after its day (a date something happened is never in the future),
     # so the clock passes the final review's reminder day (it was held four days after its date).
-    assert set(sent) == {"la_referral", "transport_redesignation", "la_outcome", "reminder:final_review:2027-04-12:role"}
+    # (and the Leavers Form's, due the day the pupil goes on the host roll).
+    assert set(sent) == {"la_referral", "transport_redesignation", "la_outcome", "reminder:final_review:2027-04-12:role",
+                         "reminder:complete_leavers_form:2027-04-19"}
     assert "successful" in sent["la_outcome"].subject
     events = h.query(lambda ses: ses.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                              .order_by(HistoryEvent.seq)).all())
