@@ -110,3 +110,15 @@ def test_replaying_to_before_the_case_or_event_zero_is_refused_and_logs_no_read(
         assert db.scalar(select(func.count()).select_from(AccessLog)) == reads
     code, out, _ = run_cli("replay", case_id, "--until", "1", "--json")
     assert code == 0 and json.loads(out)["replayed"] == 1
+
+
+def test_exporting_into_a_folder_that_is_not_there_says_so(run_cli, tmp_path):
+    assert run_cli("init-db")[0] == 0
+    where = tmp_path / "exports"
+    where.mkdir()
+    code, out, err = run_cli("case", "export", "R-NOPE", "--out", str(where / "new"), "--as", "system")
+    assert code == 2 and out == "" and _one_line(err).endswith("new: no such directory; create it first")
+    (where / "file").write_text("x")
+    code, _, err = run_cli("case", "export", "R-NOPE", "--out", str(where / "file"), "--as", "system")
+    assert code == 2 and _one_line(err).endswith("file: not a directory")
+    assert list(where.iterdir()) == [where / "file"]  # nothing made
