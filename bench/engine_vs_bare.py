@@ -65,10 +65,12 @@ def make_runtime(url: str) -> Runtime:
 
 def run_engine_case(rt: Runtime) -> str:
     """The happy path, one transaction per step, as `task complete` runs it (which prints the ready tasks)."""
+    rt.clock.set(s.START_AT)  # each case from the start of the scenario's dates
     with rt.engine() as eng:
         case = eng.start_case("reintegration", s.START_DATA, "ava.ap")
     for element, data in s.HAPPY_PATH.items():
         task = next(t for t in case["ready_tasks"] if t["task"] == element)
+        s.recorded_on(rt.clock, data, task["form"])
         with rt.engine() as eng:
             case = eng.complete_task(task["task_id"], data, ACTORS[task["lane"]])
     assert case["status"] == "completed", case["status"]

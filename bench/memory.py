@@ -36,7 +36,6 @@ import json
 import os
 import random
 import re
-import signal
 import subprocess
 import tempfile
 import time
@@ -51,6 +50,7 @@ from sqlalchemy import func, select, text
 
 from bench import reports as report_rows
 from bench import task_list
+from bench.procs import children, memory, stop, wait_for
 from cli.demo_data import DEMO_PASSWORD, load_demo
 from cli.scenarios import START_DATA
 from engine.accounts import get_user, issue_token
@@ -68,7 +68,6 @@ TIMER_BPMN = ROOT / "tests" / "fixtures" / "timer_mail.bpmn"
 T0 = datetime(2026, 3, 2, 9, tzinfo=UTC)  # the cases are built at T0 ...
 FIRE_AT = T0 + timedelta(days=2)  # ... and the timer cases are due at FIRE_AT (as in bench.timers)
 LA_USER, SCHOOL_USER = "lee.la", "hana.host"  # demo accounts: the LA's admissions team, a host school
-MIB = 1024 * 1024
 START_TIMEOUT = 120
 FIRE_TIMEOUT = 900
 
@@ -136,51 +135,6 @@ def build(url: str, size: int, timer_cases: int = 200, reintegration_cases: int 
 
 
 # -- processes and their memory ------------------------------------------------------------------
-def memory(pid: int) -> dict[str, float]:
-    """VmRSS and VmHWM (the peak resident set) of a live process, in MiB."""
-    out = {}
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        key, _, value = line.partition(":")
-        if key in ("VmRSS", "VmHWM"):
-            out[key] = round(int(value.split()[0]) * 1024 / MIB, 1)
-    return out
-
-
-def children(pid: int) -> list[int]:
-    """The processes whose parent is `pid`."""
-    found = []
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            fields = stat.read_text().rsplit(")", 1)[1].split()
-        except OSError:  # gone meanwhile
-            continue
-        if int(fields[1]) == pid:
-            found.append(int(stat.parent.name))
-    return found
-
-
-def _stop(proc: subprocess.Popen, sig: int = signal.SIGTERM) -> None:
-    if proc.poll() is None:
-        proc.send_signal(sig)
-        try:
-            proc.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def _wait_for(check, timeout: float, what: str, proc: subprocess.Popen, log: Path):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = check()
-        if result:
-            return result
-        if proc.poll() is not None:
-            raise RuntimeError(f"{what}: the process exited ({proc.returncode}):\n{log.read_text()[-3000:]}")
-        time.sleep(0.1)
-    raise RuntimeError(f"{what}: not after {timeout} s:\n{log.read_text()[-3000:]}")
-
-
 # -- the web worker ------------------------------------------------------------------------------
 class Client:
     """HTTP to the worker: a signed-in browser session (cookies) or an API bearer token."""
@@ -282,14 +236,14 @@ def measure_web(built: Built, tmp: Path, rounds: int) -> dict:
                                    "--timeout", "300", "web.wsgi:app"], cwd=ROOT, env=_env(built.url, FIRE_AT),
                                   stdout=out, stderr=subprocess.STDOUT)
     try:
-        pid = int(_wait_for(lambda: ready.exists() and ready.read_text(), START_TIMEOUT, "gunicorn worker", master, log))
+        pid = int(wait_for(lambda: ready.exists() and ready.read_text(), START_TIMEOUT, "gunicorn worker", master, log))
         assert children(master.pid) == [pid], (children(master.pid), pid)
         startup = memory(pid)
         traffic = drive(f"http://127.0.0.1:{port}", built, rounds, pid)
         after = memory(pid)
         assert master.poll() is None and children(master.pid) == [pid], "the worker was restarted"
     finally:
-        _stop(master)
+        stop(master)
     return {"pid": pid, "startup": startup, "after": after, "traffic": traffic}
 
 
@@ -320,20 +274,20 @@ def run_scheduler(built: Built, tmp: Path, now: datetime, label: str) -> dict:
     its peak RSS, how many timers it fired and how long that took."""
     due = _due(built.url, now)
     log = tmp / f"scheduler-{built.size}-{label}.log"
-    polling = "scheduler polling the timer table"
+    polling = "polling the timer table"  # "scheduler <name> polling the timer table every 1 s"
     t0 = time.perf_counter()
     with log.open("w") as out:
         proc = subprocess.Popen([str(BIN / "reintegrate"), "scheduler", "--interval", "1"], cwd=ROOT,
                                 env=_env(built.url, now), stdout=out, stderr=subprocess.STDOUT)
     try:
-        _wait_for(lambda: polling in log.read_text(), FIRE_TIMEOUT, "scheduler's first pass", proc, log)
+        wait_for(lambda: polling in log.read_text(), FIRE_TIMEOUT, "scheduler's first pass", proc, log)
         first_pass = time.perf_counter() - t0
-        _wait_for(lambda: _due(built.url, now) == 0, FIRE_TIMEOUT, "due timers fired", proc, log)
+        wait_for(lambda: _due(built.url, now) == 0, FIRE_TIMEOUT, "due timers fired", proc, log)
         time.sleep(3)  # three more polls (fire_due and send_outbox every second), nothing left to do
         rss = memory(proc.pid)
         assert proc.poll() is None, log.read_text()[-3000:]
     finally:
-        _stop(proc)
+        stop(proc)
     text_log = log.read_text()
     return {"pid": proc.pid, "rss": rss, "due": due, "fired": text_log.count("fired timer "),
             "failed": text_log.count("timer failed"), "first_pass_s": round(first_pass, 2)}

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import tempfile
 import time
-from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
 
@@ -40,6 +39,7 @@ def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
         if element == "interim_review_1":
             break
         task = next(t for t in case["ready_tasks"] if t["task"] == element)
+        s.recorded_on(rt.clock, data, task["form"])
         case = _timed(rt, spent, "complete_task", task["task_id"], data, ACTORS[task["lane"]])
     with rt.engine() as eng:
         count = len(eng.history(case["case_id"], viewer=BENCH))
@@ -48,6 +48,7 @@ def build_case(rt: Runtime, events: int) -> tuple[str, float, int]:
         case = _timed(rt, spent, "send_message", case["case_id"], "emergency_review_requested",
                        {"reason": f"Review {count}: a serious incident"}, "hana.host")
         task = next(t for t in case["ready_tasks"] if t["task"] == "hold_emergency_review")
+        s.recorded_on(rt.clock, s.EMERGENCY_REVIEW_CONTINUE, task["form"])
         case = _timed(rt, spent, "complete_task", task["task_id"], s.EMERGENCY_REVIEW_CONTINUE, "hana.host")
         count += 2
     return case["case_id"], spent[0], count
@@ -68,7 +69,7 @@ def measure(sizes=(50, 500, 5000)) -> list[dict]:
         rt = make_runtime(f"sqlite:///{tmp}/replay.sqlite3")
         warm_parse(rt)
         for size in sizes:
-            rt.clock.set(datetime(2027, 2, 9, 9, tzinfo=UTC) + timedelta(days=1))  # after the Fair Access dates
+            rt.clock.set(s.START_AT)  # each case from the start of the scenario's dates
             case_id, original, events = build_case(rt, size)
             t0 = time.perf_counter()
             with rt.engine() as eng:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import getpass
 import json
+import re
 import sys
 from pathlib import Path
 from typing import Any
@@ -270,9 +271,15 @@ def semh_exclusion(app: App, args) -> int:
     return 0
 
 
+_TERM = re.compile(r"^(\d{4})/(\d{2}) (autumn|spring|summer)$")
+
+
 def semh_places(app: App, args) -> int:
     from schooling.core_places import ledger
 
+    term = _TERM.match(args.term)
+    if not term or (int(term[1]) + 1) % 100 != int(term[2]):
+        raise UsageError(f"term: {args.term!r} is not a term such as '2026/27 autumn'")
     with app.engine() as eng:
         rows = ledger(eng.session, eng.policy, args.term)
     emit(rows, args.json, "\n".join(f"{school}: {r['allocated']} of {r['allowance']} allocated "

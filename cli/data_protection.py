@@ -27,7 +27,7 @@ def case_export(app, args) -> int:
 
     out = Path(args.out)
     if not out.is_dir():
-        raise UsageError(f"--out {args.out}: not a directory")
+        raise UsageError(f"--out {args.out}: " + ("not a directory" if out.exists() else "no such directory; create it first"))
     with app.engine() as eng:
         name, content, summary = export_archive(eng, args.case, reader(args))
     path = out / name

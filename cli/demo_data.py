@@ -34,7 +34,17 @@ DEMO_USERS = {
 DEMO_PASSWORD = "reintegrate-demo"
 ACTOR_BY_LANE = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host",
                  "home_school": "omar.home", "outreach": "otto.outreach", "la_attendance": "olu.attendance"}
-ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall three weeks ago
+ANCHOR = date(2027, 1, 25)  # the scenarios' Fair Access date; shifted to fall `ANCHOR_DAYS_AGO` days ago
+#: So that the initial meeting (4 weeks after the Fair Access date) is held, as a date that happened
+#: must be, before today, and the placement's start (5 weeks after) is still to come.
+ANCHOR_DAYS_AGO = 30
+
+
+def shift_days(today: date) -> int:
+    """How many days the scenarios' dates move to fall around `today`."""
+    return (today - timedelta(days=ANCHOR_DAYS_AGO) - ANCHOR).days
+
+
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 #: (pupil, how many tasks of the happy path to complete)
@@ -99,7 +109,7 @@ def load_demo(rt: Runtime) -> str:
         for name, (role, org) in DEMO_USERS.items():
             if eng.session.scalar(select(User).where(User.name == name)) is None:
                 create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     calendar = rt.policy.school_calendar()
     for pupil, steps in STAGES:
         with rt.engine() as eng:

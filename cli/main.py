@@ -28,10 +28,23 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
 
 
+def _whole_number(low: int, high: int):
+    """An argparse type: a whole number from `low` to `high` (argparse words the refusal)."""
+    def parse(text: str) -> int:
+        try:
+            number = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if not low <= number <= high:
+            raise argparse.ArgumentTypeError(f"{number} is not from {low} to {high:,}")
+        return number
+    return parse
+
+
 def _sub(parent, name: str, fn, help_text: str):
     p = parent.add_parser(name, help=help_text)
     p.add_argument("--json", action="store_true", help="print JSON")
-    p.set_defaults(fn=fn)
+    p.set_defaults(fn=fn, prog=p.prog)
     return p
 
 
@@ -120,7 +133,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("school")
     p.add_argument("--date", required=True)
     p.add_argument("--as", dest="actor", required=True)
-    _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument("term")
+    _sub(semh, "places", c.semh_places, "core places per school in a term").add_argument(
+        "term", help="such as '2026/27 autumn'")
     accounts.register(top, _sub)
     data_protection.register(top, case, _sub)
     operations.register(top, _sub)
@@ -130,18 +144,21 @@ def build_parser() -> argparse.ArgumentParser:
         p = _sub(top, name, fn, help_text)
         p.add_argument("--host", default=os.environ.get("REINTEGRATE_HOST", "127.0.0.1"),
                        help="default REINTEGRATE_HOST or 127.0.0.1")
-        p.add_argument("--port", type=int, default=os.environ.get("REINTEGRATE_PORT", "5000"),
+        p.add_argument("--port", type=_whole_number(1, 65535), default=os.environ.get("REINTEGRATE_PORT", "5000"),
                        help="default REINTEGRATE_PORT or 5000")
         p.add_argument("--no-scheduler", action="store_true", help="a separate `reintegrate scheduler` runs")
         p.add_argument("--workers", type=int, help="gunicorn worker processes (default REINTEGRATE_WEB_WORKERS or 2)")
         p.add_argument("--threads", type=int, help="threads per worker (default REINTEGRATE_WEB_THREADS or 4)")
     p = _sub(top, "scheduler", serving.scheduler, "the timer poller alone")
-    p.add_argument("--interval", type=int, default=30, help="seconds between polls")
+    p.add_argument("--interval", type=_whole_number(1, 86400), default=30, help="seconds between polls")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra:  # refused by the command's own help, not the top level's
+        _Parser(prog=getattr(args, "prog", parser.prog)).error(f"unrecognized arguments: {' '.join(extra)}")
     # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
     logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
@@ -168,6 +185,9 @@ def main(argv: list[str] | None = None) -> int:
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:
         return c.fail(str(exc), 3)
+    except BrokenPipeError:  # the reader went away (`| head`): stop quietly, as other commands do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 141
     except (RecursionError, MemoryError) as exc:  # input too deep or too big for a check that missed it
         return c.fail(f"the input is too deeply nested or too large to handle ({type(exc).__name__})", 2)
     except Exception as exc:  # a bug: one line here, the traceback in the log when asked for

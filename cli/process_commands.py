@@ -11,7 +11,7 @@ from engine.locations import processes_dir
 from engine.party_links import link_spellings
 from engine.wiring import Runtime as App
 
-from .commands import UsageError, _read
+from .commands import UsageError, _read, fail
 from .output import emit
 
 
@@ -123,9 +123,13 @@ def process_migrate(app: App, args) -> int:
             with app.engine() as eng:
                 results.append(eng.migrate_case(case_id, args.to, args.actor or "system", dry_run=args.dry_run))
         except EngineError as exc:
-            failures.append({"case_id": case_id, "error": str(exc)})
+            incident = getattr(exc, "incident_id", None)  # a step of the new version failed (StepFailed)
+            failures.append({"case_id": case_id, "error": str(exc) + (
+                f"; nothing was saved (incident #{incident}: `reintegrate incident list`)" if incident else "")})
     lines = [f"{r['case_id']}: v{r['from']} -> v{r['to']}{' (dry run)' if r['dry_run'] else ''}; "
              f"re-predicted {', '.join(r['affected']) or 'nothing'}" for r in results]
-    lines += [f"{f['case_id']}: {f['error']}" for f in failures]
-    emit({"migrated": results, "refused": failures}, args.json, "\n".join(lines))
+    emit({"migrated": results, "refused": failures}, args.json, "\n".join(lines) if lines else None)
+    if not args.json:
+        for f in failures:  # each refusal one line on stderr, as every other command's failure
+            fail(f"{f['case_id']}: {f['error']}", 1)
     return 1 if failures else 0

@@ -5,7 +5,20 @@ early 2027; the demo shifts them to fall around today.
 """
 from __future__ import annotations
 
+from datetime import UTC, date, datetime, time
 from typing import Any
+
+#: A week before the consent below: a case started then meets the dates of its forms in order.
+START_AT = datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+
+def recorded_on(clock, data: dict[str, Any], form: list[dict[str, Any]]) -> None:
+    """A person records what happened on or after the day (a form's `past` dates): a fake clock still
+    before the latest such date in `data` moves to that afternoon, as the days would pass."""
+    past = [data[f["id"]] for f in form if f.get("date_rule") == "past" and isinstance(data.get(f["id"]), str)]
+    latest = max(past, default=None)
+    if latest and date.fromisoformat(latest) > clock.now().date():
+        clock.set(datetime.combine(date.fromisoformat(latest), time(16), tzinfo=UTC))
 
 #: Start form (start event ``start``).
 START_DATA: dict[str, Any] = {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 
@@ -55,7 +56,23 @@ def _setting(name: str, default: int) -> int:
     return number
 
 
+def _port_free(host: str, port: int) -> None:
+    """Refused, in one line, when another program listens on host:port (before anything starts)."""
+    try:
+        family, kind, proto, _name, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except OSError as exc:
+        raise Refused(f"cannot serve on {host}: {exc.strerror or exc} (--host or REINTEGRATE_HOST)") from None
+    try:
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # as the servers bind
+            probe.bind(address)
+    except OSError as exc:
+        raise Refused(f"cannot serve on {host}:{port}: {exc.strerror or exc}; stop what uses it, or choose "
+                      "another port with --port or REINTEGRATE_PORT") from None
+
+
 def serve(rt: Runtime, args) -> int:
+    _port_free(args.host, args.port)
     if development_mode():
         return _serve_development(rt, args)
     return _serve_production(rt, args)
@@ -139,6 +156,7 @@ def demo(rt: Runtime, args) -> int:
     if not development_mode():
         raise Refused("demo runs only in development mode (REINTEGRATE_ENV=dev): it creates accounts with a "
                       "published password")
+    _port_free(args.host, args.port)  # before the demo data goes in
     reason = not_demo_data(rt)
     if reason:
         raise Refused(f"demo refuses {safe_url(rt.url)}: {reason}. It loads accounts with a published password, "

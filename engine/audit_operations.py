@@ -28,6 +28,11 @@ class AuditOperations(EngineCore):
         """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
         case = self._case(case_id)
         self._may_read(case, viewer)
+        if until is not None and until < 1:
+            raise InvalidData({"until": f"events are numbered from 1, not {until}"})
+        if at is not None and at < case.created_at:
+            raise InvalidData({"at": f"{at.isoformat()} is before the case was started "
+                                     f"({case.created_at.isoformat(timespec='seconds')})"})
         self._log_access(case_id, viewer, "replayed case")
         deployment = self.specs.get(self.session, case.process_version_id)
         events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)

@@ -12,15 +12,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select, union
 from sqlalchemy.orm import Session
 
 from .models import Case, ProcessVersion
+from .organisations import Organisation
+from .permissions import READ_ALL_ROLES, as_actor
 from .queries import MAX_PAGE, PAGE_SIZE, case_filter, party_value
 
 STATUSES = ("running", "completed", "cancelled", "error")
 #: The parties a "school" filter looks in: the pupil's schools and the AP setting.
 SCHOOL_FIELDS = ("home_school", "host_school", "ap_setting")
+#: The register's kinds a "school" filter offers.
+SCHOOL_KINDS = ("school", "ap_setting", "provider")
 _SHOWN_PARTIES = ("ap_setting", "home_school", "host_school")
 _INITIALS = re.compile(r"^[A-Za-z][A-Za-z. ]{0,12}$")
 
@@ -101,3 +105,17 @@ def process_names(session: Session) -> dict[str, str]:
     rows = session.execute(select(ProcessVersion.process_key, ProcessVersion.info)
                            .order_by(ProcessVersion.process_key, ProcessVersion.version))
     return {key: (info or {}).get("name") or key for key, info in rows}
+
+
+def school_choices(session: Session, user) -> list[tuple[str, str]]:
+    """(id, name) of the register's schools, AP settings and providers the "school" filter offers `user`:
+    every one to a reader of every case; to anyone else only those named as a party of a case they may
+    read, so that the list gives away no school the account has no case with."""
+    query = (select(Organisation.id, Organisation.name).where(Organisation.kind.in_(SCHOOL_KINDS))
+             .order_by(Organisation.name))
+    actor = as_actor(user)
+    if not (actor.system or actor.role in READ_ALL_ROLES):
+        named = [select(party_value(session, name).label("name")).where(case_filter(session, actor))
+                 for name in SCHOOL_FIELDS]
+        query = query.where(Organisation.name.in_(union(*named).subquery().select()))
+    return [(oid, name) for oid, name in session.execute(query)]

@@ -36,7 +36,8 @@ class CaseOperations(EngineCore):
         if not parsed.info.start_form and data:  # nothing declared: a case of this process starts with no data
             raise InvalidData({"_": "the start event declares no form, so this process takes no start data (declare "
                                     "the fields with camunda:formData on the start event)"}, f"cannot start {process_key}")
-        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True)
+        values, errors = organisations.clean_form(self.session, parsed.info.start_form, data, derive_authority=True,
+                                                  today=self.local_today())
         if errors:
             raise InvalidData(errors, f"cannot start {process_key}")
         starter, starters = actor_for(self.session, actor), parsed.info.starters

@@ -8,6 +8,7 @@ start pages ask this module; `Engine.start_case` makes the same checks when the 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -63,13 +64,15 @@ def own_party(user: User, start: Startable) -> dict[str, str]:
     return {f["id"]: given[f["id"]] for f in start.form if f["id"] in given}
 
 
-def check_answers(session: Session, start: Startable, data: Any, user: User) -> tuple[dict[str, Any], dict[str, str]]:
+def check_answers(session: Session, start: Startable, data: Any, user: User,
+                  today: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
     """The start form's answers cleaned and checked as `Engine.start_case` checks them (a party the
-    account does not act for is refused on its field), and the problems found; nothing is written."""
+    account does not act for is refused on its field; `today` for the date rules), and the problems
+    found; nothing is written."""
     from .forms import FormField
 
     fields = [FormField.from_json(f) for f in start.form]
-    values, errors = organisations.clean_form(session, fields, data, derive_authority=True)
+    values, errors = organisations.clean_form(session, fields, data, derive_authority=True, today=today)
     if errors:
         return values, errors
     values = permissions.starting_values(user, values, start.starters)

@@ -63,6 +63,7 @@ class WatchedDate:
     day: str
     text: str
     deadline: bool = False  # a deadline (text: "Due 14 May 2026", "3 school days late"), not a date awaited
+    reminded: str | None = None  # a deadline's: the day its last reminder was sent, "21 May 2026"
 
 
 @dataclass
@@ -102,6 +103,7 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
     steps.sort(key=lambda s: (s.due is None, s.due or ""))
     ready_elements = {t["task"] for t in ready}
     timers = case.get("waiting_timers") or []
+    reminded = _reminded(info, events, timezone)
     watched = []
     for timer in timers:
         element = timer["task"]
@@ -113,7 +115,7 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
             activity = info.boundaries.get(element, element)
             day = _date(str(data.get(info.escalations[element]) or "")) or day
             watched.append(WatchedDate(info.titles.get(activity, activity), day.isoformat(),
-                                       due_words(day, today, calendar), deadline=True))
+                                       due_words(day, today, calendar), deadline=True, reminded=reminded.get(activity)))
         else:
             watched.append(WatchedDate(info.titles.get(element, element), day.isoformat(),
                                        when_words(day, today, calendar)))
@@ -121,6 +123,18 @@ def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, An
     waiting_now = [s.element for s in steps] + [t["task"] for t in timers] + list(waiting)  # soonest due first
     stages = case_stages(info.stages, info.stage_order, events, waiting_now, closed)
     return CaseSummary(stages, steps, watched, closed, _hints(stages, ready_elements, info), _waits(waiting, info))
+
+
+def _reminded(info: ProcessInfo, events: list[dict[str, Any]], timezone: str) -> dict[str, str]:
+    """The activity a deadline times -> the day (in words) its reminder last went, from the fired timers."""
+    out = {}
+    for event in (e for e in events if e.get("kind") == "timer_fired"):
+        for element in (event.get("data") or {}).get("elements") or ():
+            if element in info.reminders:
+                moment = datetime.fromisoformat(event["at"])
+                day = moment.astimezone(ZoneInfo(timezone)).date() if moment.tzinfo else moment.date()
+                out[info.boundaries.get(element, element)] = people_date(day)
+    return out
 
 
 def _waits(waiting: list[str], info: ProcessInfo) -> list[str]:

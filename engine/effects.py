@@ -38,10 +38,6 @@ class HandlerContext:
     facts: Mapping[str, Any] = field(default_factory=dict)
     effects: list[Any] = field(default_factory=list)
 
-    @property
-    def calendar(self):
-        return self.policy.school_calendar()
-
     def send_mail(self, kind: str, to: str, purpose: str, **context: Any) -> None:
         """Queue an email from template `kind`; `purpose` names it uniquely within the case."""
         self.effects.append(Mail(to=to, kind=kind, context=context, key=f"{self.case_id}:{purpose}"))

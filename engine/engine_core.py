@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date, datetime
 from functools import cached_property
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, undefer
@@ -42,6 +44,10 @@ class EngineCore:
         self.mail = mail or MailRenderer()
         self.workflows = workflows
         self._saved: dict[str, tuple[int, int, Any]] = {}  # case id -> what to cache once committed
+
+    def local_today(self, now: datetime | None = None) -> date:
+        """The service's date now (or at `now`), in its time zone: what a form's date rules compare with."""
+        return (now or self.clock.now()).astimezone(ZoneInfo(self.policy.timezone)).date()
 
     def committed(self) -> None:
         """The caller's transaction has committed: keep the workflows it saved for the next step."""

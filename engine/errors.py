@@ -77,7 +77,7 @@ class StepFailed(EngineError):
         self.case_id, self.element = case_id, element
         self.title = title or element  # the step's name in the diagram, for people
         self.detail = detail or message  # the error itself, for the operator
-        self.action: str = ""  # start, complete, message, timer
+        self.action: str = ""  # start, complete, message, timer, migrate
         self.payload: dict = {}
         self.actor = ""
         self.process_key, self.version = "", 0

@@ -1,22 +1,42 @@
 """Form fields from `camunda:formData`, and validation of submitted data against them.
 
 A field is described by the public JSON shape `{"id", "label", "type", "required", "options"}` plus
-`constraints` (min, max, minlength, maxlength), `default` and `multiline`.
+`constraints` (min, max, minlength, maxlength), `default`, `multiline` and what the diagram declares
+in the field's `camunda:properties` (each checked at deploy, `FIELD_PROPERTIES`):
+
+- `date_rule` (date fields): `past` for a date something happened (today or in the past), `future`
+  for a planned date (today or in the future), `any` (the default) for neither;
+- `format` (long fields): `money` (pounds, written as people write them: "£18,000", "18,000.50") or
+  `percent` ("91.5", "91.5%"); either is stored as a JSON number, a whole number when it is one;
+- `section`: the heading of the part of a long form the field belongs to (one page each);
+- `error_name`: the words for the field in its error messages ("Date consent was given must be a
+  real date"), when the label reads badly there; `error_required`: the whole message when a
+  required field is left out ("Select yes if the parent agrees to a reintegration").
+
+Free text always has a length limit: its `maxlength` constraint, else `DEFAULT_MAXLENGTH`.
+The checking itself, with messages worded as the GOV.UK Design System words them, is
+`engine.form_values`.
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
-from .addresses import address_problem, is_email_field
-from .json_input import json_problem
+from .form_values import clean, error_name  # noqa: F401  (the public API of forms)
 
 CAMUNDA_NS = "http://camunda.org/schema/1.0/bpmn"
 FIELD_TYPES = ("string", "long", "boolean", "date", "enum")
 _NUMERIC_CONSTRAINTS = ("min", "max", "minlength", "maxlength")
 KNOWN_CONSTRAINTS = ("required", "readonly", *_NUMERIC_CONSTRAINTS)
+DATE_RULES = ("past", "future", "any")
+NUMBER_FORMATS = ("money", "percent")
+#: The longest free text a field takes unless its `maxlength` says otherwise: (one line, multi-line).
+DEFAULT_MAXLENGTH = {False: 300, True: 3000}
+#: The field properties this engine reads, and the field types each applies to (None: every type).
+FIELD_PROPERTIES: dict[str, tuple[str, ...] | None] = {
+    "multiline": ("string",), "date_rule": ("date",), "format": ("long",), "section": None,
+    "error_name": None, "error_required": None,
+}
 _C = f"{{{CAMUNDA_NS}}}"
 
 
@@ -31,6 +51,16 @@ class FormField:
     default: str | None = None
     multiline: bool = False
     readonly: bool = False
+    date_rule: str = "any"
+    format: str | None = None
+    section: str | None = None
+    error_name: str | None = None
+    error_required: str | None = None
+
+    @property
+    def maxlength(self) -> int:
+        """The most characters a text field takes (its constraint, else the default for its kind)."""
+        return self.constraints.get("maxlength", DEFAULT_MAXLENGTH[self.multiline])
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -46,6 +76,13 @@ class FormField:
             out["default"] = self.default
         if self.multiline:
             out["multiline"] = True
+        if self.type == "string":
+            out["maxlength"] = self.maxlength
+        if self.date_rule != "any":
+            out["date_rule"] = self.date_rule
+        for name in ("format", "section", "error_name", "error_required"):
+            if getattr(self, name):
+                out[name] = getattr(self, name)
         return out
 
     @classmethod
@@ -54,8 +91,29 @@ class FormField:
             id=d["id"], label=d["label"], type=d["type"], required=d["required"],
             options=tuple((o["id"], o["name"]) for o in d["options"]),
             constraints=dict(d.get("constraints", {})), default=d.get("default"),
-            multiline=d.get("multiline", False),
+            multiline=d.get("multiline", False), date_rule=d.get("date_rule", "any"), format=d.get("format"),
+            section=d.get("section"), error_name=d.get("error_name"), error_required=d.get("error_required"),
         )
+
+
+def _property_problems(fid: str, ftype: str, props: dict[str, str | None]) -> list[str]:
+    """What is wrong with a field's declared properties (see the module's docstring)."""
+    problems = []
+    for name, value in props.items():
+        types = FIELD_PROPERTIES.get(name, ())
+        if name not in FIELD_PROPERTIES:
+            continue  # other tools' properties are theirs to read
+        if types is not None and ftype not in types:
+            problems.append(f"property {name!r} of field {fid!r} applies to {' and '.join(types)} fields only")
+        elif not (value or "").strip():
+            problems.append(f"property {name!r} of field {fid!r} has no value")
+        elif name == "date_rule" and value not in DATE_RULES:
+            problems.append(f"date_rule of field {fid!r} is {value!r}: use {', '.join(DATE_RULES)}")
+        elif name == "format" and value not in NUMBER_FORMATS:
+            problems.append(f"format of field {fid!r} is {value!r}: use {' or '.join(NUMBER_FORMATS)}")
+        elif name == "multiline" and value not in ("true", "false"):
+            problems.append(f"multiline of field {fid!r} is {value!r}: use true or false")
+    return problems
 
 
 def parse_form(element) -> tuple[list[FormField], list[tuple[int | None, str]]]:
@@ -88,98 +146,25 @@ def parse_form(element) -> tuple[list[FormField], list[tuple[int | None, str]]]:
                     problems.append((c.sourceline, f"constraint {name} of field {fid!r} needs a whole number"))
             else:
                 problems.append((c.sourceline, f"unknown constraint {name!r} on field {fid!r}"))
+        if constraints.get("maxlength", 1) < 1:
+            problems.append((line, f"constraint maxlength of field {fid!r} must be 1 or more"))
         options = tuple((v.get("id"), v.get("name") or v.get("id")) for v in node.iterfind(f"{_C}value"))
         if ftype == "enum" and not options:
             problems.append((line, f"enum field {fid!r} has no options"))
         if {"required", "readonly"} <= flags and node.get("defaultValue") is None:
             problems.append((line, f"field {fid!r} is required and read-only with no default value: "
                                    "the form could never be submitted"))
-        props = {p.get("id"): p.get("value") for p in node.iterfind(f"{_C}properties/{_C}property")}
+        props = {p.get("id") or p.get("name"): p.get("value")
+                 for p in node.iterfind(f"{_C}properties/{_C}property")}
+        problems += [(line, msg) for msg in _property_problems(fid, ftype, props)]
         fields.append(FormField(
             id=fid, label=node.get("label") or fid, type=ftype, required="required" in flags,
             options=options, constraints=constraints, default=node.get("defaultValue"),
             multiline=props.get("multiline") == "true", readonly="readonly" in flags,
+            date_rule=props.get("date_rule") if props.get("date_rule") in DATE_RULES else "any",
+            format=props.get("format") if props.get("format") in NUMBER_FORMATS else None,
+            section=(props.get("section") or "").strip() or None,
+            error_name=(props.get("error_name") or "").strip() or None,
+            error_required=(props.get("error_required") or "").strip() or None,
         ))
     return fields, problems
-
-
-_TRUE = {"true", "yes", "on", "1"}
-_WHOLE_NUMBER = re.compile(r"^-?[0-9]{1,18}$")
-_FALSE = {"false", "no", "off", "0"}
-
-
-def _coerce(f: FormField, value: Any) -> Any:
-    """Return the typed value or raise ValueError with a message for a person."""
-    if f.type == "boolean":
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in _TRUE | _FALSE:
-            return value.strip().lower() in _TRUE
-        raise ValueError("must be yes or no (true/false)")
-    if f.type == "long":
-        if isinstance(value, bool):
-            raise ValueError("must be a whole number")
-        if isinstance(value, int):
-            n = value
-        elif isinstance(value, str) and _WHOLE_NUMBER.match(value.strip()):
-            n = int(value.strip())
-        else:
-            raise ValueError("must be a whole number")
-        if "min" in f.constraints and n < f.constraints["min"]:
-            raise ValueError(f"must be {f.constraints['min']} or more")
-        if "max" in f.constraints and n > f.constraints["max"]:
-            raise ValueError(f"must be {f.constraints['max']} or less")
-        return n
-    if f.type == "date":
-        if not isinstance(value, str):
-            raise ValueError("must be a date like 2026-03-14")
-        try:
-            return date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            raise ValueError(f"{value!r} is not a real date (use YYYY-MM-DD)") from None
-    if f.type == "enum":
-        ids = [oid for oid, _ in f.options]
-        if value not in ids:
-            raise ValueError(f"must be one of {', '.join(ids)}")
-        return value
-    if not isinstance(value, str):
-        raise ValueError("must be text")
-    text = value.strip()
-    if json_problem(text):
-        raise ValueError("must be valid text (it holds a lone surrogate such as \\ud800)")
-    if "minlength" in f.constraints and len(text) < f.constraints["minlength"]:
-        raise ValueError(f"must be at least {f.constraints['minlength']} characters")
-    if "maxlength" in f.constraints and len(text) > f.constraints["maxlength"]:
-        raise ValueError(f"must be at most {f.constraints['maxlength']} characters")
-    if is_email_field(f.id):
-        problem = address_problem(text)
-        if problem:
-            raise ValueError(problem)
-    return text
-
-
-def clean(fields: list[FormField], data: Any) -> tuple[dict[str, Any], dict[str, str]]:
-    """Validate `data` against `fields`: (typed values, errors by field id).
-
-    Fields not on the form are refused, so a submission cannot overwrite case variables that the
-    form does not offer.
-    """
-    if not isinstance(data, dict):
-        return {}, {"_": "data must be a JSON object of field ids to values"}
-    by_id = {f.id: f for f in fields}
-    errors: dict[str, str] = {}
-    values: dict[str, Any] = {}
-    for key in data:
-        if key not in by_id:
-            errors[key] = "is not a field of this form"
-    for f in fields:
-        raw = data.get(f.id)
-        if raw is None or (isinstance(raw, str) and not raw.strip()):
-            if f.required:
-                errors[f.id] = f"{f.label} is required"
-            continue
-        try:
-            values[f.id] = _coerce(f, raw)
-        except ValueError as exc:
-            errors[f.id] = f"{f.label} {exc}"
-    return values, errors

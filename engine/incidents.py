@@ -147,6 +147,9 @@ def retry(eng, incident_id: int, actor: str) -> dict[str, Any]:
         case = eng.send_message(row.case_id, payload.get("message", ""), payload.get("data", {}), row.actor)
     elif row.action == "timer":
         case = eng.retry_timers(row.case_id, actor)
+    elif row.action == "migrate":  # the operator retrying moves the case, as they may (MIGRATE)
+        eng.migrate_case(row.case_id, payload.get("to"), actor)
+        case = eng.show_case(row.case_id, viewer=actor)
     else:
         raise Conflict(f"incident {incident_id}: cannot retry a {row.action!r} step")
     resolve(row, actor, now, f"retried by {actor}: went through" + (

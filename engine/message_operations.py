@@ -41,7 +41,7 @@ class MessageOperations(EngineCore):
         waiting = [c for c in catches if c.id in _waiting_elements(run.workflow)]
         if not waiting:
             raise Conflict(f"case {case_id} is not waiting for message {name!r} now")
-        values, errors = forms.clean(waiting[0].form, data)
+        values, errors = forms.clean(waiting[0].form, data, self.local_today(run.now))
         if not errors:  # then the message's own checks, as a form's
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
             for validator in self.registry.validators(name):

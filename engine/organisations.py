@@ -11,7 +11,7 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import ForeignKey, String, select
@@ -276,13 +276,14 @@ def link_account(session: Session, user, org: str | None) -> None:
     user.org, user.org_id = entry.name, entry.id
 
 
-def clean_form(session: Session, fields: list, data: Any, derive_authority: bool = False
-               ) -> tuple[dict[str, Any], dict[str, str]]:
-    """`engine.forms.clean`, then every party field on the form checked against the register (see
-    `resolve_parties`); with `derive_authority`, a start form's missing authority is derived."""
+def clean_form(session: Session, fields: list, data: Any, derive_authority: bool = False,
+               today: date | None = None) -> tuple[dict[str, Any], dict[str, str]]:
+    """`engine.forms.clean` (with `today`, the local date its date rules are kept against), then every
+    party field on the form checked against the register (see `resolve_parties`); with
+    `derive_authority`, a start form's missing authority is derived."""
     from .forms import clean
 
-    values, errors = clean(fields, data)
+    values, errors = clean(fields, data, today)
     if errors:
         return values, errors
     return resolve_parties(session, values, derive_authority)

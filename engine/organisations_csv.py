@@ -111,8 +111,10 @@ def import_file(session: Session, path: Path, now: datetime, add_only: bool = Fa
     """`import_csv` on a file; RegisterFileError (a ValueError) if it cannot be read."""
     try:
         text = Path(path).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RegisterFileError(f"{path}: cannot read it ({exc.__class__.__name__}: {exc})") from None
+    except OSError as exc:
+        raise RegisterFileError(f"{path}: cannot read: {exc.strerror or type(exc).__name__}") from None
+    except UnicodeDecodeError:
+        raise RegisterFileError(f"{path}: cannot read: not UTF-8 text") from None
     return import_csv(session, text, now, str(path), add_only)
 
 

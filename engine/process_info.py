@@ -38,15 +38,18 @@ class UserTaskInfo:
     form: list[FormField]
     due: str | None  # an expression over case variables
     kind: str = "user"  # "user": a form to fill in; "manual": a plain or manual task, marked as done
+    #: The answers are shown to check before the task completes (a decision that cannot be undone):
+    #: `<camunda:property name="check_answers" value="true"/>` on the task, or a form in sections.
+    check_answers: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "title": self.title, "lane": self.lane, "due": self.due,
-                "form": [f.to_json() for f in self.form], "kind": self.kind}
+                "form": [f.to_json() for f in self.form], "kind": self.kind, "check_answers": self.check_answers}
 
     @classmethod
     def from_json(cls, d: dict[str, Any]) -> UserTaskInfo:
         return cls(d["id"], d["title"], d["lane"], [FormField.from_json(f) for f in d["form"]], d["due"],
-                   d.get("kind", "user"))
+                   d.get("kind", "user"), d.get("check_answers", False))
 
 
 @dataclass
@@ -171,7 +174,9 @@ def describe(root, process_el) -> tuple[ProcessInfo, list[tuple[int | None, str 
             if due:
                 m = _DUE.match(due)
                 due = m.group(1) if m else due
-            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due)
+            check = _declared_roles(el, "check_answers") == ("true",) or any(f.section for f in fields)
+            info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), fields, due,
+                                                  check_answers=check)
         elif local in MANUAL_KINDS:
             info.user_tasks[el_id] = UserTaskInfo(el_id, el.get("name") or el_id, lanes.get(el_id), [NOTE], None,
                                                   "manual")

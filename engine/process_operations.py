@@ -132,7 +132,8 @@ class ProcessOperations(EngineCore):
         target = self.specs.get(self.session, self._version(case.process_key, to_version).id)
         if target.id == case.process_version_id:
             raise Conflict(f"case {case_id} is already on version {to_version}")
-        affected = migrate(run.workflow, self.serializer.registry, target.parsed, dry_run=dry_run)
+        with self._failing(run, "migrate", {"to": target.version}):  # a handler or expression of the new version
+            affected = migrate(run.workflow, self.serializer.registry, target.parsed, dry_run=dry_run)
         result = {"case_id": case_id, "from": run.deployment.version, "to": target.version,
                   "affected": affected, "dry_run": dry_run}
         if dry_run:

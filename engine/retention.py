@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import exists, null, select, update
 from sqlalchemy.orm import Session
 
+from . import drafts
 from .extensions import Extensions
 from .incidents import Incident
 from .models import Case, HistoryEvent, OutboxMessage
@@ -83,7 +84,8 @@ def redact_case(session: Session, case: Case, now: datetime, actor: str, rules: 
         case.state = strip_state(case.state)
     erased = {"history_payloads": events.rowcount, "case_fields": dropped, "workflow_data": True,
               "outbox_messages": _erase_mail(session, case.id), "incidents": _erase_incidents(session, case.id),
-              "facts_columns": extensions.redact(session, case.id, rules.facts_columns)}
+              "facts_columns": extensions.redact(session, case.id, rules.facts_columns),
+              "task_drafts": drafts.delete_for_case(session, case.id)}
     session.add(Redaction(case_id=case.id, at=now, actor=actor, reason=rules.reason(), erased=erased))
     session.flush()
     return erased

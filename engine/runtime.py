@@ -25,6 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
+from . import drafts
 from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -200,6 +201,7 @@ class CaseRun:
             dialect = self._connection.dialect.name
             kind = f"skip_{dialect}" if dialect in _UPSERTS else "insert"
             self._connection.execute(_statements(ClosedTask.__table__, kind), rows)
+            drafts.delete_for_tasks(self._connection, [row["task_id"] for row in rows])
 
     def _project_timers(self, waiting) -> None:
         rows = [{"case_id": self.case.id, "element": element, "due_at": due, "attempts": 0}

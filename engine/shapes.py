@@ -19,6 +19,7 @@ def task_json(task: ReadyTask, info: ProcessInfo, pupil: str | None = None) -> d
         "form": [f.to_json() for f in user_task.form] if user_task else [],
         "kind": user_task.kind if user_task else "user",  # "manual": marked as done, with an optional note
         "pupil": pupil,
+        "check_answers": bool(user_task and user_task.check_answers),
     }
 
 

@@ -18,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from . import drafts
 from .errors import NotFound
 from .history import event_json
 from .incidents import Incident
@@ -66,6 +67,7 @@ def _case_record(eng, case: Case, reader: str) -> dict[str, Any]:
                        "submitted": i.payload, "status": i.status} for i in incidents],
         "access_log": access_log(session, case.id),
         "redactions": redactions_of(session, case.id),
+        "drafts": [drafts.to_json(d) for d in drafts.of_case(session, case.id)],
     }
 
 
@@ -123,6 +125,8 @@ def render_html(document: dict[str, Any]) -> str:
                   _table(record["history"], ("seq", "at", "actor", "kind", "element", "data", "redacted")),
                   "<h3>Letters and emails</h3>",
                   _table(record["mail"], ("created_at", "sent_at", "to", "subject", "body")),
+                  "<h3>Forms saved to finish later</h3>",
+                  _table(record.get("drafts", []), ("saved_at", "saved_by", "lane", "answers")),
                   "<h3>Failures recorded</h3>", _table(record["incidents"], ("at", "element", "error", "submitted")),
                   "<h3>Who has read this case</h3>", _table(record["access_log"], ("at", "actor", "action"))]
     style = ("body{font-family:sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem}"

@@ -9,9 +9,9 @@ from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 from sqlalchemy.orm import undefer
 
-from . import organisations, permissions
+from . import drafts, organisations, permissions
 from .engine_core import EngineCore
-from .errors import Conflict, InvalidData, NotFound
+from .errors import Conflict, Forbidden, InvalidData, NotFound
 from .models import (
     Case,
     ClosedTask,
@@ -86,11 +86,9 @@ class TaskOperations(EngineCore):
         return (f"task {task_id} is no longer ready: it was withdrawn at {at}, when case {closed.case_id} "
                 "moved on without it")
 
-    def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
-        """Complete a ready task; a stale task is a Conflict. A user task takes its form's data,
-        checked against the form and the handlers' validators and merged into the case. A plain
-        `bpmn:task` or `bpmn:manualTask` is marked as done: its one field is an optional note, kept in
-        the history event and not made a case variable (two tasks' notes would overwrite each other)."""
+    def _actionable(self, task_id: str, actor: str):
+        """(task row, case, run, the task's description, the workflow task) for `actor` to act on: one they
+        may complete and that is still ready (else NotFound, Forbidden or Conflict)."""
         row, case, user = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
         info = run.parsed.info.user_tasks.get(row.element)
@@ -104,8 +102,14 @@ class TaskOperations(EngineCore):
         task = run.find_task(task_id)
         if task is None or task.state != TaskState.READY:
             raise Conflict(f"task {task_id} is no longer ready; reload the case")
-        values, errors = organisations.clean_form(self.session, info.form, data)
-        if not errors and info.kind == "user":
+        return row, case, run, info, task
+
+    def _checked_answers(self, row, case, run, info, data: Any, only: set[str] | None = None) -> dict[str, Any]:
+        """The task's answers cleaned and checked (only the fields `only` names, if given: one section of
+        a long form, without the cross-field checks); InvalidData with every problem found."""
+        fields = [f for f in info.form if only is None or f.id in only]
+        values, errors = organisations.clean_form(self.session, fields, data, today=self.local_today(run.now))
+        if not errors and only is None and info.kind == "user":
             # Validators see the case as it would be, today's local date (`_today`) for "not in the future", and
             # the ids of the form's fields (`_fields`: a check that a version of the form predates is not asked).
             today = run.now.astimezone(ZoneInfo(self.policy.timezone)).date().isoformat()
@@ -114,6 +118,37 @@ class TaskOperations(EngineCore):
                                                  "_fields": [f.id for f in info.form]}, self.policy) or {})
         if errors:
             raise InvalidData(errors, f"{info.title} ({row.element})")
+        return values
+
+    def check_task(self, task_id: str, data: Any, actor: str, only: set[str] | None = None) -> dict[str, Any]:
+        """Check answers to a task's form as completing it would (or one section's, `only`), and change
+        nothing: the cleaned values, or InvalidData. For a check-answers page before a decision."""
+        row, case, run, info, _task = self._actionable(task_id, actor)
+        return self._checked_answers(row, case, run, info, data, only)
+
+    def save_draft(self, task_id: str, answers: dict[str, Any], actor: str) -> dict[str, Any]:
+        """Keep what `actor` typed so far into the task's form ("Save and come back later"), unchecked;
+        only someone who may complete the task may."""
+        row, case, _run, info, _task = self._actionable(task_id, actor)
+        return drafts.to_json(drafts.save(self.session, task_id, case.id, info.lane, drafts.kept_answers(answers),
+                                          actor, self.clock.now()))
+
+    def task_draft(self, task_id: str, actor: str) -> dict[str, Any] | None:
+        """The task's draft, for someone who may complete the task (else None: drafts are theirs alone)."""
+        try:
+            self._actionable(task_id, actor)
+        except (NotFound, Forbidden, Conflict):
+            return None
+        draft = drafts.of_task(self.session, task_id)
+        return drafts.to_json(draft) if draft else None
+
+    def complete_task(self, task_id: str, data: Any, actor: str) -> dict[str, Any]:
+        """Complete a ready task; a stale task is a Conflict. A user task takes its form's data,
+        checked against the form and the handlers' validators and merged into the case. A plain
+        `bpmn:task` or `bpmn:manualTask` is marked as done: its one field is an optional note, kept in
+        the history event and not made a case variable (two tasks' notes would overwrite each other)."""
+        row, case, run, info, task = self._actionable(task_id, actor)
+        values = self._checked_answers(row, case, run, info, data)
         record: dict[str, Any] = {"task_id": task_id, "data": values}
         if info.kind == "manual":  # marked as done: the note goes in the history, not into the case's data
             record = {"task_id": task_id, "data": {}, **({"note": values["note"]} if values.get("note") else {})}

@@ -34,13 +34,13 @@ def school_days_before(calendar, due: date, n: int) -> date:
 def due_after(ctx: HandlerContext, name: str, start: date, n: int | None = None) -> date:
     """``n`` (default: the policy's value) units of deadline ``name`` after ``start``, in its policy unit."""
     count = getattr(ctx.policy, name) if n is None else n
-    return deadline_units.add(ctx.calendar, start, count, ctx.policy.unit(name))
+    return deadline_units.add(ctx.policy.school_calendar(), start, count, ctx.policy.unit(name))
 
 
 def remind_on(ctx: HandlerContext, due: date) -> date:
     """The day assignees are reminded of a deadline on ``due``: ``reminder_school_days`` before it."""
     policy = ctx.policy
-    return deadline_units.days_before(ctx.calendar, due, policy.reminder_school_days,
+    return deadline_units.days_before(ctx.policy.school_calendar(), due, policy.reminder_school_days,
                                       policy.unit("reminder_school_days"))
 
 
@@ -76,7 +76,7 @@ def schedule_reviews(ctx: HandlerContext) -> dict:
     out["dual_registration_due"] = registration_due.isoformat()
     out.update(watch(ctx, "confirm_dual_registration", registration_due))
     tasks = ("interim_review_1", "interim_review_2", "final_review")
-    host = ctx.calendar.for_school(ctx.data.get("host_school"))  # the reviews are at the host school
+    host = ctx.policy.school_calendar().for_school(ctx.data.get("host_school"))  # the reviews are at the host school
     for n, (weeks, task) in enumerate(zip(ctx.policy.review_weeks[:3], tasks, strict=True), start=1):
         key = f"review_{n}_date"
         default = school_days_before(host, due_after(ctx, "review_weeks", start, weeks) + timedelta(days=1), 1)

@@ -111,7 +111,7 @@ def plan_reviewed_with_everyone(values: dict, case: dict, policy) -> dict[str, s
 
 def kpi_dates(ctx: HandlerContext, returned: date) -> dict:
     """When the follow-up checks fall: after 2 whole terms following the return, and a year on."""
-    calendar = ctx.calendar
+    calendar = ctx.policy.school_calendar()
     third = terms_after(calendar, returned, 3)
     try:
         year_on = returned.replace(year=returned.year + 1)

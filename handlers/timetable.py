@@ -153,7 +153,7 @@ def _last_school_day(calendar, monday: date) -> date:
 @topic("timetable_plan")
 def plan(ctx: HandlerContext) -> dict:
     """The weeks and hours, the date by which the pupil must be full time, and the review dates."""
-    data, policy, calendar = ctx.data, ctx.policy, ctx.calendar
+    data, policy, calendar = ctx.data, ctx.policy, ctx.policy.school_calendar()
     weeks, _ = parse_timetable(data["weekly_timetable"], data["full_day"], policy.timetable_max_weeks)
     mondays = week_mondays(calendar, date.fromisoformat(data["start_date"]), policy.timetable_max_weeks,
                            policy.unit("timetable_max_weeks"))
@@ -255,7 +255,7 @@ def review(ctx: HandlerContext) -> dict:
         "date": data["review_date"], "week": data["week_number"], "hours": data["hours_this_week"],
         "back_full_time": data["back_full_time"]}]
     later = [d for d in data.get("review_dates", []) if d > data["review_date"]]
-    following = later[0] if later else ctx.calendar.next_school_day(held + timedelta(weeks=1)).isoformat()
+    following = later[0] if later else ctx.policy.school_calendar().next_school_day(held + timedelta(weeks=1)).isoformat()
     return {"timetable_reviews": reviews, "next_review_date": following}
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -37,6 +37,7 @@ from engine.workflow_cache import WorkflowCache
 from handlers import default_registry
 from schooling.policy import load_policy
 from tests.postgres_server import PostgresServer
+from tests.scenario_dates import catch_up, happened_today, plans_still_ahead  # noqa: F401  (for the tests)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -120,23 +121,12 @@ class Harness:
         return ready[0]
 
     def complete(self, case_id: str, element: str, data: dict, actor: str) -> dict:
-        self.catch_up(data)
-        return self.call("complete_task", self.task(case_id, element)["task_id"], data, actor)
+        task = self.task(case_id, element)
+        self.catch_up(data, task["form"])
+        return self.call("complete_task", task["task_id"], data, actor)
 
-    def catch_up(self, data: dict) -> None:
-        catch_up(self.clock, data)
-
-
-#: Form fields that may not be in the future (see Harness.catch_up).
-NOT_IN_FUTURE = ("agreed_to_consider_date", "place_offered_date")
-
-
-def catch_up(clock, data: dict) -> None:
-    """Dates the engine refuses in the future (the Fair Access dates): a person records them on or
-    after the day, so the fake clock moves to that afternoon first if it is still before it."""
-    latest = max((data[k] for k in NOT_IN_FUTURE if isinstance(data.get(k), str)), default=None)
-    if latest and date.fromisoformat(latest) > clock.now().date():
-        clock.set(datetime.combine(date.fromisoformat(latest), time(16), tzinfo=UTC))
+    def catch_up(self, data: dict, form: list | None = None) -> None:
+        catch_up(self.clock, data, form)
 
 
 DATABASES = ("sqlite", "postgresql")
@@ -356,11 +346,9 @@ PLACEMENT_TASK = "interim_review_1"
 
 
 def _placement_case(rt, target: str) -> str:
-    from datetime import timedelta
+    from cli.demo_data import ACTOR_BY_LANE, _shifted, shift_days
 
-    from cli.demo_data import ACTOR_BY_LANE, ANCHOR, _shifted
-
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     calendar = rt.policy.school_calendar()
     with rt.engine() as eng:
         case_id = eng.start_case("reintegration", {**_shifted(scenarios.START_DATA, days, calendar),

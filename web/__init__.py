@@ -25,7 +25,7 @@ from engine.wiring import Runtime
 
 from . import security
 from .server_sessions import ServerSessionInterface
-from .task_forms import error_anchor
+from .task_forms import error_anchor, wrong_boxes
 
 log = logging.getLogger(__name__)
 DEVELOPMENT_ENVS = ("dev", "test")
@@ -106,6 +106,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.filters["status_name"] = status_name
     app.jinja_env.filters["kind_name"] = lambda kind: KIND_LABELS.get(kind, kind)
     app.jinja_env.globals["error_anchor"] = error_anchor
+    app.jinja_env.globals["wrong_boxes"] = wrong_boxes
 
     from . import admin, api, assets, auth, cases, health, mail, pages, tasks
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, g, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from engine import accounts, organisations, queries
+from engine import accounts, incidents, organisations, permissions, queries
 from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
 from engine.json_input import MAX_DEPTH, json_problem
 from engine.models import User
@@ -188,3 +188,30 @@ def complete_task(task_id: str):
             queries.require_case(eng.session, user, done["case_id"])
         return eng.complete_task(task_id, data, user.name)
     return _call(complete)
+
+
+#: Incident ids as the table's integer key holds them; anything else is no incident.
+MAX_ID = 2**31 - 1
+
+
+@bp.get("/incidents")
+def list_incidents():
+    """`reintegrate incident list [--all]`: open incidents, with `all=true` resolved ones too."""
+    def read(eng, user):
+        show_all = request.args.get("all", "false")
+        if show_all not in ("true", "false"):
+            raise InvalidData({"all": "must be true or false"}, "query parameters")
+        return incidents.list_incidents(eng.session, user.name, include_resolved=show_all == "true")
+    return _call(read)
+
+
+@bp.post("/incidents/<incident_id>/retry")
+def retry_incident(incident_id: str):
+    """`reintegrate incident retry ID`: the failed step again; 500 with the incident if it fails again."""
+    def retry(eng, user):
+        number = int(incident_id) if incident_id.isascii() and incident_id.isdigit() else 0
+        if not 1 <= number <= MAX_ID:
+            permissions.require_may(user, permissions.INCIDENTS)  # 403 before 404, as for a real id
+            raise NotFound(f"no incident {incident_id[:30]!r}")
+        return incidents.retry(eng, number, user.name)
+    return _call(retry)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, render_template, request
 
-from engine import case_list, organisations, queries
+from engine import case_list, queries
 
 from .engine_access import run
 
@@ -27,7 +27,7 @@ def cases():
 
     def load(eng, user):
         return (case_list.case_list(eng.session, user, filters), case_list.process_names(eng.session),
-                organisations.choices(eng.session, ("school", "ap_setting", "provider")))
+                case_list.school_choices(eng.session, user))
 
     page, processes, schools = run(load)
     return render_template("cases.html", page=page, filters=filters, processes=processes, schools=schools,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from engine import permissions, queries
 from engine.case_summary import summarise
@@ -47,7 +47,7 @@ def _case_view(eng, user, case_id: str) -> dict:
     lane_parties = {PARTY_FIELDS.get(task.lane or "") for task in info.user_tasks.values()}
     parties = [(key, label) for key, label in PARTIES
                if case["data"].get(key) or (key in lane_parties and key not in NAMED_ONLY)]
-    return {"case": case, "history": history, "parties": parties, "facts": facts,
+    return {"case": case, "history": history, "parties": parties, "facts": facts, "may_send": may_send,
             "titles": {e["seq"]: title(e, info) for e in history},
             "summary": summary, "focus": _focus(case, history, catching, info),
             "can_request_review": EMERGENCY_REVIEW in awaited and bool(may_send)}
@@ -74,6 +74,7 @@ def _focus(case: dict, history: list[dict], catching: list[str], info) -> list[s
 @bp.get("/cases/<case_id>")
 def case_page(case_id: str):
     view = run(lambda eng, user: _case_view(eng, user, case_id))
+    view.pop("may_send")
     return render_template("case.html", key_facts=KEY_FACTS, party_blanks=PARTY_BLANKS, **view)
 
 
@@ -86,17 +87,68 @@ def diagram(case_id: str):
     return Response(run(load), mimetype="application/xml")
 
 
+#: The emergency review's reason: required on the web (the message's own form keeps it optional for
+#: programs), limited as the diagram's field is.
+REASON_LIMIT = 2000
+
+
+def _reason_problem(reason: str) -> str | None:
+    if not reason:
+        return "Enter why an emergency review is needed"
+    if len(reason) > REASON_LIMIT:
+        return f"Why an emergency review is needed must be {REASON_LIMIT:,} characters or less"
+    return None
+
+
+def _review_view(case_id: str) -> dict:
+    """The case page's view, if the account may ask for an emergency review on it now: else 403 (not one
+    who may ask) or 409 (the case is not waiting for one)."""
+    view = run(lambda eng, user: _case_view(eng, user, case_id))
+    if not view["may_send"]:
+        abort(403, description=view["may_send"].reason)
+    if not view["can_request_review"]:
+        abort(409, description="An emergency review cannot be requested on this case now: only while the pupil is in "
+                               "the placement, and not while one is waiting to be held.")
+    return view
+
+
+def _review_page(case_id: str, template: str, reason: str, error: str | None = None, status: int = 200):
+    view = _review_view(case_id)
+    return render_template(template, case=view["case"], reason=reason, error=error, limit=REASON_LIMIT), status
+
+
+@bp.get("/cases/<case_id>/emergency-review")
+def emergency_review_form(case_id: str):
+    """Asking for an emergency review: why, then a check of that before it is asked for."""
+    return _review_page(case_id, "emergency_review.html", "")
+
+
+@bp.post("/cases/<case_id>/emergency-review/check")
+def emergency_review_check(case_id: str):
+    reason = request.form.get("reason", "").strip()
+    problem = _reason_problem(reason)
+    if problem or request.form.get("change"):
+        return _review_page(case_id, "emergency_review.html", reason, problem, 400 if problem else 200)
+    return _review_page(case_id, "emergency_review_check.html", reason)
+
+
 @bp.post("/cases/<case_id>/emergency-review")
 def request_emergency_review(case_id: str):
+    reason = request.form.get("reason", "").strip()
+    problem = _reason_problem(reason)
+    if problem:
+        return _review_page(case_id, "emergency_review.html", reason, problem, 400)
+    _review_view(case_id)
+
     def send(eng, user):
         queries.require_case(eng.session, user, case_id)
-        return eng.send_message(case_id, EMERGENCY_REVIEW, {}, user.name)
+        return eng.send_message(case_id, EMERGENCY_REVIEW, {"reason": reason}, user.name)
 
     try:
         run(send)
     except Conflict as exc:
         abort(409, description=str(exc))
     except InvalidData as exc:
-        abort(400, description=str(exc))
+        return _review_page(case_id, "emergency_review.html", reason, " ".join(exc.errors.values()), 400)
     flash("Emergency review requested: the host school has a task to hold it", "success")
     return redirect(url_for("cases.case_page", case_id=case_id))

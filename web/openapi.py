@@ -79,6 +79,16 @@ def document() -> dict[str, Any]:
                 {"200": _json({"type": "array", "items": _ref("Organisation")}, "entries, authorities first")},
                 [_query("kind", {"type": "string", "enum": ["local_authority", "school", "ap_setting", "provider"]},
                         "only entries of this kind")], extra=("422",))},
+            "/incidents": {"get": _op(
+                "Steps of cases that failed (`reintegrate incident list`): admins and process owners",
+                "listIncidents", {"200": _json({"type": "array", "items": _ref("Incident")}, "newest first")},
+                [_query("all", {"type": "boolean"}, "resolved incidents too")], extra=("422",))},
+            "/incidents/{incident_id}/retry": {"post": _op(
+                "Do the failed step again as first asked (`reintegrate incident retry`); resolves the incident "
+                "when it goes through, else 500 and the incident counts it", "retryIncident",
+                {"200": _json(_ref("Retried"), "the incident, resolved, and the case after the step")},
+                [{"name": "incident_id", "in": "path", "required": True,
+                  "schema": {"type": "integer", "minimum": 1, "maximum": 2**31 - 1}}], extra=("409", "500"))},
             "/tasks/{task_id}/complete": {"post": _op(
                 "Validate and complete a task (a task of kind `manual` is marked as done: its data holds only an "
                 "optional `note`)", "completeTask", {"200": _json(_ref("Case"), "the case after it")},
@@ -90,8 +100,9 @@ def document() -> dict[str, Any]:
             "schemas": _schemas(),
             "responses": {name: _json(_ref("Error"), text) for name, text in (
                 ("Unauthorised", "no or a wrong API token"), ("Forbidden", "the caller may not do this"),
-                ("NotFound", "no such case or task, or not one the caller may see"),
-                ("Conflict", "the case changed: the task is done or the case is not waiting for this"),
+                ("NotFound", "no such case, task or incident, or not one the caller may see"),
+                ("Conflict", "the case changed: the task is done or the case is not waiting for this; or the "
+                             "incident is already resolved"),
                 ("Invalid", "invalid data; `errors` maps each field id to a message"),
                 ("StepFailed", "a step of the case failed (an expression, a handler): nothing was saved; `incident` "
                                "is the incident that records it, `case_id` and `element` where"))},
@@ -130,6 +141,18 @@ def _schemas() -> dict[str, Any]:
             "id": s, "name": s, "kind": {"type": "string", "enum": ["local_authority", "school", "ap_setting", "provider"]},
             "authority": {**n, "description": "the id of the local authority it belongs to"},
             "authority_name": n, "urn": {**n, "description": "its DfE URN, where it has one"}}},
+        "Incident": {"type": "object", "properties": {
+            "id": {"type": "integer"}, "case_id": s, "process": s, "version": {"type": "integer"},
+            "element": s, "title": s, "kind": {**s, "description": "what failed: expression, handler"},
+            "action": {**s, "description": "what was being done: start, complete, message, timer, migrate"},
+            "task_id": n, "error": s, "actor": s, "created_at": s, "last_at": s, "occurrences": {"type": "integer"},
+            "status": {"type": "string", "enum": ["open", "resolved"]}, "resolved_at": n, "resolved_by": n,
+            "resolution": n, "done_since": {"type": "object", "nullable": True, "description":
+                                            "the task was done since by someone else: a retry resolves it"}}},
+        "Retried": {"type": "object", "properties": {
+            "incident": _ref("Incident"),
+            "case": {"type": "object", "nullable": True, "additionalProperties": True,
+                     "description": "the case after the step, as a Case; null when its task was done since"}}},
         "Event": {"type": "object", "additionalProperties": True, "properties": {
             "seq": {"type": "integer"}, "at": s, "actor": s, "kind": s, "element": n}},
         "Error": {"type": "object", "required": ["error", "message", "status"], "properties": {

@@ -99,7 +99,9 @@ def _migrate_one(case_id: str, to: int, dry_run: bool) -> dict[str, Any]:
         result = run(lambda eng, user: eng.migrate_case(case_id, to, user.name, dry_run=dry_run))
         return {**result, "error": None}
     except EngineError as exc:
-        return {"case_id": case_id, "error": str(exc), "affected": []}
+        incident = getattr(exc, "incident_id", None)  # a step of the new version failed (StepFailed)
+        return {"case_id": case_id, "error": str(exc) + (f"; nothing was changed (incident {incident})"
+                                                         if incident else ""), "affected": []}
 
 
 def _migration_form(process: str, version: int) -> dict[str, Any]:

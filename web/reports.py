@@ -36,11 +36,13 @@ def _compute(name: str):
     today = _today()
     try:
         f = reports.make_filter(*(request.args.get(k) for k in FILTERS), today=today)
-    except InvalidData as exc:
-        abort(400, description=str(exc))
+    except InvalidData:  # the engine's message names the filter's fields; a person chose from a list
+        abort(400, description="There is no report for that academic year or term. Choose an academic year "
+                               "such as 2025/26, and a term if you want one, from the filters.")
     args = {k: v for k, v in f.to_json().items() if v}
     return run(lambda eng, user: (reports.run_report(eng.session, eng.policy, name, f, today, viewer=user),
-                                  reports.filter_options(eng.session, eng.policy, f.year, viewer=user))) + (args,)
+                                  reports.filter_options(eng.session, eng.policy, f.year, viewer=user,
+                                                         today=today))) + (args,)
 
 
 @bp.get("/reports")

@@ -12,6 +12,21 @@ _HTML_ERRORS = {400: "Bad request", 403: "You cannot do this", 404: "Page not fo
                 409: "Already done", 429: "Too many attempts"}
 
 
+#: GOV.UK's "page not found" words: a page never shows the engine's own ("no case 'R-D987058C'").
+NOT_FOUND = ("If you typed the web address, check it is correct. If you pasted the web address, check you copied "
+             "the entire address. If you followed a link to a case or a task, the case may have been closed, or "
+             "your account may not be able to see it.")
+
+
+def for_people(code: int, description: str) -> str:
+    """What an error page says: the view's own sentence for people (one that starts with a capital
+    letter), else, for a page not found, GOV.UK's words; never an engine message with an id in quotes."""
+    text = (description or "").strip()
+    if code == 404 and not (text[:1].isupper() and "'" not in text):
+        return NOT_FOUND
+    return text
+
+
 def nonce() -> str:
     if "csp_nonce" not in g:
         g.csp_nonce = secrets.token_urlsafe(16)
@@ -50,7 +65,7 @@ def install(app: Flask) -> None:
         if request.path.startswith("/api/"):
             return jsonify({"error": _HTML_ERRORS.get(code, "Error"), "message": description, "status": code}), code
         return render_template("error.html", code=code, title=_HTML_ERRORS.get(code, "Error"),
-                               message=description), code
+                               message=for_people(code, description)), code
 
     @app.errorhandler(CSRFError)
     def _csrf(exc):

@@ -55,7 +55,8 @@ def check(key: str):
     """The answers checked (nothing is created yet): the form again with its errors, or the answers to confirm."""
     start, choices, _own = _start(key)
     data, date_errors = task_forms.parse(start.form, request.form)
-    values, errors = run(lambda eng, user: case_starts.check_answers(eng.session, start, data, user))
+    values, errors = run(lambda eng, user: case_starts.check_answers(eng.session, start, data, user,
+                                                                         eng.local_today()))
     errors = {**errors, **date_errors}
     if errors or request.form.get("change"):
         return render_template("start_form.html", start=start, choices=choices, errors=errors,

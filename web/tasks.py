@@ -88,7 +88,8 @@ def _claim_action(task_id: str, action, message: str):
 
 
 def _load(eng, user, task_id: str):
-    """(task, case) for the page, or (None, done) for a task someone has completed."""
+    """(task, case) for the page, or (None, done) for a task someone has completed. The task carries
+    its draft ("Save and come back later") for someone who may complete it."""
     row = queries.require_task(eng.session, user, task_id)
     if row is None:
         done = queries.closed_task(eng.session, task_id)
@@ -99,9 +100,30 @@ def _load(eng, user, task_id: str):
     task = eng.show_task(task_id, viewer=user.name)
     case = eng.show_case(row.case_id, viewer=user.name)
     case["process_name"] = eng.process_info(row.case_id).name
+    may_complete = who_acts.may_complete(user, task["lane"], case["data"])
     return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"]),
-             "may_complete": who_acts.may_complete(user, task["lane"], case["data"]),
+             "may_complete": may_complete, "draft": eng.task_draft(task_id, user.name) if may_complete else None,
              "lane_party": (case["data"] or {}).get(queries.PARTY_FIELDS.get(task["lane"] or "", ""))}, case)
+
+
+def _part(task, number: str | None) -> tuple[int, list]:
+    """(part number from 1, its fields) of a form in sections; a form without sections is part 1."""
+    parts = task_forms.sections(task["form"])
+    n = int(number) if number and number.isascii() and number.isdigit() and 1 <= int(number) <= len(parts) else 1
+    return n, parts[n - 1][1] if len(parts) > 1 else task["form"]
+
+
+def _form(task, case, values, errors, number: int = 1, status: int = 200, returning: bool = False):
+    """The task's form (one part of a form in sections); `returning`: say that saved answers are filled in."""
+    parts = task_forms.sections(task["form"])
+    fields = parts[number - 1][1] if len(parts) > 1 else task["form"]
+    return render_template("task.html", task=task, case=case, values=values, errors=errors, fields=fields,
+                           parts=parts if len(parts) > 1 else None, number=number, returning=returning), status
+
+
+def _first_part_with(task, errors) -> int:
+    parts = task_forms.sections(task["form"])
+    return next((i for i, (_, fields) in enumerate(parts, 1) if any(f["id"] in errors for f in fields)), 1)
 
 
 @bp.get("/tasks/<task_id>")
@@ -109,24 +131,91 @@ def task_page(task_id: str):
     task, case = run(lambda eng, user: _load(eng, user, task_id))
     if task is None:
         return render_template("task_done.html", done=case, task_id=task_id)
-    return render_template("task.html", task=task, case=case, values=task_forms.defaults(task["form"]), errors={})
+    answers = (task["draft"] or {}).get("answers")
+    values = task_forms.values_for_display(task["form"], answers) if answers else task_forms.defaults(task["form"])
+    return _form(task, case, values, {}, _part(task, request.args.get("section"))[0],
+                 returning="section" not in request.args)
 
 
 @bp.post("/tasks/<task_id>")
 def complete(task_id: str):
+    """One page of the form sent: kept as a draft ("Save and come back later"), checked and on to the
+    next part or the check-answers page, or (a form with neither) the task completed."""
     task, case = run(lambda eng, user: _load(eng, user, task_id))
     if task is None:
         return render_template("task_done.html", done=case, task_id=task_id), 409
-    data, errors = task_forms.parse(task["form"], request.form)
+    number, fields = _part(task, request.form.get("section"))
+    multi = len(task_forms.sections(task["form"])) > 1
+    shown = {**task_forms.values_for_display(task["form"], (task["draft"] or {}).get("answers") or {}),
+             **task_forms.values_for_display(fields, request.form)}
+    if request.form.get("action") == "later":
+        typed = {name: request.form.get(name, "") for name in task_forms.input_names(fields)}
+        run(lambda eng, user: eng.save_draft(task_id, typed, user.name))
+        flash(f"{task['title']}: your answers have been saved. Come back to it from your tasks.", "success")
+        return redirect(url_for("tasks.task_list"))
+    if request.form.get("change"):
+        return _form(task, case, shown, {}, number)
+    data, errors = task_forms.parse(fields, request.form)
+    if not (multi or task["check_answers"]):
+        return _complete(task, case, data, errors, shown)
     try:
+        checked = run(lambda eng, user: eng.check_task(task_id, data, user.name,
+                                                       only={f["id"] for f in fields} if multi else None))
+    except InvalidData as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        return _form(task, case, shown, errors, number, 400)
+    if multi:
+        typed = {name: request.form.get(name, "") for name in task_forms.input_names(fields)}
+        run(lambda eng, user: eng.save_draft(task_id, typed, user.name))
+        if number < len(task_forms.sections(task["form"])):
+            return redirect(url_for("tasks.task_page", task_id=task_id, section=number + 1))
+        return redirect(url_for("tasks.check_page", task_id=task_id))
+    return render_template("task_check.html", task=task, case=case, answers=checked, parts=None,
+                           raw=task_forms.raw_answers(task["form"], request.form))
+
+
+@bp.get("/tasks/<task_id>/check")
+def check_page(task_id: str):
+    """A form in sections, all its answers (from the draft) to check before the task completes."""
+    task, case = run(lambda eng, user: _load(eng, user, task_id))
+    if task is None:
+        return render_template("task_done.html", done=case, task_id=task_id)
+    answers = (task["draft"] or {}).get("answers") or {}
+    data, errors = task_forms.parse(task["form"], answers)
+    try:
+        checked = run(lambda eng, user: eng.check_task(task_id, data, user.name))
+    except InvalidData as exc:
+        errors = {**exc.errors, **errors}
+    if errors:
+        return _form(task, case, task_forms.values_for_display(task["form"], answers), errors,
+                     _first_part_with(task, errors), 400)
+    return render_template("task_check.html", task=task, case=case, answers=checked,
+                           parts=task_forms.sections(task["form"]), raw=None)
+
+
+@bp.post("/tasks/<task_id>/confirm")
+def confirm(task_id: str):
+    """The answers checked and confirmed: the task completed (from the draft for a form in sections)."""
+    task, case = run(lambda eng, user: _load(eng, user, task_id))
+    if task is None:
+        return render_template("task_done.html", done=case, task_id=task_id), 409
+    multi = len(task_forms.sections(task["form"])) > 1
+    source = (task["draft"] or {}).get("answers") or {} if multi else request.form
+    data, errors = task_forms.parse(task["form"], source)
+    return _complete(task, case, data, errors, task_forms.values_for_display(task["form"], source))
+
+
+def _complete(task, case, data, errors, shown):
+    task_id = task["task_id"]
+    try:  # a date this page could not read is one the engine refuses too: nothing is written
         result = run(lambda eng, user: eng.complete_task(task_id, data, user.name))
     except InvalidData as exc:  # the engine's messages, with this page's own for dates it could not read
-        return render_template("task.html", task=task, case=case, errors={**exc.errors, **errors},
-                               values=task_forms.values_for_display(task["form"], request.form)), 400
+        errors = {**exc.errors, **errors}
+        return _form(task, case, shown, errors, _first_part_with(task, errors), 400)
     except Conflict as exc:
         return render_template("task_done.html", done=None, message=str(exc), task_id=task_id), 409
     except StepFailed as exc:  # the server's fault: say so, and keep every answer for another try
-        return render_template("task.html", task=task, case=case, errors={"_": failure_for_people(exc)},
-                               values=task_forms.values_for_display(task["form"], request.form)), 500
+        return _form(task, case, shown, {"_": failure_for_people(exc)}, 1, 500)
     flash(f"{task['title']}: done", "success")
     return redirect(url_for("cases.case_page", case_id=result["case_id"]))

@@ -21,6 +21,7 @@ from engine.errors import NotFound
 from engine.models import User
 from engine.permissions import Actor, report_scope
 from schooling.models import CaseFacts
+from schooling.report_facts import academic_year
 
 from . import costs, semh_kpis, service, timetables, weightings
 from .periods import ReportFilter, make_filter, term_ranges
@@ -48,12 +49,16 @@ def run_report(session: Session, policy, name: str, f: ReportFilter, today: date
     return REPORTS[name][2](session, policy, scoped, today)
 
 
-def filter_options(session: Session, policy, year: str, *, viewer: Actor | User) -> dict[str, list[str]]:
+def filter_options(session: Session, policy, year: str, *, viewer: Actor | User,
+                   today: date | None = None) -> dict[str, list[str]]:
     """What a filter can choose from, among the cases `viewer` may count: the years and processes with
-    cases, the year's terms, the schools."""
+    cases (no year after the one `today` is in: a year comes from a case's dates, and a date from the
+    future is a mistake, not a year to report on), the year's terms, the schools."""
     scope = viewer_scope(ReportFilter(year, scope=report_scope(viewer)))
     years = list(session.scalars(select(CaseFacts.academic_year).where(*scope).distinct()
                                  .order_by(CaseFacts.academic_year.desc())))
+    if today is not None:
+        years = [y for y in years if y <= academic_year(today)]
     processes = list(session.scalars(select(CaseFacts.process).where(*scope).distinct().order_by(CaseFacts.process)))
     names = union(*(select(column.label("school")).where(column.is_not(None), *scope).distinct()
                     for column in (CaseFacts.home_school, CaseFacts.host_school, CaseFacts.ap_setting))).subquery()

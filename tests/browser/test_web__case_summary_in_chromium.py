@@ -65,7 +65,7 @@ def test_the_summary_and_the_diagram_show_where_the_case_stands(browser, server,
     step = page.locator(".app-next-step")
     expect(step.get_by_role("link", name="Hold first interim review")).to_be_visible()
     expect(step).to_contain_text("Host school: Kingsmead High School")
-    expect(step).to_contain_text("Due 18 December 2026")
+    expect(step).to_contain_text("Due 14 December 2026")
     _words_only(page, "case-summary")
 
     # The diagram opens on the current step, whole and big enough to read.
@@ -139,16 +139,17 @@ def test_at_375_px_nothing_scrolls_sideways_and_the_current_step_is_in_view(brow
 
 def test_a_late_step_is_counted_in_school_days_and_a_closed_case_says_so(browser, server, web_world):  # noqa: F811
     closed = drive(web_world.runtime, EMERGENCY_END_PATH, pupil="Fay Failed").case_id
-    # 7 January 2027: the first review was due on the last day of the autumn term, 18 December; the
-    # Christmas holiday and the INSET day on 4 January are not school days, so it is 3 school days late.
+    # 7 January 2027: the first review was due on Monday 14 December, four school days before the end of
+    # the autumn term; the Christmas holiday and the INSET day on 4 January are not school days, so it is
+    # 7 school days late (15 to 18 December, 5 to 7 January).
     web_world.runtime.clock.set(datetime(2027, 1, 7, 9, tzinfo=UTC))
     problems: list[str] = []
     page = _page(browser, server, problems)
     _sign_in(page, server, "lee.la")
     _open(page, f"{server}/cases/{web_world.placement}")
     step = page.locator(".app-next-step")
-    expect(step.locator(".govuk-tag--red")).to_have_text("3 school days late")
-    expect(step).to_contain_text("It was due 18 December 2026")
+    expect(step.locator(".govuk-tag--red")).to_have_text("7 school days late")
+    expect(step).to_contain_text("It was due 14 December 2026")
 
     _open(page, f"{server}/cases/{closed}")
     assert _stages(page) == [

@@ -78,14 +78,14 @@ def test_caseworker_fixes_a_mistake_and_the_case_moves_on(browser, server, web_w
     summary = page.locator(".govuk-error-summary")
     expect(summary).to_be_visible()
     expect(summary).to_be_focused()  # GOV.UK Frontend's JS moves focus to the summary
-    expect(summary).to_contain_text("is not a real date")
+    expect(summary).to_contain_text("Date of meeting must be a real date")
     assert page.title().startswith("Error: ")
     expect(page.get_by_label("Progress towards integration")).to_have_value("Settling in well")
     summary.get_by_role("link").first.click()
     expect(page.locator("#meeting_date-day")).to_be_focused()
 
-    page.locator("#meeting_date-day").fill("7")
-    page.locator("#meeting_date-month").fill("12")
+    page.locator("#meeting_date-day").fill("20")
+    page.locator("#meeting_date-month").fill("11")
     page.locator("#meeting_date-year").fill("2026")
     page.get_by_role("button", name="Complete task").click()
 

@@ -159,3 +159,36 @@ def test_the_modeller_uses_the_width_of_the_window_and_opens_readable(browser, s
     assert canvas["width"] >= 340 and properties["y"] >= canvas["y"] + canvas["height"] - 1, (canvas, properties)
     page.screenshot(path=str(SHOTS / "modeller-375.png"), full_page=True)
     assert problems == [], problems
+
+
+WIDTHS_OF = """() => Object.fromEntries(Object.entries({header: '.govuk-template__header .govuk-width-container',
+  main: '.govuk-width-container.app-full-width', footer: 'footer .govuk-width-container'}).map(([part, css]) => {
+  const r = document.querySelector(css).getBoundingClientRect(); return [part, [Math.round(r.left), Math.round(r.right)]] }))"""
+
+
+def test_the_modellers_header_and_footer_span_its_width_and_its_palette_is_narrow_on_a_phone(browser, server, web_world):  # noqa: F811
+    problems: list[str] = []
+    page = _page(browser, server, problems)
+    _sign_in(page, server, "pia.owner")
+    page.goto(server + "/processes/reintegration/modeller")
+    expect(page.locator("#modeller-toolbar")).to_be_visible()
+    edges = page.evaluate(WIDTHS_OF)
+    assert edges["header"] == edges["main"] == edges["footer"] == [30, 1250], edges  # not GOV.UK's 960 px column
+    page.screenshot(path="/tmp/tidy-modeller-1280.png")
+    page.goto(server + "/processes")  # every other page keeps GOV.UK's column
+    assert page.locator(".govuk-template__header .govuk-width-container").bounding_box()["width"] == 960
+
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.goto(server + "/processes/reintegration/modeller")
+    expect(page.locator("#modeller-toolbar")).to_be_visible()
+    canvas = page.locator("#modeller-canvas").bounding_box()
+    palette = page.locator("#modeller-canvas .djs-palette").bounding_box()
+    # one column of tools by the edge: under an eighth of the canvas's width (two columns of bpmn-js's own
+    # 46 px tools, 20 px in, took 114 px, about a third), every tool inside the canvas
+    assert palette["x"] + palette["width"] - canvas["x"] <= canvas["width"] / 8, (palette, canvas)
+    assert palette["y"] + palette["height"] <= canvas["y"] + canvas["height"], (palette, canvas)
+    tools = page.locator("#modeller-canvas .djs-palette .entry")
+    assert tools.count() >= 10 and all(tools.nth(i).bounding_box()["width"] >= 24 for i in range(tools.count()))
+    page.screenshot(path="/tmp/tidy-modeller-375.png")
+    page.locator("#modeller-canvas").screenshot(path="/tmp/tidy-modeller-canvas-375.png")
+    assert problems == [], problems

@@ -103,7 +103,10 @@ def test_a_case_is_started_found_and_its_first_task_done_in_the_browser(browser,
     page.get_by_role("link", name="Record parental consent").click()
     shoot(page, "task-form")
     fill_consent(page)
-    page.get_by_role("button", name="Complete task").click()
+    page.get_by_role("button", name="Continue").click()  # consent cannot be undone: its answers are checked first
+    expect(page.get_by_role("heading", name="Check your answers: record parental consent")).to_be_visible()
+    shoot(page, "task-check-answers")
+    page.get_by_role("button", name="Confirm and complete task").click()
     expect(page.locator(".govuk-notification-banner")).to_contain_text("Record parental consent: done")
     assert "<p" not in page.locator(".govuk-notification-banner").inner_text()
     with web_world.runtime.engine() as eng:
@@ -133,7 +136,7 @@ def fill_consent(page) -> None:
                              ("Does the parent agree to a reintegration?", "Yes"),
                              ("Parent consents to the child's information being shared", "Yes")):
         page.get_by_role("group", name=question).get_by_label(answer, exact=True).check()
-    consent = page.get_by_role("group", name="Date consent given")
+    consent = page.get_by_role("group", name="Date consent was given")
     consent.get_by_label("Day").fill("20")
     consent.get_by_label("Month").fill("11")
     consent.get_by_label("Year").fill("2026")

@@ -3,6 +3,7 @@ what the case showed after each call (not a test module)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from cli import scenarios as s
 from cli.demo_data import ACTOR_BY_LANE
@@ -21,6 +22,11 @@ FORMS = {**s.HAPPY_PATH, "hold_emergency_review": s.EMERGENCY_REVIEW_END,
          "record_unsuccessful_outcome_ap": s.UNSUCCESSFUL_PATH["record_unsuccessful_outcome"]}
 
 
+#: A week before the scenarios' consent: each case driven from here meets its dates in order (a date
+#: something happened is recorded on or after it, a planned one before it).
+SCENARIO_START = datetime(2027, 1, 4, 9, tzinfo=UTC)
+
+
 @dataclass
 class Driven:
     case_id: str
@@ -32,6 +38,8 @@ def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, d
     """Start a case and take it along `path` (task elements, or EMERGENCY for the message), the clock
     moving a day between calls. `changes` overrides form values per element."""
     changes = changes or {}
+    if rt.clock.now() > SCENARIO_START:  # a case driven before this one left the clock at its end
+        rt.clock.set(SCENARIO_START)
     with rt.engine() as eng:
         start = {**s.START_DATA, "pupil_name": pupil, **changes.get("start", {})}
         driven = Driven(eng.start_case("reintegration", start, "ava.ap")["case_id"])
@@ -46,7 +54,7 @@ def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, d
                 assert element in ready, f"{element} is not ready on {driven.case_id}: {sorted(ready)}"
                 task = ready[element]
                 form = {**FORMS[element], **changes.get(element, {})}
-                catch_up(rt.clock, form)
+                catch_up(rt.clock, form, task["form"])
                 eng.complete_task(task["task_id"], form,
                                   ACTOR_BY_LANE[task["lane"]])
         _snapshot(rt, driven)

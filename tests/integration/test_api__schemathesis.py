@@ -50,7 +50,7 @@ def test_the_api_matches_its_openapi_document_and_never_fails(web_app, web_world
     modes = (GenerationMode.POSITIVE, GenerationMode.NEGATIVE)
     # lee.la (la_admissions) writes and sees the LA's cases: every operation with random ids ...
     operations = _schema(web_app, web_world.tokens["lee.la"])
-    assert len(operations) == 8
+    assert len(operations) == 10
     for operation in operations.values():
         for mode in modes:
             _run(operation, mode, seen)
@@ -75,7 +75,15 @@ def test_the_api_matches_its_openapi_document_and_never_fails(web_app, web_world
                         ("POST /tasks/{task_id}/complete", {"task_id": task_id})):
         _run(auditor[label], GenerationMode.POSITIVE, seen, path_parameters=path)
 
+    # an admin lists incidents (none in the demo) and retries ids that are none
+    admin = _schema(web_app, web_world.tokens["ada.admin"])
+    for label in ("GET /incidents", "POST /incidents/{incident_id}/retry"):
+        for mode in modes:
+            _run(admin[label], mode, seen)
+
     statuses = {status for _, status in seen}
     # the token was sent and accepted, left out or spoiled in negative cases, and writes reached the engine
     assert {200, 401, 403, 404, 409, 422} <= statuses, sorted(seen.items())
     assert seen[("GET /cases/{case_id}/history", 200)] and seen[("POST /tasks/{task_id}/complete", 422)]
+    assert seen[("GET /incidents", 200)] and seen[("GET /incidents", 403)]
+    assert seen[("POST /incidents/{incident_id}/retry", 404)] and seen[("POST /incidents/{incident_id}/retry", 403)]

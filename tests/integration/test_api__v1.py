@@ -5,6 +5,8 @@ import pytest
 
 from cli.scenarios import EMERGENCY_REVIEW_END, START_DATA
 
+ENDED_TODAY = {**EMERGENCY_REVIEW_END, "meeting_date": "2026-11-23"}  # the web tests' today: held, not planned
+
 
 @pytest.fixture
 def api(web_app, web_world):
@@ -29,7 +31,8 @@ def test_openapi_document_lists_every_route(api):
     assert doc["openapi"].startswith("3.")
     assert set(doc["paths"]) == {"/cases", "/cases/{case_id}", "/cases/{case_id}/messages/{name}",
                                  "/cases/{case_id}/history", "/tasks", "/tasks/{task_id}",
-                                 "/tasks/{task_id}/complete", "/organisations"}
+                                 "/tasks/{task_id}/complete", "/organisations", "/incidents",
+                                 "/incidents/{incident_id}/retry"}
     assert doc["components"]["securitySchemes"]["bearer"]["scheme"] == "bearer"
 
 
@@ -52,9 +55,9 @@ def test_complete_a_task_invalid_then_valid_then_stale(api, web_world):
     assert api("POST", f"/tasks/{task}/complete", "aud.auditor", {"data": {}}).status_code == 403
     assert api("POST", f"/tasks/{task}/complete", "wes.wrong", {"data": {}}).status_code == 404
     assert api("POST", f"/tasks/{task}/complete", "ava.ap", {"data": {}}).status_code == 403
-    ok = api("POST", f"/tasks/{task}/complete", "hana.host", {"data": {"meeting_date": "2026-12-07"}})
+    ok = api("POST", f"/tasks/{task}/complete", "hana.host", {"data": {"meeting_date": "2026-11-20"}})
     assert ok.status_code == 200 and "interim_review_2" in {t["task"] for t in ok.json["ready_tasks"]}
-    stale = api("POST", f"/tasks/{task}/complete", "hana.host", {"data": {"meeting_date": "2026-12-07"}})
+    stale = api("POST", f"/tasks/{task}/complete", "hana.host", {"data": {"meeting_date": "2026-11-20"}})
     assert stale.status_code == 409 and "hana.host completed it" in stale.json["message"]
     assert api("POST", f"/tasks/{task}/complete", "wes.wrong", {"data": {}}).status_code == 404
     assert api("POST", "/tasks/nope/complete", "hana.host", {"data": {}}).status_code == 404
@@ -66,12 +69,12 @@ def test_a_task_withdrawn_when_the_case_moved_on_is_a_conflict_that_says_so(api,
     sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host", {"data": {}})
     assert sent.status_code == 200
     emergency = web_world.task_id(case_id, "hold_emergency_review")
-    ended = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": EMERGENCY_REVIEW_END})
+    ended = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": ENDED_TODAY})
     assert ended.status_code == 200 and "interim_review_1" not in {t["task"] for t in ended.json["ready_tasks"]}
-    late = api("POST", f"/tasks/{review}/complete", "hana.host", {"data": {"meeting_date": "2026-12-07"}})
+    late = api("POST", f"/tasks/{review}/complete", "hana.host", {"data": {"meeting_date": "2026-11-20"}})
     assert late.status_code == 409 and late.json["error"] == "conflict"
     assert "withdrawn" in late.json["message"] and case_id in late.json["message"]
-    again = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": EMERGENCY_REVIEW_END})
+    again = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": ENDED_TODAY})
     assert again.status_code == 409 and "hana.host completed it" in again.json["message"]
     assert api("POST", f"/tasks/{review}/complete", "wes.wrong", {"data": {}}).status_code == 404  # not even that
 

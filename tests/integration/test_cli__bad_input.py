@@ -100,8 +100,8 @@ def test_console_script_runs(db_url):
 @pytest.mark.parametrize("argv, reason", [
     (["task", "complete"], "reintegrate task complete: the following arguments are required: task, --as"),
     (["nope"], "reintegrate: argument command: invalid choice: 'nope'"),
-    (["timers", "fire", "--bogus"], "reintegrate: unrecognized arguments: --bogus"),
-    (["scheduler", "--interval", "soon"], "reintegrate scheduler: argument --interval: invalid int value: 'soon'"),
+    (["timers", "fire", "--bogus"], "reintegrate timers fire: unrecognized arguments: --bogus (see `reintegrate timers fire"),
+    (["scheduler", "--interval", "soon"], "reintegrate scheduler: argument --interval: 'soon' is not a whole number"),
 ])
 def test_words_the_command_does_not_take_fail_in_one_line_that_points_at_help(argv, reason):
     """The console script as a person runs it: exit 2, one line on stderr, no usage text above it."""
@@ -118,7 +118,7 @@ def test_an_argument_with_a_newline_in_it_stays_on_the_one_line(run_cli, capsys)
         run_cli("timers", "fire", "two\nlines\x00")
     err = capsys.readouterr().err
     assert exited.value.code == 2 and err.count("\n") == 1
-    assert "unrecognized arguments: two\\nlines\\x00 (see `reintegrate --help`)" in err
+    assert "unrecognized arguments: two\\nlines\\x00 (see `reintegrate timers fire --help`)" in err
 
 
 def test_data_nested_too_deep_or_not_unicode_fails_in_one_line(cli):

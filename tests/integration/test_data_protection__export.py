@@ -81,7 +81,7 @@ def test_bad_input_is_refused_and_writes_nothing(h, run_cli, tmp_path):
     code, _out, err = run_cli("case", "export", "R-NOSUCH", "--out", str(out))
     assert code != 0 and "no case" in err
     code, _out, err = run_cli("case", "export", "R-NOSUCH", "--out", str(tmp_path / "missing"))
-    assert code == 2 and "not a directory" in err
+    assert code == 2 and "no such directory" in err
     assert list(out.iterdir()) == []
 
 

@@ -90,7 +90,7 @@ def test_1_message_data_has_the_shape_its_event_declares(web_world, web_app, sem
     host = _api(web_app, web_world.tokens["hana.host"])
     review = host("POST", f"/cases/{web_world.placement}/messages/emergency_review_requested",
                   {"data": {"reason": "x" * 2001}})
-    assert review.status_code == 422 and "at most 2000 characters" in review.json["message"]
+    assert review.status_code == 422 and "must be 2,000 characters or less" in review.json["message"]
 
 
 def test_2_a_start_naming_organisations_the_starter_is_not_is_refused(web_world, web_app):

@@ -109,7 +109,7 @@ def test_every_deadline_missed_once(harness, smtp):
             today, title = h.clock.now().astimezone(LONDON).date(), task["title"]
             expected += [(today, remind_to, f"Due {people_date(due)}: {title}", task),
                          (today, escalate_to, f"Overdue since {people_date(due)}: {title}", task)]
-        h.catch_up(data)
+        h.catch_up(data, task["form"])
         h.call("complete_task", task["task_id"], data, {"ap_setting": "ava.ap", "la_admissions": "lee.la",
                                                         "host_school": "hana.host"}[task["lane"]])
     assert h.call("show_case", case_id)["status"] == "completed"

@@ -69,7 +69,11 @@ def test_happy_path_from_consent_to_successful_outcome(h):
     # the case names a mainstream home school: the pupil leaves its roll, which takes the -3 (policy)
     assert grid == {("Kingsmead High School", 3), ("Hollybrook High School", -3)}
     sent = mail(h, case_id)
-    assert set(sent) == {"la_referral", "transport_redesignation", "la_outcome"}
+    # Each meeting is recorded on or after its day (a date something happened is never in the future),
+    # so the clock passes the final review's reminder day (it was held four days after its date).
+    # (and the Leavers Form's, due the day the pupil goes on the host roll).
+    assert set(sent) == {"la_referral", "transport_redesignation", "la_outcome", "reminder:final_review:2027-04-12:role",
+                         "reminder:complete_leavers_form:2027-04-19"}
     assert "successful" in sent["la_outcome"].subject
     events = h.query(lambda ses: ses.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                              .order_by(HistoryEvent.seq)).all())
@@ -98,7 +102,12 @@ def test_review_dates_default_to_two_four_six_weeks_and_are_due_dates(h):
 def test_initial_meeting_dates_are_checked(h):
     case_id = start(h)
     run_until(h, case_id, "hold_initial_meeting")
-    bad = {**s.HAPPY_PATH["hold_initial_meeting"], "review_1_date": "2027-02-20", "review_2_date": "2027-03-26",
+    past = {**s.HAPPY_PATH["hold_initial_meeting"], "review_1_date": "2027-02-20"}
+    with pytest.raises(InvalidData) as err:  # a planned date (date_rule future) is not in the past
+        do(h, case_id, "hold_initial_meeting", past)
+    assert err.value.errors == {"review_1_date": "First interim review date (default: 2 weeks after start) must be "
+                                                 "today or in the future"}
+    bad = {**s.HAPPY_PATH["hold_initial_meeting"], "review_1_date": "2027-02-26", "review_2_date": "2027-03-26",
            "review_3_date": "2027-05-30"}
     with pytest.raises(InvalidData) as err:
         do(h, case_id, "hold_initial_meeting", bad)
@@ -160,6 +169,7 @@ def test_wrong_school_and_wrong_role_cannot_complete(h):
     run_until(h, case_id, "interim_review_1")
     with pytest.raises(NotFound):  # Westfield is no party: to its staff, there is no such case
         do_as = h.task(case_id, "interim_review_1")["task_id"]
+        h.catch_up(s.HAPPY_PATH["interim_review_1"], h.task(case_id, "interim_review_1")["form"])
         h.call("complete_task", do_as, s.HAPPY_PATH["interim_review_1"], "wes.wrong")
     with pytest.raises(Forbidden):
         h.call("complete_task", do_as, s.HAPPY_PATH["interim_review_1"], "ava.ap")

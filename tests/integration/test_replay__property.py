@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from cli import scenarios as s
 from engine.errors import Conflict
-from tests.conftest import REINTEGRATION
+from tests.conftest import REINTEGRATION, plans_still_ahead
 
 ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host", "home_school": "omar.home"}
 PLACEMENT = ("confirm_dual_registration", "interim_review_1", "interim_review_2", "final_review")
@@ -75,7 +75,8 @@ def test_replay_rebuilds_any_path(world, steps, consent, success, transport, end
             task = ready[0]
             h.clock.advance(hours=task_hours)
             form = form_for(task["task"], choices)
-            h.catch_up(form)
+            h.catch_up(form, task["form"])
+            form = plans_still_ahead(form, task["form"], h.clock.now().date().isoformat())
             h.call("complete_task", task["task_id"], form, ACTORS[task["lane"]])
     result = h.call("replay", case_id, verify=True)
     assert result["ok"] and result["difference"] is None, result["problems"]

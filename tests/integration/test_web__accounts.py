@@ -115,7 +115,7 @@ def test_admin_pages_name_roles_and_organisation_kinds_in_words(signed_in):
 
     client = signed_in("ada.admin")
     users = client.get("/admin/users").get_data(as_text=True)
-    assert "<td class=\"govuk-table__cell\">Local authority admissions team</td>" in users
+    assert "<td class=\"govuk-table__cell\" data-label=\"Role\">Local authority admissions team</td>" in users
     assert '<option value="la_admissions">Local authority admissions team</option>' in users
     assert "Severn Vale Learning Centre (AP setting)" in users and ">No organisation<" in users
     assert not re.search(r">\s*(la admissions|ap setting|host school|la attendance)\s*<", users)

@@ -12,7 +12,7 @@ def test_case_page_shows_facts_parties_deadlines_and_timeline(web_world, signed_
     html = signed_in("omar.home").get(f"/cases/{case_id}").get_data(as_text=True)
     for text in ("Kim Placement", "Kingsmead High School", "Hollybrook High School", "Severn Vale Learning Centre",
                  "Worcestershire County Council", "Hold first interim review", "Next step", "Stages",
-                 "Host school: Kingsmead High School", "Due 18 December 2026", "Case started",
+                 "Host school: Kingsmead High School", "Due 14 December 2026", "Case started",
                  "Task completed: Record parental consent", "Automatic step: Notify LA admissions of the referral"):
         assert text in html, text
     assert 'data-current="[&#34;interim_review_1&#34;]"' in html
@@ -26,13 +26,13 @@ def test_emergency_review_button_only_while_the_placement_waits_for_it(web_world
     client = signed_in("hana.host")
     assert "Request emergency review" not in signed_in("ava.ap").get(f"/cases/{before}").get_data(as_text=True)
     assert "Request emergency review" not in signed_in("aud.auditor").get(f"/cases/{in_placement}").get_data(as_text=True)
-    response = post(client, f"/cases/{in_placement}/emergency-review")
+    response = post(client, f"/cases/{in_placement}/emergency-review", {"reason": "A fight at lunchtime"})
     assert response.status_code == 302
     html = client.get(response.location).get_data(as_text=True)
     assert "Emergency review requested" in html and "Hold emergency review" in html
     assert "Request emergency review" not in html  # it waits for the review now
-    refused = post(signed_in("ava.ap"), f"/cases/{before}/emergency-review")
-    assert refused.status_code == 409 and "not waiting for message" in refused.get_data(as_text=True)
+    refused = post(signed_in("ava.ap"), f"/cases/{before}/emergency-review", {"reason": "Too soon"})
+    assert refused.status_code == 409 and "cannot be requested on this case now" in refused.get_data(as_text=True)
 
 
 def test_diagram_is_the_pinned_bpmn_with_lanes_named_for_people(web_world, signed_in):

@@ -18,7 +18,7 @@ def visible_text(html: str) -> str:
 def test_the_case_page_shows_dates_in_words(web_world, signed_in):
     html = signed_in("omar.home").get(f"/cases/{web_world.placement}").get_data(as_text=True)
     text = visible_text(html)
-    assert "20 February 2012" in text  # the date of birth, stored as 2012-02-20
+    assert "11 February 2012" in text  # the date of birth, stored as 2012-02-11
     assert not ISO_DATE.search(text), ISO_DATE.findall(text)
 
 

@@ -4,16 +4,15 @@ email in the outbox."""
 from __future__ import annotations
 
 import re
-from datetime import timedelta
 
 from sqlalchemy import select
 
 from cli import scenarios
-from cli.demo_data import ACTOR_BY_LANE, ANCHOR, _shifted
+from cli.demo_data import ACTOR_BY_LANE, _shifted, shift_days
 from engine.errors import InvalidData
 from engine.models import OutboxMessage
 from engine.queries import PARTY_FIELDS
-from tests.conftest import TEST_READ
+from tests.conftest import TEST_READ, catch_up
 
 PAYLOAD = '<script>alert("x")</script><img src=x onerror=alert(1)>'
 ESCAPED = "&lt;script&gt;"
@@ -27,7 +26,7 @@ def _poisoned(values: dict, form: list[dict]) -> dict:
 
 def _drive(rt) -> tuple[str, int]:
     """A whole happy-path case with the payload in every free-text field; returns (case, fields poisoned)."""
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     calendar = rt.policy.school_calendar()
     start = {**_shifted(scenarios.START_DATA, days, calendar), "pupil_name": f"{PAYLOAD} Ellis"}
     with rt.engine() as eng:
@@ -41,6 +40,7 @@ def _drive(rt) -> tuple[str, int]:
         task = ready[element]
         plain = _shifted(scenarios.HAPPY_PATH[element], days, calendar)
         actor = ACTOR_BY_LANE[task["lane"]]
+        catch_up(rt.clock, plain, task["form"])  # a meeting is recorded on or after its day
         try:
             with rt.engine() as eng:
                 case = eng.complete_task(task["task_id"], _poisoned(plain, task["form"]), actor)

@@ -13,12 +13,10 @@ from tests.web_helpers import post
 def _offer_form(web_world, host_school: str) -> dict:
     """The scenarios' offer of a place at a host school as the task page posts it (dates in three inputs,
     moved as the demo's are to fall around the web tests' today)."""
-    from datetime import timedelta
-
-    from cli.demo_data import ANCHOR, _shifted
+    from cli.demo_data import _shifted, shift_days
 
     rt = web_world.runtime
-    days = (rt.clock.now().date() - timedelta(days=21) - ANCHOR).days
+    days = shift_days(rt.clock.now().date())
     data: dict[str, str] = {}
     for k, v in _shifted(s.HAPPY_PATH["allocate_place"], days, rt.policy.school_calendar()).items():
         if isinstance(v, bool):
@@ -48,7 +46,10 @@ def test_the_host_school_is_a_choice_and_a_misspelt_one_is_refused(web_world, si
     assert ("Host school 'Kingsmead high school' is not in the organisations register; "
             "did you mean 'Kingsmead High School'?") in text
     assert web_world.task_id(case_id, "allocate_place") == task  # nothing was completed
-    done = post(lee, f"/tasks/{task}", _offer_form(web_world, "kingsmead-high-school"))
+    checked = post(lee, f"/tasks/{task}", _offer_form(web_world, "kingsmead-high-school"))  # the offer is checked
+    assert checked.status_code == 200 and "Kingsmead High School" in _text(checked)
+    assert web_world.task_id(case_id, "allocate_place") == task
+    done = post(lee, f"/tasks/{task}/confirm", _offer_form(web_world, "kingsmead-high-school"))
     assert done.status_code == 302
     with web_world.runtime.engine() as eng:
         assert eng.show_case(case_id, viewer=TEST_READ)["data"]["host_school"] == "Kingsmead High School"

@@ -12,7 +12,7 @@ import pytest
 
 from cli import scenarios as s
 from schooling.reports import REPORTS
-from tests.conftest import TEST_READ
+from tests.conftest import TEST_READ, happened_today
 
 READERS = ("ada.admin", "aud.auditor", "lee.la", "olu.attendance", "ava.ap", "hana.host", "omar.home", "otto.outreach",
            "wes.wrong", "una.ap")
@@ -34,7 +34,7 @@ def moved(web_world):
         form = {**form, **fair_access.get(element, {})}
         with rt.engine() as eng:
             task = next(t for t in eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"] if t["task"] == element)
-            eng.complete_task(task["task_id"], form, "ada.admin")
+            eng.complete_task(task["task_id"], happened_today(form, task["form"], today), "ada.admin")
     return case_id
 
 

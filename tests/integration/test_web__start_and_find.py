@@ -135,6 +135,27 @@ def test_a_school_starts_the_processes_whose_start_event_stands_in_its_lane(web_
     assert re.search(r'<option value="[^"]+" selected>Hollybrook High School</option>', form)
 
 
+def _school_options(html: str) -> set[str]:
+    select = html.split('id="school"', 1)[1].split("</select>", 1)[0]
+    return set(re.findall(r'<option value="([^"]+)"', select))
+
+
+def test_the_school_filter_offers_only_the_schools_of_cases_the_account_may_read(web_world, signed_in):
+    home = _school_options(signed_in("omar.home").get("/cases").get_data(as_text=True))
+    assert {"Kingsmead High School", "Severn Vale Learning Centre"} <= home  # its own cases' parties
+    assert "Westfield School" not in home and "Riverside Learning Centre" not in home  # another AP's case
+    with web_world.runtime.engine() as eng:
+        from engine.case_list import SCHOOL_FIELDS
+        from tests.conftest import TEST_READ
+
+        named = {eng.show_case(c, viewer=TEST_READ)["data"].get(f) for c in eng.case_ids() for f in SCHOOL_FIELDS}
+    register = _school_options(signed_in("aud.auditor").get("/cases").get_data(as_text=True))
+    assert home <= named and home < register  # nothing beyond what its cases name
+    assert {"Westfield School", "Riverside Learning Centre"} <= register  # an auditor reads every case
+    assert "Westfield School" in _school_options(signed_in("ada.admin").get("/cases").get_data(as_text=True))
+    assert _school_options(signed_in("una.ap").get("/cases").get_data(as_text=True)) >= {"Westfield School"}
+
+
 def test_a_pupil_on_the_ap_roll_only_is_started_with_no_home_school(signed_in):
     """The Worcestershire protocol's forms are for pupils "not already also on the roll of a mainstream school": the
     home school may be left blank, and the case page says what that means."""

@@ -120,12 +120,15 @@ def test_task_form_shows_errors_keeps_input_then_completes(web_world, signed_in)
                                           "meeting_date-year": "2027", "progress": "Settling in well"})
     html = bad.get_data(as_text=True)
     assert bad.status_code == 400 and "There is a problem" in html and html.startswith("<!DOCTYPE html>")
-    assert 'href="#meeting_date-day"' in html and "is not a real date" in html
+    assert 'href="#meeting_date-day"' in html and "Date of meeting must be a real date" in html
     assert 'id="meeting_date-error"' in html and ">Settling in well</textarea>" in html and 'value="31"' in html
     assert "<title>Error: " in html
     partial = post(client, f"/tasks/{task}", {"meeting_date-day": "3", "meeting_date-year": "2026"})
     assert "must include a month" in partial.get_data(as_text=True)
-    good = post(client, f"/tasks/{task}", {"meeting_date-day": "7", "meeting_date-month": "12",
+    future = post(client, f"/tasks/{task}", {"meeting_date-day": "7", "meeting_date-month": "12",
+                                             "meeting_date-year": "2026", "progress": "Settling in well"})
+    assert "Date of meeting must be today or in the past" in future.get_data(as_text=True)  # held, not planned
+    good = post(client, f"/tasks/{task}", {"meeting_date-day": "23", "meeting_date-month": "11",
                                            "meeting_date-year": "2026", "progress": "Settling in well"})
     assert good.status_code == 302 and good.location == f"/cases/{case_id}"
     banner = client.get(good.location).get_data(as_text=True)
@@ -142,9 +145,9 @@ def test_a_task_done_by_someone_else_says_so(web_world, signed_in):
     hana, admin = signed_in("hana.host"), signed_in("ada.admin")
     form = admin.get(f"/tasks/{task}")  # the admin opens the form first ...
     assert form.status_code == 200
-    assert post(hana, f"/tasks/{task}", {"meeting_date-day": "7", "meeting_date-month": "12",
+    assert post(hana, f"/tasks/{task}", {"meeting_date-day": "20", "meeting_date-month": "11",
                                          "meeting_date-year": "2026"}).status_code == 302
-    late = post(admin, f"/tasks/{task}", {"meeting_date-day": "8", "meeting_date-month": "12",
+    late = post(admin, f"/tasks/{task}", {"meeting_date-day": "21", "meeting_date-month": "11",
                                           "meeting_date-year": "2026"})  # ... and sends it after hana
     assert late.status_code == 409 and "hana.host completed it" in late.get_data(as_text=True)
     again = admin.get(f"/tasks/{task}")
@@ -170,7 +173,7 @@ def test_a_task_withdrawn_under_the_caseworker_says_the_case_moved_on(web_world,
     with web_world.runtime.engine() as eng:
         ready = eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"]
         emergency = next(t for t in ready if t["task"] == "hold_emergency_review")
-        eng.complete_task(emergency["task_id"], EMERGENCY_REVIEW_END, "hana.host")
+        eng.complete_task(emergency["task_id"], {**EMERGENCY_REVIEW_END, "meeting_date": "2026-11-23"}, "hana.host")
     late = post(hana, f"/tasks/{review}", {"meeting_date-day": "7", "meeting_date-month": "12",
                                            "meeting_date-year": "2026"})
     assert late.status_code == 409 and "This task is no longer needed" in late.get_data(as_text=True)
