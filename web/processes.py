@@ -57,7 +57,7 @@ def activate(process: str, version: int):
         result = run(lambda eng, user: eng.activate(process, version, user.name))
     except Conflict as exc:
         abort(409, description=str(exc))
-    flash(f"New {process_name(process)} cases now start on version {result['active']} "
+    flash(f"New cases of {process_name(process)} now start on version {result['active']} "
           f"(they started on version {result['previous']})", "success")
     return redirect(url_for("processes.versions") + f"#process-{process}")
 

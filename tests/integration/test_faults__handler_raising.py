@@ -10,17 +10,20 @@ import pytest
 
 from cli.scenarios import CONSENT_REFUSED_PATH
 from engine.models import Case, HistoryEvent
-from tests.conftest import TEST_READ
+from tests.conftest import TEST_READ, WEB_NOW
 from tests.web_helpers import post
 
-REFUSED = CONSENT_REFUSED_PATH["record_parental_consent"]
+# Valid answers (consent given on the web clock's day: a past-only date may not be later), so it is the
+# handler that fails, not the form's checks.
+CONSENT_DAY = WEB_NOW.date()
+REFUSED = {**CONSENT_REFUSED_PATH["record_parental_consent"], "consent_date": CONSENT_DAY.isoformat()}
 # The same answers as the web form sends them: radios as true/false, the date in three boxes.
 REFUSED_FORM = {
     "parent_name": REFUSED["parent_name"], "relationship": REFUSED["relationship"],
     "has_parental_responsibility": "true", "other_parent_agreement": REFUSED["other_parent_agreement"],
     "understands_reasons": "true", "parent_agrees": "false", "preferred_school": "",
-    "consent_to_share_information": "false", "consent_date-day": "11", "consent_date-month": "1",
-    "consent_date-year": "2027",
+    "consent_to_share_information": "false", "consent_date-day": str(CONSENT_DAY.day),
+    "consent_date-month": str(CONSENT_DAY.month), "consent_date-year": str(CONSENT_DAY.year),
 }
 
 
@@ -48,18 +51,20 @@ def test_the_web_form_says_it_was_not_saved_and_keeps_every_answer(web_world, si
     task = web_world.task_id(case_id, "record_parental_consent")
     before = _snapshot(web_world, case_id)
     client = signed_in("una.ap")
+    check = post(client, f"/tasks/{task}", REFUSED_FORM)  # the answers pass the form's checks: on to confirm
+    assert check.status_code == 200 and "Check your answers" in check.get_data(as_text=True)
     with caplog.at_level(logging.ERROR, logger="engine.runtime"):
-        failed = post(client, f"/tasks/{task}", REFUSED_FORM)
+        failed = post(client, f"/tasks/{task}/confirm", REFUSED_FORM)
     html = failed.get_data(as_text=True)
     assert failed.status_code == 500 and "There is a problem" in html
     assert "‘Record that the parent did not agree’, failed" in html  # the step's name in the diagram
     assert "Nothing was saved" in html and f"quoting case {case_id}" in html
-    assert f'value="{REFUSED["parent_name"]}"' in html and 'value="2027"' in html  # the answers are kept
+    assert f'value="{REFUSED["parent_name"]}"' in html and f'value="{CONSENT_DAY.year}"' in html  # the answers are kept
     assert "policy value missing" not in html  # the cause is for the operator's log, not the page
     assert "policy value missing: contacts.la_admissions" in caplog.text and case_id in caplog.text
     assert _snapshot(web_world, case_id) == before  # nothing half-written
     broken_handlers()  # the operator fixes it; the same answers go through
-    done = post(client, f"/tasks/{task}", REFUSED_FORM)
+    done = post(client, f"/tasks/{task}/confirm", REFUSED_FORM)
     assert done.status_code == 302
     with web_world.runtime.engine() as eng:
         assert eng.show_case(case_id, viewer=TEST_READ)["data"]["outcome"] == "not_agreed"

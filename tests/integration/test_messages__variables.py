@@ -68,7 +68,7 @@ def test_undeclared_payload_fields_are_refused_and_change_nothing(h):
     case = h.call("start_case", "reply", {"pupil_name": "Sam Smith"}, "ava.ap")
     with pytest.raises(InvalidData) as err:
         h.call("send_message", case["case_id"], "school_reply", {"accepted": True, "pupil_name": "X"}, "ava.ap")
-    assert err.value.errors == {"pupil_name": "is not a field of this form"}
+    assert err.value.errors == {"pupil_name": "pupil_name is not a field of this form"}
     assert h.call("show_case", case["case_id"])["data"] == {"pupil_name": "Sam Smith", **_derived(h, case)}
 
 

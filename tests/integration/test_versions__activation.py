@@ -87,7 +87,8 @@ def test_the_processes_page_has_the_button_and_the_history(web_world, signed_in,
     done = post(owner, "/processes/reintegration/versions/1/activate", token_from="/processes")
     assert done.status_code == 302
     page = owner.get(done.headers["Location"]).get_data(as_text=True)
-    assert "New reintegration cases now start on version 1 (they started on version 2)" in page
+    assert ("New cases of Reintegration from alternative provision now start on version 1 "
+            "(they started on version 2)") in page
     assert "Start new cases on version 2" in page and "pia.owner had new cases start on version 1" in page
     with web_world.runtime.engine() as eng:
         assert eng.start_case("reintegration", START_DATA, "ava.ap")["version"] == 1

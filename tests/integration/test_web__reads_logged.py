@@ -10,6 +10,7 @@ from engine.models import AccessLog, HistoryEvent
 from engine.reads import SystemRead
 from tests.conftest import TEST_READ
 from tests.integration.reintegration_cases import EMERGENCY_END_PATH, drive
+from tests.web_helpers import post
 
 #: Routes with a case or task in them that show none of the child's data: each says why.
 SHOWS_NO_CHILD_DATA = {
@@ -19,6 +20,29 @@ SHOWS_NO_CHILD_DATA = {
 
 #: Routes only the data protection officer may use (the auditor walks the rest).
 DPO_ONLY = {"data_protection.subject_access"}
+
+#: Routes shown only to someone who may act on the case (the AP's staff, who started it), not the auditor.
+MAY_ACT_ONLY = {"tasks.check_page": "a task's check-answers page, before the person completes it",
+                "cases.emergency_review_form": "asking for an emergency review"}
+
+#: The long form's parts as a person sends them, the last of which leads to its check-answers page.
+GATHER_PARTS = (
+    {"attainment": "good", "effort": "good", "attitude_to_staff": "satisfactory", "attitude_to_peers": "good",
+     "homework": "poor", "reasons_for_reintegration": "A fresh start near home"},
+    {"attendance_percent": "91.5%", "year_group": "9", "lac_status": "false"}, {}, {},
+    {"advocacy_needed": "false", "current_setting_funding": "£18,000.50"})
+
+
+def answered_up_to_check(web_world, client) -> tuple[str, str]:
+    """(case, task) of a long form whose every part `client` (who may do it) has sent: the way a person
+    reaches its check-answers page, which only someone who may complete the task is shown."""
+    case_id = web_world.case_with("gather_information")
+    task_id = web_world.task_id(case_id, "gather_information")
+    for number, part in enumerate(GATHER_PARTS, 1):
+        sent = post(client, f"/tasks/{task_id}", {"section": str(number), **part})
+        assert sent.status_code == 302, (number, sent.status_code)
+    assert sent.location == f"/tasks/{task_id}/check"
+    return case_id, task_id
 
 
 @pytest.fixture
@@ -43,19 +67,21 @@ def test_every_route_that_shows_a_case_writes_the_access_log(web_world, web_app,
     with rt.engine() as eng:
         consent = next(e.seq for e in eng.session.scalars(select(HistoryEvent).where(
             HistoryEvent.case_id == case_id, HistoryEvent.element == "record_parental_consent")))
-    web, dpo = signed_in("aud.auditor"), signed_in("dee.dpo")
+    web, dpo, ap = signed_in("aud.auditor"), signed_in("dee.dpo"), signed_in("ava.ap")
+    checking = answered_up_to_check(web_world, ap)
     api = {"Authorization": f"Bearer {web_world.tokens['aud.auditor']}"}
     routes = personal_routes(web_app)
     assert {r.endpoint for r in routes} >= {"api.show_case", "api.history", "api.show_task", "cases.case_page",
-                                            "tasks.task_page", "audit.history_csv", "printables.form"}
+                                            "tasks.task_page", "tasks.check_page", "audit.history_csv", "printables.form"}
     walked = []
     for rule in routes:
         if rule.endpoint in SHOWS_NO_CHILD_DATA:
             continue
-        case = failed if "failure-letter" in rule.rule else case_id
-        url = rule.build({"case_id": case, "task_id": task_id, "slug": "consent", "seq": consent}, append_unknown=False)[1]
+        case, task = checking if rule.endpoint == "tasks.check_page" else (
+            failed if "failure-letter" in rule.rule else case_id, task_id)
+        url = rule.build({"case_id": case, "task_id": task, "slug": "consent", "seq": consent}, append_unknown=False)[1]
         before = reads(rt, case)
-        client = dpo if rule.endpoint in DPO_ONLY else web
+        client = dpo if rule.endpoint in DPO_ONLY else ap if rule.endpoint in MAY_ACT_ONLY else web
         response = client.get(url) if not url.startswith("/api/") else web_app.test_client().get(url, headers=api)
         assert response.status_code == 200, (url, response.status_code)
         assert reads(rt, case) == before + 1, f"{url} ({rule.endpoint}) read case {case} without a line in its access log"
@@ -63,7 +89,7 @@ def test_every_route_that_shows_a_case_writes_the_access_log(web_world, web_app,
     assert len(walked) == len(routes) - len(SHOWS_NO_CHILD_DATA)
     with rt.engine() as eng:
         log = eng.access_log(case_id)
-    assert {e["actor"] for e in log} == {"aud.auditor", "dee.dpo"}
+    assert {e["actor"] for e in log} == {"aud.auditor", "dee.dpo", "ava.ap"}
     assert {"viewed case", "viewed task", "read history", "replayed case"} <= {e["action"] for e in log}
 
 
