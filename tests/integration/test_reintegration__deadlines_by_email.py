@@ -32,6 +32,11 @@ LATE = {
     "confirm_dual_registration": ("dual_registration_due", "head.ap@schools.example", "admissions@authority.example"),
 }
 
+#: Tasks that become ready on their due day, after their reminder day, and are done that day: the reminder
+#: goes at once, no escalation. The Leavers Form is due the day the pupil goes on the host school's roll
+#: (`leavers_form_days` 0), and the outcome is recorded that day (a date that happened is not in the future).
+DUE_TODAY = {"complete_leavers_form": ("leavers_form_due", "head.ap@schools.example")}
+
 
 class Inbox:
     def __init__(self):
@@ -109,6 +114,12 @@ def test_every_deadline_missed_once(harness, smtp):
             today, title = h.clock.now().astimezone(LONDON).date(), task["title"]
             expected += [(today, remind_to, f"Due {people_date(due)}: {title}", task),
                          (today, escalate_to, f"Overdue since {people_date(due)}: {title}", task)]
+        if element in DUE_TODAY:
+            due_var, remind_to = DUE_TODAY[element]
+            at(h.clock.now())
+            due = date.fromisoformat(h.call("show_case", case_id)["data"][due_var])
+            assert due == h.clock.now().astimezone(LONDON).date()
+            expected += [(due, remind_to, f"Due {people_date(due)}: {task['title']}", task)]
         h.catch_up(data, task["form"])
         h.call("complete_task", task["task_id"], data, {"ap_setting": "ava.ap", "la_admissions": "lee.la",
                                                         "host_school": "hana.host"}[task["lane"]])
@@ -116,7 +127,7 @@ def test_every_deadline_missed_once(harness, smtp):
     at(h.clock.now() + timedelta(days=30))  # nothing more is sent once the tasks are done
 
     watched = [(day, to, subject) for day, to, subject in inbox.received if "Due " in subject or "Overdue" in subject]
-    assert len(watched) == len(expected) == 12
+    assert len(watched) == len(expected) == 13  # 12, and the Leavers Form's reminder (DUE_TODAY)
     for day, to, prefix, task in expected:
         matches = [w for w in watched if w[0] == day and w[1] == to and w[2].startswith(prefix)]
         assert len(matches) == 1, (day, to, prefix, watched)

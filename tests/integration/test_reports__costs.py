@@ -3,7 +3,7 @@ cost, the transition's and the mainstream funding, the cohort's totals (GBP 211,
 and the saving, planned and, for the pupils whose reintegration succeeded, realised."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -19,14 +19,18 @@ PILOT = ((11, "Burton", 19500, "one_to_one"), (9, "Burton", 19500, "two_to_two")
 @pytest.fixture
 def pilot(harness):
     harness.deploy(REINTEGRATION)
-    harness.clock.set(datetime(2027, 1, 18, 9, tzinfo=UTC))
+    start_at = datetime(2027, 1, 18, 9, tzinfo=UTC)
     cases = []
     for n, (year, setting, cost, transition) in enumerate(PILOT):
+        # The pupils' cases run side by side on the scenario's dates, started a day apart (the table's order): a
+        # form's date that happened moves the clock on, so the next case starts again from its own morning.
+        harness.clock.set(start_at + timedelta(days=n))
         gather = {**s.ADVOCACY_RISK, "year_group": year, "current_setting_funding": cost, "transition_type": transition}
         start = {**s.START_DATA, "ap_setting": setting, "pupil_name": f"Student {n + 1}"}
         # Student 1 reintegrates; student 2's reintegration fails; the others are in their advocacy still.
         path = s.UNSUCCESSFUL_PATH if n == 1 else s.HAPPY_PATH
         cases.append(reintegration(harness, start, path, None if n < 2 else "record_child_views", gather))
+    harness.clock.set(start_at + timedelta(days=len(PILOT)))
     not_at_risk = reintegration(harness, s.START_DATA, s.HAPPY_PATH, "record_child_views")
     return harness, cases, not_at_risk
 

@@ -1,6 +1,8 @@
 """The Fair Access weightings grid from real reintegrations: each successful one counts +3 to its host
 school and -3 to the setting the pupil left (these pupils are on their AP setting's roll only), in the term
-its outcome was recorded; a failed one counts nothing; another year's are not in this year's grid."""
+its outcome was recorded; a failed one counts nothing; another year's are not in this year's grid. Each case
+runs from its own morning with its dates that happened recorded on their day (`dated_today`): on the
+scenario's own dates every outcome would be recorded on 19 April 2027, all in 2026/27's summer term."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
@@ -24,7 +26,8 @@ def moved(h, when: datetime, ap: str = SEVERN, host: str = "Kingsmead High Schoo
                           "record_fair_access_decision": {**path["record_fair_access_decision"],
                                                           "agreed_to_consider_date": today},
                           "allocate_place": {**path["allocate_place"], "host_school": host,
-                                             "place_offered_date": today}})
+                                             "place_offered_date": today}},
+                         dated_today=True)  # the outcome is recorded in `when`'s term, not on the scenario's dates
 
 
 @pytest.fixture
