@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from SpiffWorkflow.bpmn import BpmnWorkflow
-from SpiffWorkflow.bpmn.util.diff import SpecDiff, diff_workflow, migrate_workflow
+from SpiffWorkflow.bpmn.util.diff import SpecDiff, WorkflowDiff, migrate_workflow
 from SpiffWorkflow.util.task import TaskState
 
 from .errors import EngineError
@@ -55,19 +55,57 @@ def describe_diff(registry, old: ParsedProcess, new: ParsedProcess) -> dict[str,
     return out
 
 
+#: What may change on a task already done without refusing a move: its properties, name, documentation
+#: and lane are read only while it is ready, and so is its form's wording and checks (`_same_fields`: a
+#: form that gained or lost a field refuses, since later steps may need the data). Its flows (`inputs`,
+#: `outputs`) and anything else decide where the case goes next, so a change there still refuses.
+DONE_TASK_MAY_CHANGE = frozenset({"form", "extensions", "documentation", "bpmn_name", "lane"})
+
+
+def _field_ids(spec) -> list[str]:
+    form = getattr(spec, "form", None)
+    return [f.id for f in getattr(form, "fields", None) or []]
+
+
+def _harmless(task, attrs: set[str], spec_diff) -> bool:
+    """Whether a done task's changed attributes leave the case able to go on (DONE_TASK_MAY_CHANGE)."""
+    if not attrs <= DONE_TASK_MAY_CHANGE:
+        return False
+    new = spec_diff.alignment.get(task.task_spec)
+    return "form" not in attrs or (new is not None and _field_ids(task.task_spec) == _field_ids(new))
+
+
 def _blockers(top_diff, sp_diffs, workflow) -> list[str]:
     problems = []
     for sp_id, sp_diff in sp_diffs.items():
         if sp_diff is None:
             problems.append(f"the running subprocess {workflow.subprocesses[sp_id].spec.name} no longer exists")
-    for diff in [top_diff, *filter(None, sp_diffs.values())]:
+    for diff, spec_diff in [top_diff, *filter(None, sp_diffs.values())]:
         for task in diff.removed:
             if task.has_state(TaskState.COMPLETED | TaskState.STARTED) and _element(task.task_spec):
                 problems.append(f"{task.task_spec.bpmn_id} was done in this case and is removed in the new version")
         for task in diff.changed:
-            if task.has_state(TaskState.COMPLETED | TaskState.STARTED) and _element(task.task_spec):
-                problems.append(f"{task.task_spec.bpmn_id} was done in this case and is changed in the new version")
+            attrs = set(spec_diff.changed.get(task.task_spec, ()))
+            if task.has_state(TaskState.STARTED) or (
+                    task.has_state(TaskState.COMPLETED) and not _harmless(task, attrs, spec_diff)):
+                if _element(task.task_spec):
+                    problems.append(f"{task.task_spec.bpmn_id} was done in this case and is changed in the new version")
     return sorted(set(problems))
+
+
+def _diff_workflow(registry, workflow: BpmnWorkflow, new: ParsedProcess):
+    """SpiffWorkflow's diff of the workflow and its subprocesses against `new`, each with its spec diff
+    (which says which attributes of each task changed)."""
+    spec_diff = SpecDiff(registry, workflow.spec, new.spec)
+    top = (WorkflowDiff(workflow, spec_diff), spec_diff)
+    subs: dict[Any, Any] = {}
+    for sp_id, sp in workflow.subprocesses.items():
+        if sp.spec.name in new.subprocess_specs:
+            dep = SpecDiff(registry, sp.spec, new.subprocess_specs[sp.spec.name])
+            subs[sp_id] = (WorkflowDiff(sp, dep), dep)
+        else:
+            subs[sp_id] = None
+    return top, subs
 
 
 def _saved_timers(workflow: BpmnWorkflow) -> dict[str, Any]:
@@ -81,8 +119,9 @@ def migrate(workflow: BpmnWorkflow, registry, new: ParsedProcess, *, dry_run: bo
 
     Raises MigrationRefused where completed or running work changed or disappeared.
     """
-    top_diff, sp_diffs = diff_workflow(registry, workflow, new.spec, new.subprocess_specs)
-    problems = _blockers(top_diff, sp_diffs, workflow)
+    top, subs = _diff_workflow(registry, workflow, new)
+    problems = _blockers(top, subs, workflow)
+    top_diff, sp_diffs = top[0], {sp_id: d[0] for sp_id, d in subs.items() if d is not None}
     if problems:
         raise MigrationRefused("cannot migrate: " + "; ".join(problems))
     affected = sorted({t.task_spec.bpmn_id for t in workflow.get_tasks(state=TaskState.READY | TaskState.WAITING)
