@@ -147,14 +147,6 @@
           svg.setAttribute('aria-label', container.getAttribute('data-label') || 'Process diagram')
           svg.addEventListener('keydown', function (event) { keys(event, canvas, actions) })
         }
-        // A window made narrower or wider (a phone turned, a window resized) keeps the current step in view.
-        var width = container.clientWidth
-        window.addEventListener('resize', function () {
-          if (container.clientWidth === width) { return }
-          width = container.clientWidth
-          canvas.resized()
-          focusOn(viewer, state.focus)
-        })
         state.ready = true
         if (onReady) { onReady(state) }
       })
