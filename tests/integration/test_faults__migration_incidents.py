@@ -7,23 +7,16 @@ import pytest
 
 from engine import incidents
 from engine.errors import ExpressionFailed, HandlerFailed
-from handlers import default_registry
-from tests.integration.test_faults__incidents import FAILING, START, LateHandler, _incidents, _retry, _snapshot
-
-
-@pytest.fixture
-def late():
-    return LateHandler()
-
-
-@pytest.fixture
-def h(make_harness, late):
-    registry = default_registry()
-    registry.add("late", late)
-    harness = make_harness(registry)
-    harness.add_people()
-    harness.deploy(FAILING)
-    return harness
+from tests.integration.test_faults__incidents import (  # noqa: F401  (h, late: the same fixtures)
+    FAILING,
+    START,
+    LateHandler,
+    _incidents,
+    _retry,
+    _snapshot,
+    h,
+    late,
+)
 
 
 def _v2(tmp_path, timer: str):
@@ -34,7 +27,7 @@ def _v2(tmp_path, timer: str):
     return path
 
 
-def test_a_handler_failing_while_a_case_is_moved_is_an_incident_and_its_retry_moves_it(h, late, tmp_path):
+def test_a_handler_failing_while_a_case_is_moved_is_an_incident_and_its_retry_moves_it(h, late, tmp_path):  # noqa: F811
     case_id = h.call("start_case", "failing_condition", START, "ava.ap")["case_id"]
     assert h.deploy(_v2(tmp_path, '"PT0S"'))["version"] == 2
     before = _snapshot(h, case_id)
@@ -58,7 +51,7 @@ def test_a_handler_failing_while_a_case_is_moved_is_an_incident_and_its_retry_mo
     assert h.query(lambda s: s.get(incidents.Incident, incident["id"]).payload) == {}
 
 
-def test_an_expression_failing_while_a_case_is_moved_is_an_incident_and_the_case_stays(h, tmp_path):
+def test_an_expression_failing_while_a_case_is_moved_is_an_incident_and_the_case_stays(h, tmp_path):  # noqa: F811
     case_id = h.call("start_case", "failing_condition", START, "ava.ap")["case_id"]
     h.deploy(_v2(tmp_path, "late_after"))
     assert h.call("migrate_case", case_id, 2, "ada.admin", dry_run=True)["affected"] == ["answer_question",

@@ -5,25 +5,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-import pytest
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from engine.facade import Engine
 from engine.history import HistoryWriter, verify_chain
 from engine.models import Case, HistoryEvent
-from engine.registry import HandlerRegistry
-from tests.conftest import FIXTURES
-
-
-@pytest.fixture
-def mini(make_harness):
-    registry = HandlerRegistry()
-    registry.add("echo", lambda ctx: {"echoed": ctx.data["answer"] * 2})
-    h = make_harness(registry)
-    h.add_people()
-    h.deploy(FIXTURES / "mini.bpmn")
-    return h
+from tests.unit.test_engine__mini_process import mini  # noqa: F401  (the same small process)
 
 
 def test_no_listener_on_the_session_class_writes_history():
@@ -34,7 +22,7 @@ def test_no_listener_on_the_session_class_writes_history():
         assert listeners == [], f"{name}: {listeners}"
 
 
-def test_an_append_is_written_by_write_only(mini):
+def test_an_append_is_written_by_write_only(mini):  # noqa: F811
     case_id = mini.call("start_case", "mini", {"pupil_name": "Sam Smith"}, "ava.ap")["case_id"]
     session = mini.sessions()
     case = session.get(Case, case_id)
@@ -53,7 +41,7 @@ def test_an_append_is_written_by_write_only(mini):
     session.close()
 
 
-def test_an_operations_events_are_in_the_database_before_it_commits(mini):
+def test_an_operations_events_are_in_the_database_before_it_commits(mini):  # noqa: F811
     case_id = mini.call("start_case", "mini", {"pupil_name": "Sam Smith"}, "ava.ap")["case_id"]
     task_id = mini.call("show_case", case_id)["ready_tasks"][0]["task_id"]
     session = mini.sessions()
