@@ -5,11 +5,13 @@ step of every test saves the workflow and restores it from the database (a seria
 step fails the test).
 
 Markers: `sqlite_only(reason)` / `postgresql_only(reason)` for the few tests that are about one
-database; they are deselected in the other database's pass. `bench`: the HTTP-load and memory
-benchmarks' tests, which start gunicorn, PostgreSQL and the scheduler; `make test` deselects them and
-`make bench-check` runs them. `workflow_cache_too`: the module's tests
-run twice in the SQLite pass, restoring every step from storage and then with the in-memory workflow
-cache on (as the web app and the scheduler run), so that both ways stay covered."""
+database; they are deselected in the other database's pass. `make test` also runs the browser tests
+and the tests that use no database (no `db_url`) in one pass only (--browser-tests-in,
+--database-free-tests-in). `bench`: the HTTP-load and memory benchmarks' tests, which start gunicorn,
+PostgreSQL and the scheduler; `make test` deselects them and `make bench-check` runs them.
+`workflow_cache_too`: the module's tests run twice in the SQLite pass, restoring every step from
+storage and then with the in-memory workflow cache on (as the web app and the scheduler run), so that
+both ways stay covered."""
 from __future__ import annotations
 
 import uuid
@@ -39,6 +41,10 @@ def pytest_addoption(parser):
     parser.addoption("--db", choices=DATABASES, default="sqlite",
                      help="database every test runs against (default sqlite); postgresql starts a throwaway "
                           "cluster and gives each test a fresh database")
+    parser.addoption("--browser-tests-in", choices=DATABASES,
+                     help="run the tests under tests/browser only in this database's pass (default: in any)")
+    parser.addoption("--database-free-tests-in", choices=DATABASES,
+                     help="run the tests that use no database only in this database's pass (default: in any)")
 
 
 def pytest_configure(config):
@@ -62,14 +68,33 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("workflow_cache", list(modes.values()), indirect=True, ids=list(modes))
 
 
+#: A test that uses none of these fixtures uses no database: it runs the same whatever --db says.
+DATABASE_FIXTURES = {"db_url", "postgres_server", "schema_template", "demo_world_template"}
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def home_pass(item, config) -> str | None:
+    """The one pass a test belongs to, or None if it runs in any: the first that applies of its
+    `*_only` marker, --browser-tests-in for the browser tests, --database-free-tests-in for tests that
+    use no database."""
+    for name in DATABASES:
+        if item.get_closest_marker(f"{name}_only"):
+            return name
+    if BROWSER_TESTS in item.path.parents:
+        return config.getoption("--browser-tests-in")
+    if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return config.getoption("--database-free-tests-in")
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests about one database belong to that database's pass: the other pass deselects them
-    (reported as deselected, never as a skipped test)."""
+    """Each pass deselects the tests that belong to another (home_pass): `make test` runs every test
+    once per database, except those about one database, the browser tests and the tests that use no
+    database, which it runs once. Deselected tests are reported as such, never as skipped."""
     db = config.getoption("--db")
     keep, other = [], []
     for item in items:
-        wrong = any(item.get_closest_marker(f"{name}_only") and name != db for name in DATABASES)
-        (other if wrong else keep).append(item)
+        (other if home_pass(item, config) not in (None, db) else keep).append(item)
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = keep
