@@ -23,12 +23,18 @@ import pytest
 
 from cli import scenarios
 from engine.clock import FixedClock
+from engine.extensions import register_parties
 from engine.registry import HandlerRegistry
 from handlers import default_registry
+from schooling.parties import TABLE
 from schooling.policy import load_policy
 from tests.harness import PEOPLE, READS, TEST_READ, Harness  # noqa: F401  (for the tests)
 from tests.postgres_server import PostgresServer
 from tests.scenario_dates import catch_up, happened_today, plans_still_ahead  # noqa: F401  (for the tests)
+
+# The service's roles and parties, in force before any test module is collected (some build their
+# parameters from them); `default_registry()` registers the same table again wherever it is called.
+register_parties(TABLE)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
