@@ -91,7 +91,7 @@ class CaseRun:
         self.ready: list[ReadyTask] = []
         self.completed: dict[str, str] = {}  # task id -> who completed it in this run
         self.timers: list[Timer] = []
-        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
