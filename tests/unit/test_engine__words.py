@@ -34,7 +34,6 @@ REMAINING = {
     ("engine/case_list.py", "pupil"): _JSON + " (a case list row)",
     ("engine/case_list.py", "school"): "`CaseFilter.school` and `school_choices`, the organisation filter the web "
                                        "and the read side call by that name",
-    ("engine/case_summary.py", "school"): "deadlines counted in the policy's calendar's school days",
     ("engine/organisations.py", "dfe"): "the URN of a register entry, checked as a DfE URN",
     ("engine/smtp.py", "reintegration"): "the default sender address, reintegration@localhost",
 }
