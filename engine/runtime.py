@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from . import drafts
+from . import drafts, parties
 from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -331,7 +331,7 @@ def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
     the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
     task's own page while it is ready (else the case's)."""
     case = run.case
-    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+    context = {"case_id": case.id, "initials": case.pupil_initials or f"the {parties.table().subject.word}",
                "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
     element = effect.context.get("task")
     if element:
