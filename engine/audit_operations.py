@@ -44,7 +44,7 @@ class AuditOperations(EngineCore):
         stored = None
         if verify and until is None and at is None:
             stored = StoredCase(
-                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs, case_id),
                 list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
                 list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
         elif verify:

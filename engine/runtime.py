@@ -25,7 +25,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from . import drafts
+from . import drafts, parties
 from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
@@ -91,7 +91,7 @@ class CaseRun:
         self.ready: list[ReadyTask] = []
         self.completed: dict[str, str] = {}  # task id -> who completed it in this run
         self.timers: list[Timer] = []
-        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
@@ -328,7 +328,7 @@ def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
     the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
     task's own page while it is ready (else the case's)."""
     case = run.case
-    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+    context = {"case_id": case.id, "initials": case.pupil_initials or f"the {parties.table().subject.word}",
                "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
     element = effect.context.get("task")
     if element:
