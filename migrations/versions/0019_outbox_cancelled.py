@@ -4,14 +4,14 @@
 - `outbox.cancelled_at`: when a message not yet sent was cancelled because that task stopped being ready
   (completed, withdrawn, the case ended); the row stays (the outbox is audit data), `last_error` says why.
 
-Revision ID: 0018
-Revises: 0017
+Revision ID: 0019
+Revises: 0018
 """
 import sqlalchemy as sa
 from alembic import op
 
-revision = '0018'
-down_revision = '0017'
+revision = '0019'
+down_revision = '0018'
 branch_labels = None
 depends_on = None
 
