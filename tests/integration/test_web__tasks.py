@@ -188,6 +188,12 @@ def test_an_agency_with_no_lane_lands_on_its_cases_and_is_offered_no_task_list(w
         assert home.status_code == 302 and home.headers["Location"].endswith("/cases"), name
         html = client.get("/cases").get_data(as_text=True)
         assert "Cases" in _nav(html) and "Tasks" not in _nav(html), name
+        # nothing shared yet: the page says so, and what will share a case, not that a search found nothing
+        words = " ".join(html.split())
+        assert "No cases have been shared with your team yet." in words and "No cases match" not in words, name
+        assert "list of pupils on a part-time reintegration timetable" in words, name
+        searched = " ".join(client.get("/cases?q=ZZ").get_data(as_text=True).split())
+        assert "No cases match" in searched and "shared with your team" not in searched, name
     reader = signed_in("aud.auditor")  # the auditor reads every lane's tasks: the list is theirs to look at
     assert reader.get("/").status_code == 200
     assert "Tasks" in _nav(reader.get("/cases").get_data(as_text=True))
