@@ -54,6 +54,11 @@ class AuditOperations(EngineCore):
                              self.serializer.registry).to_json()
         return {**result, "redactions": redactions_of(self.session, case_id)} if result["redacted_events"] else result
 
+    def rebuild_projections(self) -> int:
+        """Every case's projections (the service's rows that follow each case) written afresh from its
+        data; how many cases."""
+        return self.registry.extensions.rebuild(self.session)
+
     def access_log(self, case_id: str) -> list[dict[str, Any]]:
         """Who read the case, when, newest first."""
         self._case(case_id)

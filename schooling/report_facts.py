@@ -84,3 +84,6 @@ class FactsProjection:
         if known:
             session.execute(update(CaseFacts).where(CaseFacts.case_id == case_id).values({c: None for c in known}))
         return known
+
+    def rebuild(self, session) -> int:
+        return rebuild_facts(session)
