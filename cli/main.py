@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    registry = default_registry()  # first: it registers the service's roles and kinds the options offer
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # refused by the command's own help, not the top level's
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
     logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
-        return args.fn(App.from_env(default_registry()), args)
+        return args.fn(App.from_env(registry), args)
     except InvalidProcess as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)

@@ -91,9 +91,9 @@ class Reads:
     def case_count(self) -> int:
         return self._session.scalar(select(func.count()).select_from(Case)) or 0
 
-    def school_choices(self, user: User) -> list[tuple[str, str]]:
-        """The schools of the cases `user` may see, for the case list's filter."""
-        return case_list.school_choices(self._session, user)
+    def organisation_choices(self, user: User) -> list[tuple[str, str]]:
+        """(id, name) of the organisations the case list's filter offers `user`."""
+        return case_list.organisation_choices(self._session, user)
 
     def waiting(self, case_id: str) -> tuple[list[str], list[str]]:
         """(the messages the case awaits now, the catching events that wait for them)."""

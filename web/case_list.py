@@ -26,7 +26,7 @@ def cases():
                                    school=args.get("school") or None, page=_page(args.get("page")))
 
     def load(eng, user):
-        return eng.reads.case_page(user, filters), eng.reads.process_names(), eng.reads.school_choices(user)
+        return eng.reads.case_page(user, filters), eng.reads.process_names(), eng.reads.organisation_choices(user)
 
     page, processes, schools = run(load)
     return render_template("cases.html", page=page, filters=filters, processes=processes, schools=schools,

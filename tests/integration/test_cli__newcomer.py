@@ -112,6 +112,22 @@ def test_replaying_to_before_the_case_or_event_zero_is_refused_and_logs_no_read(
     assert code == 0 and json.loads(out)["replayed"] == 1
 
 
+def test_replaying_past_the_last_event_is_refused_naming_the_last_event(run_cli):
+    from cli import scenarios
+
+    assert run_cli("init-db")[0] == 0
+    code, out, err = run_cli("case", "start", "reintegration", "--data", json.dumps(scenarios.START_DATA), "--json")
+    assert code == 0, err
+    case_id = json.loads(out)["case_id"]
+    last = json.loads(run_cli("history", case_id, "--json")[1])[-1]
+    code, out, err = run_cli("replay", case_id, "--until", str(last["seq"] + 1))
+    assert code == 2 and out == "" and _one_line(err) == (
+        f"reintegrate: until: the case has no event {last['seq'] + 1}: its last is event {last['seq']}, "
+        "at 2026-03-02T09:00:00+00:00"), err
+    code, out, _ = run_cli("replay", case_id, "--until", str(last["seq"]), "--json")
+    assert code == 0 and json.loads(out)["replayed"] == last["seq"]
+
+
 def test_exporting_into_a_folder_that_is_not_there_says_so(run_cli, tmp_path):
     assert run_cli("init-db")[0] == 0
     where = tmp_path / "exports"
