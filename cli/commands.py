@@ -195,6 +195,8 @@ def outbox_list(app: App, args) -> int:
 def _outbox_state(m: dict[str, Any]) -> str:
     if m["sent_at"]:
         return f"sent {m['sent_at']}"
+    if m["cancelled_at"]:
+        return f"cancelled {m['cancelled_at']}"
     return f"FAILED {m['failed_at']}" if m["failed_at"] else "queued"
 
 

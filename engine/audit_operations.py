@@ -44,7 +44,7 @@ class AuditOperations(EngineCore):
         stored = None
         if verify and until is None and at is None:
             stored = StoredCase(
-                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs, case_id),
                 list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
                 list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
         elif verify:
@@ -85,5 +85,7 @@ class AuditOperations(EngineCore):
                  "body": m.body,
                  "created_at": m.created_at.isoformat(), "sent_at": m.sent_at.isoformat() if m.sent_at else None,
                  "failed_at": m.failed_at.isoformat() if m.failed_at else None,
-                 "status": "sent" if m.sent_at else "failed" if m.failed_at else "queued",
+                 "cancelled_at": m.cancelled_at.isoformat() if m.cancelled_at else None,
+                 "status": "sent" if m.sent_at else "failed" if m.failed_at else "cancelled" if m.cancelled_at
+                 else "queued",
                  "attempts": m.attempts, "last_error": m.last_error} for m in rows]

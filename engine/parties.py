@@ -65,6 +65,17 @@ class OrganisationKind:
 
 
 @dataclass(frozen=True)
+class Subject:
+    """The person a service's cases are about: the case-data fields holding their name (its initials are
+    kept on the case row, and mail names them so) and date of birth (subject access finds a person's
+    cases by both), and the word for them in an export and a mail ("the subject of case ...")."""
+
+    name_field: str = "subject_name"
+    birth_date_field: str = "subject_dob"
+    word: str = "subject"
+
+
+@dataclass(frozen=True)
 class PartyTable:
     """A service's roles, parties and organisation kinds (see the module's docstring).
 
@@ -75,7 +86,7 @@ class PartyTable:
     own (action -> roles), and `action_words` says what an action does in a refusal's reason;
     `common_words` are words too common in organisations' names to tell two apart; `register_file` is
     the organisations register shipped with the service (CSV, `engine.organisations_csv`), loaded at
-    each upgrade into a site that has none of its own."""
+    each upgrade into a site that has none of its own; `subject` is who the cases are about."""
 
     roles: tuple[Role, ...] = ()
     parties: tuple[Party, ...] = ()
@@ -90,6 +101,7 @@ class PartyTable:
     action_words: dict[str, str] = field(default_factory=dict)
     common_words: frozenset[str] = frozenset({"the", "of", "and"})
     register_file: Path | None = None
+    subject: Subject = Subject()
 
     def party_name(self, name: str) -> str:
         """How people say party field `name` ("home school"); the field's words if it is not declared."""

@@ -25,12 +25,13 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
-from . import drafts
+from . import drafts, parties
 from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
 from .models import Case, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer
+from .outbox import cancel_about_tasks
 from .parser import ParsedProcess, parse_document
 from .registry import HandlerRegistry
 from .role_names import role_name
@@ -91,7 +92,7 @@ class CaseRun:
         self.ready: list[ReadyTask] = []
         self.completed: dict[str, str] = {}  # task id -> who completed it in this run
         self.timers: list[Timer] = []
-        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
@@ -202,6 +203,7 @@ class CaseRun:
             kind = f"skip_{dialect}" if dialect in _UPSERTS else "insert"
             self._connection.execute(_statements(ClosedTask.__table__, kind), rows)
             drafts.delete_for_tasks(self._connection, [row["task_id"] for row in rows])
+            cancel_about_tasks(self._connection, self.case.id, {row["element"]: row["how"] for row in rows}, self.now)
 
     def _project_timers(self, waiting) -> None:
         rows = [{"case_id": self.case.id, "element": element, "due_at": due, "attempts": 0}
@@ -223,6 +225,7 @@ class CaseRun:
         recipients = resolve_recipients(self.session, effect.to, self.case.data or {}, self.policy)
         rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
                  "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
+                 "about_task": effect.about_task, "cancelled_at": None,
                  "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
                  "last_error": None if recipients else f"no address for {_addressee(effect.to)}: add a contact to the policy"}
                 for address in dict.fromkeys(recipients or [effect.to])]
@@ -328,7 +331,7 @@ def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
     the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
     task's own page while it is ready (else the case's)."""
     case = run.case
-    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+    context = {"case_id": case.id, "initials": case.pupil_initials or f"the {parties.table().subject.word}",
                "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
     element = effect.context.get("task")
     if element:

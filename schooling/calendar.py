@@ -204,6 +204,11 @@ class SchoolCalendar:
         return self._inset_days
 
     @property
+    def inset_schools(self) -> tuple[str, ...]:
+        """The names of the schools given INSET days of their own, sorted."""
+        return tuple(sorted(self._school_inset))
+
+    @property
     def closures(self) -> frozenset[date]:
         """The configured closure days."""
         return self._closures
@@ -275,6 +280,13 @@ class SchoolCalendar:
         due = date.fromordinal(ordinals[index + remaining - 1])
         self._require(start + timedelta(days=1), due)
         return due
+
+    #: What one of its days is called where the engine counts on it (`engine.case_summary.WorkingDays`).
+    day_name = "school day"
+
+    def days_between(self, a: date, b: date) -> int:
+        """`school_days_between`: the engine's name for it (`engine.case_summary.WorkingDays`)."""
+        return self.school_days_between(a, b)
 
     def school_days_between(self, a: date, b: date) -> int:
         """Count school days after ``a`` up to and including ``b``.

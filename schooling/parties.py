@@ -16,7 +16,7 @@ organisation in its register, registered with the engine (`engine.parties`) by `
 from __future__ import annotations
 
 from engine.locations import packaged
-from engine.parties import OrganisationKind, Party, PartyTable, Role
+from engine.parties import OrganisationKind, Party, PartyTable, Role, Subject
 from engine.permissions import READ_AUDIT, SUBJECT_ACCESS
 
 #: The service's own action: recording a permanent exclusion (it withdraws one of the school's core places).
@@ -80,4 +80,5 @@ TABLE = PartyTable(
     action_words={EXCLUSIONS: "record a permanent exclusion", SUBJECT_ACCESS: "export a pupil's records"},
     common_words=COMMON_WORDS,
     register_file=packaged("processes", "organisations.csv"),
+    subject=Subject(name_field="pupil_name", birth_date_field="pupil_dob", word="pupil"),
 )

@@ -30,7 +30,7 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:laneSet>
     <bpmn:startEvent id="start">
       <bpmn:extensionElements><camunda:formData>
-        <camunda:formField id="pupil_name" label="Pupil name" type="string" />
+        <camunda:formField id="subject_name" label="Name" type="string" />
         <camunda:formField id="office" label="Office" type="string" />
       </camunda:formData></bpmn:extensionElements>
       <bpmn:outgoing>f1</bpmn:outgoing>
@@ -107,7 +107,7 @@ with runtime.sessions() as session:
     add_user(session, "cal.clerk", "clerk", "North Office", runtime.clock.now())
     session.commit()
 runtime.transact(lambda eng: eng.deploy(bpmn.encode(), "double.bpmn", "system"))
-case = runtime.transact(lambda eng: eng.start_case("double", {"pupil_name": "Sam Smith"}, "cal.clerk"))
+case = runtime.transact(lambda eng: eng.start_case("double", {"subject_name": "Sam Smith"}, "cal.clerk"))
 task = case["ready_tasks"][0]
 done = runtime.transact(lambda eng: eng.complete_task(task["task_id"], {"number": 7}, "cal.clerk"))
 service = sorted(m for m in sys.modules if m.split(".")[0] in {names})

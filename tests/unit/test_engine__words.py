@@ -23,7 +23,7 @@ _COLUMN = "the `cases.pupil_initials` column (a rename is a migration of every d
 _JSON = "the `pupil` key of the case and task JSON the command line and the REST API promise"
 REMAINING = {
     ("engine/models.py", "pupil"): _COLUMN,
-    ("engine/case_operations.py", "pupil"): _COLUMN + ", taken from the start form's `pupil_name`",
+    ("engine/case_operations.py", "pupil"): _COLUMN,
     ("engine/engine_core.py", "pupil"): _COLUMN,
     ("engine/process_queries.py", "pupil"): _COLUMN,
     ("engine/retention.py", "pupil"): _COLUMN,
@@ -33,9 +33,6 @@ REMAINING = {
     ("engine/shapes.py", "pupil"): _JSON,
     ("engine/case_list.py", "pupil"): _JSON + " (a case list row)",
     ("engine/case_list.py", "school"): "`CaseFilter.school`, the organisation filter the web calls by that name",
-    ("engine/case_summary.py", "school"): "deadlines counted in the policy's calendar's school days",
-    ("engine/subject_access.py", "pupil"): "the subject access export: the `pupil_name` and `pupil_dob` fields it "
-                                           "matches cases on, and the keys of the document it writes",
     ("engine/organisations.py", "dfe"): "the URN of a register entry, checked as a DfE URN",
     ("engine/smtp.py", "reintegration"): "the default sender address, reintegration@localhost",
 }
