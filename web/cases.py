@@ -25,6 +25,8 @@ PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school
            ("provider", "SEMH provider"))
 #: Parties a case has only when it names them (most reintegrations have no advocacy provider).
 NAMED_ONLY = ("advocacy_provider", "provider")
+#: The parties the case summary beside a task names, when the case names them (the settings and providers).
+SUMMARY_PARTIES = tuple((key, label) for key, label in PARTIES if key != "local_authority")
 #: What a party left blank at the start means: a case names no home school when the pupil is on the AP setting's
 #: roll only (the Worcestershire protocol's own case); the other parties are decided on the way.
 PARTY_BLANKS = {"home_school": "None: the pupil is on the AP setting's roll only"}

@@ -1,5 +1,7 @@
 """`make bench` at a tiny size: the runner, the whole-case and timer benchmarks, and the JSON it
-writes still work together (no time is asserted: a benchmark's figures are for the note)."""
+writes still work together (no time is asserted: a benchmark's figures are for the note). The
+benchmarks choose their own databases, so these tests use none of the suite's: `make test` runs them
+once, in the pass of the tests that use no database."""
 from __future__ import annotations
 
 import json
@@ -8,8 +10,6 @@ import sys
 import pytest
 
 from bench import engine_vs_bare, run, table, timers
-
-pytestmark = pytest.mark.sqlite_only(reason="benchmarks choose their own databases; one pass is enough")
 
 
 def test_whole_case_rows_compare_one_run_against_each_baseline_and_count_the_state_written():
