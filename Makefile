@@ -42,20 +42,29 @@ demo: install assets
 
 # The suite on SQLite and on PostgreSQL, the two passes side by side (each is one Python process
 # that waits on its database, Chromium or subprocesses much of the time, so two share two cores
-# well). Each pass's output is printed whole when it ends (--output-sync), not interleaved; a
-# failure in either fails `make test`. The benchmarks' own tests (marker `bench`: they start
-# gunicorn, PostgreSQL and the scheduler) run in `make bench-check`, not here.
+# well). Each pass prints a line per test file as it finishes it, with the count of tests run so far,
+# every line prefixed with its pass ([sqlite] or [postgresql]) so that the two can be told apart and
+# grepped; a failure in either fails `make test` (pipefail). Tests that run the same on either
+# database run once: the browser tests in the SQLite pass, the tests that use no database in the
+# PostgreSQL pass (so that the two passes take about as long). The benchmarks' own tests (marker
+# `bench`: they start gunicorn, PostgreSQL and the scheduler) run in `make bench-check`, not here.
 test: system-deps install assets
 	$(BIN)/ruff check .
-	$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
+	$(MAKE) --no-print-directory -j2 test-sqlite test-postgresql
+
+# pytest's -q (pyproject.toml) cancelled by -v: one line per test file; unbuffered, so each line shows as it ends.
+PYTEST_PASS := PYTHONUNBUFFERED=1 $(BIN)/python -m pytest -v -o console_output_style=count -rsx -m "not bench" -p no:cacheprovider \
+  --browser-tests-in=sqlite --database-free-tests-in=postgresql
+test-sqlite test-postgresql: SHELL := /bin/bash
+test-sqlite test-postgresql: .SHELLFLAGS := -o pipefail -c
 
 test-sqlite: install assets
-	@echo "== the suite on SQLite =="
-	$(BIN)/python -m pytest -rsx -m "not bench" -p no:cacheprovider
+	@echo "[sqlite] == the suite on SQLite =="
+	$(PYTEST_PASS) 2>&1 | sed -u 's/^/[sqlite] /'
 
 test-postgresql: install assets
-	@echo "== the suite on PostgreSQL =="
-	$(BIN)/python -m pytest -rsx -m "not bench" -p no:cacheprovider --db=postgresql --ignore=tests/browser
+	@echo "[postgresql] == the suite on PostgreSQL =="
+	$(PYTEST_PASS) --db=postgresql 2>&1 | sed -u 's/^/[postgresql] /'
 
 # The HTTP-load and memory benchmarks at tiny sizes, as tests: their tools and reports still work.
 bench-check: system-deps install assets

@@ -261,8 +261,12 @@ def semh_allocate(app: App, args) -> int:
 def semh_exclusion(app: App, args) -> int:
     from schooling.core_places import withdraw_for_exclusion
 
+    excluded_on = _date(args.date, "--date")
     with app.engine() as eng:
-        result = withdraw_for_exclusion(eng, args.school, _date(args.date, "--date"), args.actor)
+        if excluded_on > eng.local_today():  # an exclusion is recorded once it has happened
+            raise UsageError(f"--date {excluded_on.isoformat()} is in the future (today is "
+                             f"{eng.local_today().isoformat()}): record a permanent exclusion on or after its day")
+        result = withdraw_for_exclusion(eng, args.school, excluded_on, args.actor)
     if "case_id" in result:
         emit(result, args.json, case_text(result))
     else:  # no core place to withdraw: the school's allowance for the term is one lower

@@ -8,7 +8,7 @@ import sys
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from engine import logs
-from engine.errors import EngineError, InvalidProcess, StepFailed
+from engine.errors import DamagedState, EngineError, InvalidProcess, StepFailed
 from engine.scheduler import SchedulerAlreadyRunning
 from engine.wiring import Runtime as App
 from handlers import default_registry
@@ -155,6 +155,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    registry = default_registry()  # first: it registers the service's roles and kinds the options offer
     parser = build_parser()
     args, extra = parser.parse_known_args(argv)
     if extra:  # refused by the command's own help, not the top level's
@@ -162,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     # The long-running commands log JSON lines in production (for a log collector); the rest plain text.
     logs.configure(json_lines=args.command in ("serve", "scheduler") and not serving.development_mode())
     try:
-        return args.fn(App.from_env(default_registry()), args)
+        return args.fn(App.from_env(registry), args)
     except InvalidProcess as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
@@ -181,6 +182,8 @@ def main(argv: list[str] | None = None) -> int:
         reason = str(exc.orig).splitlines()[0] if str(exc.orig) else type(exc.orig).__name__
         missing = "no such table" in reason or getattr(exc.orig, "sqlstate", None) == "42P01"
         return c.fail(f"database error: {reason}" + ("; has `reintegrate init-db` been run?" if missing else ""), 1)
+    except DamagedState as exc:  # the data is at fault, as a database error is
+        return c.fail(f"{exc}; nothing was changed", 1)
     except ValueError as exc:  # configuration: FAKE_NOW refused, bad policy file
         return c.fail(str(exc), 2)
     except SchedulerAlreadyRunning as exc:

@@ -5,7 +5,7 @@ from zoneinfo import ZoneInfo
 
 from engine.operations import database_checks, status
 from engine.wiring import Runtime as App
-from schooling.calendar_check import calendar_check
+from schooling.calendar_check import calendar_check, unknown_inset_schools
 
 from .output import emit
 
@@ -24,13 +24,16 @@ def show_status(app: App, args) -> int:
         problem = checks["database"].get("error") or checks["schema"]["error"]
         emit({"ok": False, "attention": [problem], **checks}, args.json, f"ATTENTION: {problem}")
         return 1
+    school_calendar = app.policy.school_calendar()
     with app.sessions() as session:
         report = status(session, app.clock.now(), app.scheduler_stale_after)
+        unknown = unknown_inset_schools(school_calendar, session)
     report["schema"] = checks["schema"]
     today = app.clock.now().astimezone(ZoneInfo(app.policy.timezone)).date()
-    report["calendar"] = calendar = calendar_check(app.policy.school_calendar(), today)
-    if calendar["error"]:
-        report["ok"], report["attention"] = False, [*report["attention"], calendar["error"]]
+    report["calendar"] = calendar = {**calendar_check(school_calendar, today), "unknown_schools": unknown}
+    problems = [calendar["error"]] if calendar["error"] else []
+    if problems or unknown:
+        report["ok"], report["attention"] = False, [*report["attention"], *problems, *unknown]
     emit(report, args.json, _status_text(report))
     return 0 if report["ok"] else 1
 

@@ -25,7 +25,8 @@ class AuditOperations(EngineCore):
 
     def replay(self, case_id: str, until: int | None = None, at: datetime | None = None,
                verify: bool = False, *, viewer: Viewer) -> dict[str, Any]:
-        """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all."""
+        """Rebuild the case from its events (up to seq `until` or time `at`); `verify` checks it all. InvalidData
+        for an `until` outside the case's events or an `at` before the case started (nothing is logged)."""
         case = self._case(case_id)
         self._may_read(case, viewer)
         if until is not None and until < 1:
@@ -33,14 +34,17 @@ class AuditOperations(EngineCore):
         if at is not None and at < case.created_at:
             raise InvalidData({"at": f"{at.isoformat()} is before the case was started "
                                      f"({case.created_at.isoformat(timespec='seconds')})"})
-        self._log_access(case_id, viewer, "replayed case")
-        deployment = self.specs.get(self.session, case.process_version_id)
         events = list(self.session.scalars(select(HistoryEvent).where(HistoryEvent.case_id == case_id)
                                            .order_by(HistoryEvent.seq)))
+        if until is not None and events and until > events[-1].seq:
+            raise InvalidData({"until": f"the case has no event {until}: its last is event {events[-1].seq}, "
+                                        f"at {events[-1].at.isoformat(timespec='seconds')}"})
+        self._log_access(case_id, viewer, "replayed case")
+        deployment = self.specs.get(self.session, case.process_version_id)
         stored = None
         if verify and until is None and at is None:
             stored = StoredCase(
-                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs),
+                self.serializer.loads(case.state, deployment.parsed.spec, deployment.parsed.subprocess_specs, case_id),
                 list(self.session.scalars(select(ReadyTask).where(ReadyTask.case_id == case_id))),
                 list(self.session.scalars(select(Timer).where(Timer.case_id == case_id))))
         elif verify:

@@ -1,7 +1,7 @@
 """The cases an account may see, as a searchable, filtered, paged list.
 
-The list shows what identifies a case without opening it: its reference, the pupil's initials, the
-process, its status, its parties (organisations, not people) and when it started. It reads no child's
+The list shows what identifies a case without opening it: its reference, its subject's initials, the
+process, its status, the parties the service lists (organisations, not people) and when it started. It reads no child's
 data beyond the initials, as the task list does, so it is not written to the access log; opening a
 case is.
 """
@@ -15,28 +15,41 @@ from typing import Any
 from sqlalchemy import ColumnElement, func, or_, select, union
 from sqlalchemy.orm import Session
 
+from . import parties
 from .models import Case, ProcessVersion
 from .organisations import Organisation
 from .permissions import READ_ALL_ROLES, as_actor
 from .queries import MAX_PAGE, PAGE_SIZE, case_filter, party_value
 
 STATUSES = ("running", "completed", "cancelled", "error")
-#: The parties a "school" filter looks in: the pupil's schools and the AP setting.
-SCHOOL_FIELDS = ("home_school", "host_school", "ap_setting")
-#: The register's kinds a "school" filter offers.
-SCHOOL_KINDS = ("school", "ap_setting", "provider")
-_SHOWN_PARTIES = ("ap_setting", "home_school", "host_school")
+# Live views of the party table in force (engine.parties), refilled in place when one is put in force:
+#: The parties the organisation filter (`CaseFilter.school`) looks in.
+SEARCHED_PARTIES: list[str] = []
+#: The register's kinds the organisation filter offers.
+SEARCHED_KINDS: list[str] = []
+#: The parties each row shows.
+LISTED_PARTIES: list[str] = []
+
+
+def _follow(table: parties.PartyTable) -> None:
+    parties.refill(SEARCHED_PARTIES, table.searched)
+    parties.refill(SEARCHED_KINDS, table.searched_kinds)
+    parties.refill(LISTED_PARTIES, table.listed)
+
+
+parties.follow(_follow)
 _INITIALS = re.compile(r"^[A-Za-z][A-Za-z. ]{0,12}$")
 
 
 @dataclass
 class CaseFilter:
-    """What the list asks for: `q` a case reference (or its start) or a pupil's initials."""
+    """What the list asks for: `q` a case reference (or its start) or a subject's initials; `school` the name
+    of an organisation named in one of the searched parties."""
 
     q: str = ""
     process: str | None = None
     status: str | None = None
-    school: str | None = None  # an organisation's name
+    school: str | None = None
     page: int = 1
     per_page: int = PAGE_SIZE
 
@@ -74,7 +87,7 @@ def _conditions(session: Session, user, f: CaseFilter) -> list[ColumnElement[boo
     if f.status in STATUSES:
         conditions.append(Case.status == f.status)
     if f.school:
-        conditions.append(or_(*(party_value(session, name) == f.school for name in SCHOOL_FIELDS)))
+        conditions.append(or_(*(party_value(session, name) == f.school for name in SEARCHED_PARTIES)))
     return conditions
 
 
@@ -97,7 +110,7 @@ def _row(row, names: dict[str, str]) -> dict[str, Any]:
     started: datetime = row.created_at
     return {"case_id": row.id, "process": row.process_key, "process_name": names.get(row.process_key, row.process_key),
             "status": row.status, "pupil": row.pupil_initials, "started_at": started.isoformat(),
-            "parties": {name: data.get(name) for name in _SHOWN_PARTIES if data.get(name)}}
+            "parties": {name: data.get(name) for name in LISTED_PARTIES if data.get(name)}}
 
 
 def process_names(session: Session) -> dict[str, str]:
@@ -108,14 +121,14 @@ def process_names(session: Session) -> dict[str, str]:
 
 
 def school_choices(session: Session, user) -> list[tuple[str, str]]:
-    """(id, name) of the register's schools, AP settings and providers the "school" filter offers `user`:
-    every one to a reader of every case; to anyone else only those named as a party of a case they may
-    read, so that the list gives away no school the account has no case with."""
-    query = (select(Organisation.id, Organisation.name).where(Organisation.kind.in_(SCHOOL_KINDS))
+    """(id, name) of the register's entries of the searched kinds that the organisation filter offers
+    `user`: every one to a reader of every case; to anyone else only those named as a searched party of
+    a case they may read, so that the list gives away no organisation the account has no case with."""
+    query = (select(Organisation.id, Organisation.name).where(Organisation.kind.in_(SEARCHED_KINDS))
              .order_by(Organisation.name))
     actor = as_actor(user)
     if not (actor.system or actor.role in READ_ALL_ROLES):
         named = [select(party_value(session, name).label("name")).where(case_filter(session, actor))
-                 for name in SCHOOL_FIELDS]
+                 for name in SEARCHED_PARTIES]
         query = query.where(Organisation.name.in_(union(*named).subquery().select()))
     return [(oid, name) for oid, name in session.execute(query)]

@@ -7,7 +7,7 @@ from SpiffWorkflow.bpmn import BpmnWorkflow
 from SpiffWorkflow.util.task import TaskState
 from sqlalchemy import select
 
-from . import organisations, permissions
+from . import organisations, parties, permissions
 from .active_versions import active_version
 from .case_ids import free_case_id
 from .engine_core import EngineCore
@@ -44,9 +44,9 @@ class CaseOperations(EngineCore):
         starter, starters = actor_for(self.session, actor), parsed.info.starters
         values = permissions.starting_values(starter, values, starters)
         require(starter, permissions.START, case=values, starters=starters)
-        now = self.clock.now()
+        now, initials = self.clock.now(), _initials(values.get(parties.table().subject.name_field))
         case = Case(id=free_case_id(self.session, process_key), process_version_id=deployment.id, process_key=process_key,
-                    status="running", state="", data=values, pupil_initials=_initials(values.get("pupil_name")),
+                    status="running", state="", data=values, pupil_initials=initials,
                     started_by=actor, created_at=now, updated_at=now)
         self.session.add(case)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)

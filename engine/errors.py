@@ -101,3 +101,8 @@ class HandlerFailed(StepFailed):
                  detail: str = ""):
         self.topic = topic
         super().__init__(message, case_id=case_id, element=element, title=title, detail=detail)
+
+
+class DamagedState(ValueError):
+    """A case's stored workflow state cannot be read: damaged, or not in the form this engine saves. The data is
+    at fault, not the request or the configuration."""

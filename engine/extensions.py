@@ -17,8 +17,13 @@ through its handler registry (`HandlerRegistry.extensions`), whatever else its p
   arrives and returns the payload delivered (for a message that moves a quota, say).
 - **the policy loader**: `load_policy(path)` reads the service's policy file (the deadlines, contacts and
   calendar an authority sets); with no service, `BasicPolicy` holds what the engine itself reads.
+- **the party table**: `register_parties(table)` declares the service's roles, its cases' party fields and
+  its organisation kinds (`engine.parties.PartyTable`): whom the access rules, the organisations register,
+  the case list and the role names speak of. Unlike the others it holds for the whole process, like the
+  ORM's tables: a service registers it once, before it serves.
 
-An engine with empty extensions runs any process whose service tasks have handlers.
+An engine with empty extensions runs any process whose service tasks have handlers; with no party table
+registered, only the engine's own roles (admins, auditors, data protection officers, process owners) act.
 """
 from __future__ import annotations
 
@@ -26,6 +31,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
+
+from . import parties
 
 Lookup = Callable[..., "dict[str, Any]"]
 EffectWriter = Callable[[Any, Any], None]
@@ -92,3 +99,8 @@ class Extensions:
 
     def redact(self, session: Any, case_id: str, names: tuple[str, ...]) -> list[str]:
         return [name for projection in self.projections for name in projection.redact(session, case_id, names)]
+
+
+def register_parties(table: parties.PartyTable) -> None:
+    """Put the service's party table in force (`engine.parties`); ValueError if it does not hold together."""
+    parties.use(table)

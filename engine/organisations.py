@@ -1,7 +1,7 @@
-"""The organisations register: local authorities, schools, AP settings and providers, as records.
+"""The organisations register: the organisations that take part in cases, as records.
 
-A case's parties (`ap_setting`, `host_school`, `home_school`, `local_authority`, and the providers
-`advocacy_provider` and `provider` in its data) and an
+Each entry is of a kind the service declares (its party table, `engine.parties`), and may belong to an
+authority (an entry of the authority's kind). A case's parties (the party fields of its data) and an
 account's organisation each point at an entry here. Input names an entry by its id or its exact name;
 anything else is refused with the closest names in the register. The case data keeps the entry's
 canonical name, so every reader of the data (reports, letters, access checks) sees one spelling.
@@ -17,40 +17,37 @@ from typing import Any
 from sqlalchemy import ForeignKey, String, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from . import parties
 from .models import Base, UTCDateTime
 
-#: What an organisation is. An AP setting and a provider both take pupils from schools; a local
-#: authority is its own authority.
-KINDS = ("local_authority", "school", "ap_setting", "provider")
-KIND_LABELS = {"local_authority": "local authority", "school": "school", "ap_setting": "AP setting",
-               "provider": "provider"}
-#: Kinds that always belong to an authority (a provider may be independent of any).
-NEEDS_AUTHORITY = ("school", "ap_setting")
+# Live views of the party table in force (engine.parties), refilled in place when one is put in force:
+#: The kinds of organisation, and how people say each.
+KINDS: list[str] = []
+KIND_LABELS: dict[str, str] = {}
+#: Kinds whose entries always belong to an authority.
+NEEDS_AUTHORITY: list[str] = []
 #: Case-data field naming a party -> the kinds of organisation that field accepts.
-PARTY_FIELDS: dict[str, tuple[str, ...]] = {
-    "ap_setting": ("ap_setting", "provider"),
-    "host_school": ("school",),
-    "home_school": ("school",),
-    "local_authority": ("local_authority",),
-    "advocacy_provider": ("provider",),  # the HNRG advocacy pilot's third-party advocacy service
-    "provider": ("provider",),  # the SEMH service level agreement's provider (The Bridge School)
-}
+PARTY_FIELDS: dict[str, tuple[str, ...]] = {}
 #: The parties a case's authority is derived from, in order, when the case does not name one.
-AUTHORITY_FROM = ("ap_setting", "home_school", "host_school")
+AUTHORITY_FROM: list[str] = []
 #: Account role -> the kinds of organisation an account in that role may belong to.
-ROLE_KINDS: dict[str, tuple[str, ...]] = {
-    "ap_setting": ("ap_setting", "provider"),
-    "host_school": ("school",),
-    "home_school": ("school",),
-    "la_admissions": ("local_authority",),
-    "la_attendance": ("local_authority",),
-    "outreach": ("local_authority",),  # the authority's outreach service: engine.permissions scopes it so
-    "advocacy_provider": ("provider",),
-    "semh_provider": ("provider",),
-    "social_care": ("local_authority",),
-    "youth_justice": ("local_authority",),
-    "early_help": ("local_authority",),
-}
+ROLE_KINDS: dict[str, tuple[str, ...]] = {}
+#: Words too common in organisations' names to tell two apart.
+GENERIC_WORDS: set[str] = set()
+
+
+def _follow(table: parties.PartyTable) -> None:
+    parties.refill(KINDS, [k.id for k in table.kinds])
+    parties.refill(KIND_LABELS, {k.id: k.name for k in table.kinds})
+    parties.refill(NEEDS_AUTHORITY, [k.id for k in table.kinds if k.needs_authority])
+    parties.refill(PARTY_FIELDS, {p.field: p.kinds for p in table.parties})
+    parties.refill(AUTHORITY_FROM, table.authority_from)
+    parties.refill(ROLE_KINDS, {r.id: r.kinds for r in table.roles if r.kinds})
+    GENERIC_WORDS.clear()
+    GENERIC_WORDS.update(table.common_words)
+
+
+parties.follow(_follow)
 _ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 _URN = re.compile(r"^[0-9]{6,7}$")
 
@@ -104,12 +101,6 @@ def _a(label: str) -> str:
 
 def _kinds_text(kinds: Iterable[str]) -> str:
     return _a(" or ".join(KIND_LABELS[k] for k in kinds))
-
-
-#: Words too common in organisations' names to tell two apart.
-GENERIC_WORDS = frozenset({"school", "high", "primary", "academy", "centre", "center", "learning", "the", "of", "and",
-                           "college", "county", "council", "infant", "junior", "secondary", "church", "ce", "st",
-                           "saint", "special", "unit", "trust", "borough", "city", "short", "stay"})
 
 
 def _words(key: str) -> list[str]:
@@ -167,8 +158,8 @@ def find(session: Session, text: str, kinds: Iterable[str] | None = None, what: 
 
 
 def authority_of(session: Session, org: Organisation) -> Organisation | None:
-    """The local authority `org` belongs to (an authority is its own)."""
-    if org.kind == "local_authority":
+    """The authority `org` belongs to (an authority is its own)."""
+    if org.kind == parties.table().authority_kind:
         return org
     return session.get(Organisation, org.authority_id) if org.authority_id else None
 
@@ -177,9 +168,9 @@ def resolve_parties(session: Session, values: Mapping[str, Any], derive_authorit
                     ) -> tuple[dict[str, Any], dict[str, str]]:
     """Check every party field in `values` against the register: (values with canonical names, errors).
 
-    With `derive_authority`, a case that names parties but no `local_authority` gets the authority of
-    its first party that has one (AP setting, then home school, then host school); parties that belong
-    to no known authority are an error on `local_authority`."""
+    With `derive_authority`, a case that names parties but not its authority (the table's
+    `authority_field`) gets the authority of its first party in `AUTHORITY_FROM` that has one; parties
+    that belong to no known authority are an error on the authority's field."""
     out, errors = dict(values), {}
     found: dict[str, Organisation] = {}
     for field, kinds in PARTY_FIELDS.items():
@@ -193,15 +184,18 @@ def resolve_parties(session: Session, values: Mapping[str, Any], derive_authorit
             errors[field] = str(exc)[:1].upper() + str(exc)[1:]
             continue
         out[field] = found[field].name
-    if derive_authority and not errors and "local_authority" not in found:
-        parties = [found[f] for f in AUTHORITY_FROM if f in found]
-        if parties:
-            authority = next(filter(None, (authority_of(session, o) for o in parties)), None)
+    table = parties.table()
+    field = table.authority_field
+    if derive_authority and not errors and field is not None and field not in found:
+        named = [found[f] for f in AUTHORITY_FROM if f in found]
+        if named:
+            authority = next(filter(None, (authority_of(session, o) for o in named)), None)
             if authority is None:
-                errors["local_authority"] = (f"{', '.join(o.name for o in parties)} belong{'s' if len(parties) == 1 else ''}"
-                                             " to no local authority in the register; name the local authority")
+                kind = KIND_LABELS.get(table.authority_kind or "", "authority")
+                errors[field] = (f"{', '.join(o.name for o in named)} belong{'s' if len(named) == 1 else ''}"
+                                 f" to no {kind} in the register; name the {table.party_name(field)}")
             else:
-                out["local_authority"] = authority.name
+                out[field] = authority.name
     return out, errors
 
 
@@ -209,7 +203,7 @@ def add_organisation(session: Session, name: str, kind: str, now: datetime, *, a
                      urn: str | None = None, org_id: str | None = None) -> Organisation:
     """A new register entry; ValueError with a message for a person on a bad or duplicate one.
 
-    `authority` is the id or exact name of a local authority (required for anything but an authority)."""
+    `authority` is the id or exact name of an authority (required for the kinds that need one)."""
     name = " ".join((name or "").split())
     if not name or len(name) > 255:
         raise ValueError("an organisation's name is 1 to 255 characters")
@@ -231,11 +225,12 @@ def add_organisation(session: Session, name: str, kind: str, now: datetime, *, a
             raise ValueError(f"URN {urn!r}: a DfE URN is 6 or 7 digits")
         if session.scalar(select(Organisation).where(Organisation.urn == urn)) is not None:
             raise ValueError(f"URN {urn} is already in the register")
-    parent = None
-    if kind != "local_authority" and (authority or "").strip():
-        parent = find(session, authority, ("local_authority",), "authority")
+    parent, authority_kind = None, parties.table().authority_kind
+    if kind != authority_kind and authority_kind and (authority or "").strip():
+        parent = find(session, authority, (authority_kind,), "authority")
     elif kind in NEEDS_AUTHORITY:
-        raise ValueError(f"{name!r} is {_a(KIND_LABELS[kind])}, which belongs to a local authority: give its id or name")
+        raise ValueError(f"{name!r} is {_a(KIND_LABELS[kind])}, which belongs to "
+                         f"{_a(KIND_LABELS.get(authority_kind or '', 'authority'))}: give its id or name")
     org = Organisation(id=org_id, name=name, name_key=name_key(name), kind=kind,
                        authority_id=parent.id if parent else None, urn=urn, created_at=now)
     session.add(org)
@@ -252,7 +247,8 @@ def _free_id(session: Session, base: str) -> str:
 
 def list_organisations(session: Session, kind: str | None = None) -> list[dict[str, Any]]:
     """Every entry (of `kind`), authorities first, then by name; each with its authority's name."""
-    orgs = session.scalars(select(Organisation).order_by(Organisation.kind != "local_authority", Organisation.name))
+    authority_kind = parties.table().authority_kind or ""
+    orgs = session.scalars(select(Organisation).order_by(Organisation.kind != authority_kind, Organisation.name))
     rows = list(orgs)
     names = {o.id: o.name for o in rows}
     return [{**o.to_json(), "authority_name": names.get(o.authority_id) if o.authority_id else None}

@@ -1,6 +1,6 @@
 """The organisations register to and from CSV: `id,name,kind,authority,urn`, one entry a line.
 
-`authority` is the id (or exact name) of the local authority an entry belongs to, empty for an
+`authority` is the id (or exact name) of the authority an entry belongs to, empty for an
 authority itself; `urn` is the DfE unique reference number where there is one; an empty `id` is
 made from the name. Importing adds new entries and updates the kind, authority and URN of existing
 ones (matched by id); it never renames one, as cases name it. A file with any bad line changes nothing.
@@ -15,8 +15,9 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from .locations import packaged
+from . import parties
 from .organisations import (
+    KIND_LABELS,
     KINDS,
     NEEDS_AUTHORITY,
     Organisation,
@@ -28,8 +29,6 @@ from .organisations import (
 )
 
 COLUMNS = ("id", "name", "kind", "authority", "urn")
-#: The register shipped with the product: `reintegrate init-db` and `reintegrate demo` load it.
-SHIPPED = packaged("processes", "organisations.csv")
 
 
 class RegisterFileError(ValueError):
@@ -43,7 +42,8 @@ def _rows(text: str, source: str) -> list[tuple[int, dict[str, str]]]:
         raise RegisterFileError(f"{source}:1: the header needs the columns {', '.join(COLUMNS)} "
                                 f"(missing {', '.join(missing)})")
     rows = [(reader.line_num, {k: (v or "").strip() for k, v in row.items() if k}) for row in reader]
-    return sorted(rows, key=lambda r: r[1].get("kind") != "local_authority")  # authorities first
+    authority_kind = parties.table().authority_kind
+    return sorted(rows, key=lambda r: r[1].get("kind") != authority_kind)  # authorities first
 
 
 def import_csv(session: Session, text: str, now: datetime, source: str = "register",
@@ -86,12 +86,12 @@ def _apply(session: Session, row: dict[str, str], now: datetime) -> str:
                          "entries (cases name them): add the new name as a new entry")
     if row["kind"] not in KINDS:
         raise ValueError(f"unknown kind {row['kind']!r}; kinds are {', '.join(KINDS)}")
-    authority = None
+    authority, authority_kind = None, parties.table().authority_kind
     if row["kind"] in NEEDS_AUTHORITY and not row.get("authority"):
-        raise ValueError(f"{name!r} needs the local authority it belongs to")
-    if row["kind"] != "local_authority" and row.get("authority"):
+        raise ValueError(f"{name!r} needs the {KIND_LABELS.get(authority_kind or '', 'authority')} it belongs to")
+    if row["kind"] != authority_kind and authority_kind and row.get("authority"):
         try:
-            authority = find(session, row["authority"], ("local_authority",), "authority").id
+            authority = find(session, row["authority"], (authority_kind,), "authority").id
         except UnknownOrganisation as exc:
             raise ValueError(str(exc)) from None
     urn = row.get("urn") or None
@@ -118,10 +118,11 @@ def import_file(session: Session, path: Path, now: datetime, add_only: bool = Fa
     return import_csv(session, text, now, str(path), add_only)
 
 
-def register_file(processes: Path) -> Path:
-    """The register `init-db` loads: `organisations.csv` in a site's own processes folder, else the shipped one."""
+def register_file(processes: Path) -> Path | None:
+    """The register `init-db` loads: `organisations.csv` in a site's own processes folder, else the one the
+    service ships (its party table's `register_file`); None when there is neither."""
     own = Path(processes) / "organisations.csv"
-    return own if own.is_file() else SHIPPED
+    return own if own.is_file() else parties.table().register_file
 
 
 def load_register(sa_engine, processes: Path | None = None) -> dict[str, int]:
@@ -134,8 +135,10 @@ def load_register(sa_engine, processes: Path | None = None) -> dict[str, int]:
     from .locations import processes_dir
     from .organisations import link_account_spellings
 
+    path = register_file(processes or processes_dir())
     with OrmSession(sa_engine) as session:
-        counts = import_file(session, register_file(processes or processes_dir()), datetime.now(UTC), add_only=True)
+        counts = (import_file(session, path, datetime.now(UTC), add_only=True) if path
+                  else {"added": 0, "updated": 0, "unchanged": 0})
         counts["accounts_linked"] = link_account_spellings(session)
         session.commit()
     return counts

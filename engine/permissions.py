@@ -2,36 +2,32 @@
 
 Deny by default: `decide(actor, action, ...)` answers yes only where a rule below says so, with the
 reason for a no. `require` raises Forbidden with that reason. `case_filter` is the same read rule as a
-SQL condition, and `report_scope` the cases a report may count.
+SQL condition, and `report_scope` the cases a report may count. The service's roles come from the
+party table in force (`engine.parties`, registered by the service); the rules are the engine's:
 
 - **Actors.** A person acts through an account with one role; `system` (the command line run without
   `--as`; `cli:<login>` when it reads) and `scheduler` are the only system actors, named explicitly,
   and may do everything.
-- **Organisations.** Every role that stands in a lane acts for an organisation of the register
-  (`engine.organisations`) and must have one; `PARTY_FIELDS` says which of a case's parties it is
-  (cases and accounts hold the entry's name, so names are compared): an AP setting, host or home
-  school its own cases; the LA's teams (admissions, attendance, outreach) the cases of their authority
-  (the case's `local_authority`); the third-party advocacy provider the cases that name it as their
-  `advocacy_provider`, the SEMH provider those that name it as their `provider`. An account in such a
-  role with no organisation linked to the register is refused everything.
-- **Agencies.** The authority's social care, youth justice and early help teams (`AGENCY_ROLES`) take
-  no part in cases: they read exactly the cases shared with their authority (`engine.case_shares`: the
-  half-termly list of pupils on a part-time timetable), change none, and run no report.
+- **Organisations.** Every lane role acts for an organisation of the register (`engine.organisations`)
+  and must have one; `PARTY_FIELDS` says which of a case's parties it is (cases and accounts hold the
+  entry's name, so names are compared): it reads and works the cases that name its organisation
+  there. An account in such a role with no organisation linked to the register is refused everything.
+- **Agencies** (`AGENCY_ROLES`) take no part in cases: they read exactly the cases shared with their
+  organisation (`engine.case_shares`), change none, and run no report.
 - **Lanes.** A task is done or claimed by the role of its lane; a case is started by the role of its
   start event's lane (or the roles it declares: `camunda:property name="starters"`), naming the
   starter's own organisation as its party; a message is sent by the roles the catching event declares
   (`camunda:property name="senders"`), else by its lane's role.
 - **Readers.** Admins, auditors, data protection officers (`dpo`) and process owners read every case;
   admins may also act in every lane (and are recorded doing so); the others change no case. A DPO
-  exports a pupil's records (subject access) and, with admins, applies retention.
+  exports a person's records (subject access) and, with admins, applies retention.
 - **Operators.** Deploying, migrating and activating versions, and incidents: process owners and
   admins; retrying a case in error, managing accounts and the organisations register, the service's
-  status: admins; a permanent exclusion: the admissions team of the school's own authority
-  (`decide_for_authority`) and admins; the mail page: admins, auditors and DPOs; the auditor's view of
-  a case: those and the LA's admissions and attendance teams (for cases they may read).
-- **Reports.** Admins and auditors: every case; the LA's teams: their authority's; a school or AP
-  setting: its own pupils (the cases where it is the party its role names); process owners, the
-  providers and the agencies: none.
+  status: admins; the mail page: admins, auditors and DPOs; the auditor's view of a case: those (and
+  the service's roles its table adds, for cases they may read). An action of the service's own is
+  decided by its table's roles, and for an authority's organisations by `decide_for_authority`.
+- **Reports.** Admins and auditors: every case; a lane role that reports: the cases where it is the
+  party its role names; process owners, the lane roles that do not report and the agencies: none.
 """
 from __future__ import annotations
 
@@ -42,37 +38,21 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, literal_column, select, true
 from sqlalchemy.orm import Session
 
+from . import parties
 from .case_shares import shared_cases
 from .errors import Forbidden
 from .models import Case, User
+from .parties import refill
 
 SYSTEM_ACTORS = ("system", "scheduler")
 #: The command line run without `--as` reads as `cli:<login>` (so the access log names the login): the
 #: system actor too, as whoever runs it holds the database's credentials anyway.
 COMMAND_LINE_PREFIX = "cli:"
-#: Role -> the case-data field naming the organisation that role acts for on a case.
-PARTY_FIELDS = {
-    "ap_setting": "ap_setting",
-    "la_admissions": "local_authority",
-    "host_school": "host_school",
-    "home_school": "home_school",
-    "la_attendance": "local_authority",
-    "outreach": "local_authority",
-    "advocacy_provider": "advocacy_provider",
-    "semh_provider": "provider",
-}
-#: Roles that stand in lanes: each must belong to an organisation.
-LANE_ROLES = tuple(PARTY_FIELDS)
-#: The third-party providers: they work their own cases and run no report (the report facts do not name them).
-PROVIDER_ROLES = ("advocacy_provider", "semh_provider")
-AUTHORITY_ROLES = tuple(role for role, party in PARTY_FIELDS.items() if party == "local_authority")
-#: The authority's teams that are sent cases (the half-termly timetable list) and read only those.
-AGENCY_ROLES = ("social_care", "youth_justice", "early_help")
+# The engine's own roles: they read every case; admins also act in every lane, the others change none.
 READ_ALL_ROLES = ("admin", "auditor", "dpo", "process_owner")
 #: Read every case and change none: auditors, and the data protection officer (`dpo`), who also
-#: exports everything held about a pupil (subject access) and applies retention.
+#: exports everything held about a person (subject access) and applies retention.
 READ_ONLY_ROLES = ("auditor", "dpo")
-ROLES = (*LANE_ROLES, *AGENCY_ROLES, "process_owner", *READ_ONLY_ROLES, "admin")
 
 # Actions on a case (decided against the case's parties) ...
 START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete", "claim", "message", "read_audit"
@@ -80,29 +60,54 @@ START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT = "start", "read", "complete",
 DEPLOY, MIGRATE, ACTIVATE, PROCESSES = "deploy", "migrate", "activate", "processes"
 RETRY, MANAGE_ACCOUNTS, READ_MAIL, REPORT = "retry", "manage_accounts", "read_mail", "report"
 INCIDENTS, ORGANISATIONS, STATUS = "incidents", "organisations", "status"
-SUBJECT_ACCESS, RETENTION, EXCLUSIONS = "subject_access", "retention", "exclusions"
-#: Service-wide actions -> the roles that may take them (system actors may take every one).
-OPERATOR_ROLES: dict[str, tuple[str, ...]] = {
-    DEPLOY: ("process_owner", "admin"),
-    MIGRATE: ("process_owner", "admin"),
-    ACTIVATE: ("process_owner", "admin"),
-    PROCESSES: ("process_owner", "admin"),
-    RETRY: ("admin",),
-    INCIDENTS: ("process_owner", "admin"),
-    MANAGE_ACCOUNTS: ("admin",),
-    ORGANISATIONS: ("admin",),
-    STATUS: ("admin",),
-    READ_MAIL: ("admin", "auditor", "dpo"),
-    READ_AUDIT: ("admin", "auditor", "dpo", "la_admissions", "la_attendance"),
-    SUBJECT_ACCESS: ("dpo",),
-    RETENTION: ("admin", "dpo"),
-    EXCLUSIONS: ("la_admissions", "admin"),
-    REPORT: ("admin", "auditor", *(r for r in LANE_ROLES if r not in PROVIDER_ROLES)),
-}
+SUBJECT_ACCESS, RETENTION = "subject_access", "retention"
 CASE_ACTIONS = (START, READ, COMPLETE, CLAIM, MESSAGE, READ_AUDIT, SUBJECT_ACCESS)
-ACTIONS = (*CASE_ACTIONS, *(a for a in OPERATOR_ROLES if a not in CASE_ACTIONS))
-_NAMES = {"ap_setting": "AP setting", "host_school": "host school", "home_school": "home school",
-          "local_authority": "local authority", "advocacy_provider": "advocacy provider", "provider": "SEMH provider"}
+#: The engine's service-wide actions -> its own roles that may take them; the service's table adds its
+#: roles and actions (`PartyTable.operator_roles`), and REPORT goes to the lane roles that report.
+_ENGINE_OPERATORS: dict[str, tuple[str, ...]] = {
+    DEPLOY: ("process_owner", "admin"), MIGRATE: ("process_owner", "admin"), ACTIVATE: ("process_owner", "admin"),
+    PROCESSES: ("process_owner", "admin"), RETRY: ("admin",), INCIDENTS: ("process_owner", "admin"),
+    MANAGE_ACCOUNTS: ("admin",), ORGANISATIONS: ("admin",), STATUS: ("admin",), READ_MAIL: ("admin", "auditor", "dpo"),
+    READ_AUDIT: ("admin", "auditor", "dpo"), SUBJECT_ACCESS: ("dpo",), RETENTION: ("admin", "dpo"),
+}
+
+# Live views of the service's table in force (engine.parties), refilled in place by `_follow`:
+#: Role -> the case-data field naming the organisation that role acts for on a case.
+PARTY_FIELDS: dict[str, str] = {}
+#: Roles that stand in lanes: each must belong to an organisation.
+LANE_ROLES: list[str] = []
+#: Lane roles that run no report (third-party providers, say).
+PROVIDER_ROLES: list[str] = []
+#: Lane roles whose party is the case's authority: they act for their authority's cases.
+AUTHORITY_ROLES: list[str] = []
+#: Roles that take no part in cases and read only those shared with their organisation (agencies).
+AGENCY_ROLES: list[str] = []
+#: Every role: the service's, then the engine's own.
+ROLES: list[str] = []
+#: Service-wide actions -> the roles that may take them (system actors may take every one).
+OPERATOR_ROLES: dict[str, tuple[str, ...]] = {}
+ACTIONS: list[str] = []
+_ROLE_NAMES: dict[str, str] = {}
+_ARTICLES: dict[str, str] = {}
+
+
+def _follow(table: parties.PartyTable) -> None:
+    refill(PARTY_FIELDS, {r.id: r.party for r in table.roles if r.party})
+    refill(LANE_ROLES, PARTY_FIELDS)
+    refill(PROVIDER_ROLES, [r.id for r in table.roles if r.party and not r.reports])
+    refill(AUTHORITY_ROLES, [role for role, party in PARTY_FIELDS.items() if party == table.authority_field])
+    refill(AGENCY_ROLES, [r.id for r in table.roles if r.shared])
+    others = [r.id for r in table.roles if r.id not in PARTY_FIELDS and not r.shared]
+    refill(ROLES, [*LANE_ROLES, *AGENCY_ROLES, *others, "process_owner", *READ_ONLY_ROLES, "admin"])
+    operators = dict(_ENGINE_OPERATORS)
+    for action, roles in table.operator_roles.items():
+        operators[action] = (*operators.get(action, ()), *(r for r in roles if r not in operators.get(action, ())))
+    operators[REPORT] = ("admin", "auditor", *(r for r in LANE_ROLES if r not in PROVIDER_ROLES))
+    refill(OPERATOR_ROLES, operators)
+    refill(ACTIONS, [*CASE_ACTIONS, *(a for a in OPERATOR_ROLES if a not in CASE_ACTIONS)])
+    refill(_WHAT, {**_ENGINE_WORDS, **table.action_words})
+    refill(_ROLE_NAMES, {r.id: r.short for r in table.roles if r.short})
+    refill(_ARTICLES, {r.id: r.article for r in table.roles if r.article})
 
 
 @dataclass(frozen=True)
@@ -171,7 +176,8 @@ def check_account(role: str, org: str | None) -> None:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}; roles are {', '.join(ROLES)}")
     if needs_organisation(role) and not (org or "").strip():
-        party = _NAMES[PARTY_FIELDS.get(role, "local_authority")]
+        table = parties.table()
+        party = table.party_name(PARTY_FIELDS.get(role) or table.authority_field or "organisation")
         raise ValueError(f"{_a(role)[0].upper()}{_a(role)[1:]} account must belong to an organisation: "
                          f"choose its {party} from the organisations register")
 
@@ -269,7 +275,7 @@ def _party(actor: Actor, data: Mapping[str, Any]) -> Decision:
         return _no(f"{actor.name} ({_role(actor.role)}) takes no part in cases")
     if same_organisation(actor.org, data.get(field)):
         return _YES
-    return _no(f"{actor.name} acts for {actor.org}, which is not this case's {_NAMES[field]}")
+    return _no(f"{actor.name} acts for {actor.org}, which is not this case's {_party_name(field)}")
 
 
 def _start(actor: Actor, values: Mapping[str, Any], starters: tuple[str, ...]) -> Decision:
@@ -281,8 +287,8 @@ def _start(actor: Actor, values: Mapping[str, Any], starters: tuple[str, ...]) -
     if same_organisation(actor.org, named):
         return _YES
     if not named:
-        return _no(f"a case {actor.name} starts must name {actor.org} as its {_NAMES[field]}")
-    return _no(f"{actor.name} acts for {actor.org} and cannot start a case whose {_NAMES[field]} is {named}")
+        return _no(f"a case {actor.name} starts must name {actor.org} as its {_party_name(field)}")
+    return _no(f"{actor.name} acts for {actor.org} and cannot start a case whose {_party_name(field)} is {named}")
 
 
 def starting_values(who: Actor | User, values: Mapping[str, Any], starters: Iterable[str]) -> dict[str, Any]:
@@ -365,18 +371,20 @@ def report_scope(who: Actor | User) -> tuple[tuple[str, str], ...]:
     return ((PARTY_FIELDS[actor.role], actor.org or ""),)
 
 
-_WHAT = {DEPLOY: "deploy process versions", MIGRATE: "move cases between versions",
-         ACTIVATE: "choose the version new cases start on", PROCESSES: "manage processes",
-         RETRY: "retry a case in error", INCIDENTS: "see and retry incidents", MANAGE_ACCOUNTS: "manage accounts",
-         ORGANISATIONS: "manage the organisations register", STATUS: "see the service's status",
-         READ_MAIL: "read every case's mail", READ_AUDIT: "open the auditor's view", REPORT: "run reports",
-         COMPLETE: "do a task", CLAIM: "take a task", SUBJECT_ACCESS: "export a pupil's records",
-         RETENTION: "apply retention", EXCLUSIONS: "record a permanent exclusion"}
+_ENGINE_WORDS = {DEPLOY: "deploy process versions", MIGRATE: "move cases between versions",
+                 ACTIVATE: "choose the version new cases start on", PROCESSES: "manage processes",
+                 RETRY: "retry a case in error", INCIDENTS: "see and retry incidents", MANAGE_ACCOUNTS: "manage accounts",
+                 ORGANISATIONS: "manage the organisations register", STATUS: "see the service's status",
+                 READ_MAIL: "read every case's mail", READ_AUDIT: "open the auditor's view", REPORT: "run reports",
+                 COMPLETE: "do a task", CLAIM: "take a task", SUBJECT_ACCESS: "export a person's records",
+                 RETENTION: "apply retention"}
+#: What each action does, in a refusal's reason: the engine's words, and the service's.
+_WHAT: dict[str, str] = {}
+parties.follow(_follow)
 
 
-_ROLE_NAMES = {"ap_setting": "AP setting", "la_admissions": "LA admissions", "la_attendance": "LA attendance",
-               "semh_provider": "SEMH provider", "social_care": "social care team",
-               "youth_justice": "youth justice team", "early_help": "early help team"}
+def _party_name(field: str) -> str:
+    return parties.table().party_name(field)
 
 
 def _role(role: str | None) -> str:
@@ -385,4 +393,4 @@ def _role(role: str | None) -> str:
 
 def _a(role: str | None) -> str:
     name = _role(role)
-    return f"{'an' if name[0] in 'aeiouAEIOU' or name.startswith('LA') else 'a'} {name}"
+    return f"{_ARTICLES.get(role or '') or ('an' if name[0] in 'aeiouAEIOU' else 'a')} {name}"

@@ -208,7 +208,7 @@ def waiting_now(session: Session, specs, serializer, case_id: str) -> tuple[list
     if case is None or case.status != "running":
         return [], []
     parsed = specs.get(session, case.process_version_id).parsed
-    workflow = serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+    workflow = serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
     names, elements = [], []
     for task in workflow.get_tasks(state=TaskState.WAITING):
         definition = getattr(task.task_spec, "event_definition", None)

@@ -1,28 +1,20 @@
 """Roles, lanes and case statuses in the words people use: one table each for pages and emails."""
 from __future__ import annotations
 
-#: Role (and lane) id -> what people call whoever has it.
-ROLE_NAMES = {
-    "ap_setting": "alternative provision setting",
-    "la_admissions": "local authority admissions team",
-    "la_attendance": "local authority attendance team",
-    "host_school": "host school",
-    "home_school": "home school",
-    "outreach": "outreach team",
-    "advocacy_provider": "advocacy provider",
-    "semh_provider": "SEMH provider",
-    "social_care": "social care team",
-    "youth_justice": "youth justice team",
-    "early_help": "early help team",
-    "process_owner": "process owner",
-    "auditor": "auditor",
-    "dpo": "data protection officer",
-    "admin": "administrator",
-}
+from . import parties
+
+#: The engine's own roles -> what people call whoever has it.
+ENGINE_ROLE_NAMES = {"process_owner": "process owner", "auditor": "auditor", "dpo": "data protection officer",
+                     "admin": "administrator"}
+#: Role (and lane) id -> what people call whoever has it: the service's roles (its party table,
+#: `engine.parties`) and the engine's own; a live view, refilled when a table is put in force.
+ROLE_NAMES: dict[str, str] = {}
+parties.follow(lambda table: parties.refill(ROLE_NAMES, {**{r.id: r.name for r in table.roles}, **ENGINE_ROLE_NAMES}))
 
 
 def role_name(role: str | None, capital: bool = False) -> str:
-    """`la_admissions` -> "local authority admissions team" ("Local authority ..." with `capital`)."""
+    """A role id as people say it, from `ROLE_NAMES` (`process_owner` -> "process owner"; "Process owner"
+    with `capital`); an unknown role's id in words."""
     name = ROLE_NAMES.get(role or "", (role or "nobody").replace("_", " "))
     return name[:1].upper() + name[1:] if capital else name
 
@@ -37,8 +29,8 @@ def status_name(status: str | None) -> str:
 
 
 def lanes_for_people(bpmn_xml: str) -> str:
-    """The diagram with each lane that is named by a role id (`host_school`) named as people say it
-    ("Host school"), for diagrams shown to people; the deployed document itself is never changed."""
+    """The diagram with each lane that is named by a role id named as people say it (`process_owner`:
+    "Process owner"), for diagrams shown to people; the deployed document itself is never changed."""
     from lxml import etree
 
     from .safe_xml import parse_xml

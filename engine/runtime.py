@@ -27,6 +27,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
+from . import parties
 from .batch import batched
 from .case_row import save_case
 from .effects import HandlerContext, Mail
@@ -98,7 +99,7 @@ class CaseRun:
         # What the ready-task and timer rows hold (kept with a cached workflow; None: read them at save).
         self.projected: Projected | None = projected
         self.timers: list[Timer] = []
-        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs)
+        self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
 
     def _call_service(self, task, topic: str) -> None:
@@ -326,7 +327,7 @@ def _mail_context(run: CaseRun, effect: Mail) -> dict[str, Any]:
     the diagram) also gets `task_title`, the task's name as the pages show it, and `task_link`, the
     task's own page while it is ready (else the case's)."""
     case = run.case
-    context = {"case_id": case.id, "initials": case.pupil_initials or "the pupil",
+    context = {"case_id": case.id, "initials": case.pupil_initials or f"the {parties.table().subject.word}",
                "link": run.mail.case_link(case.id), "authority": run.policy.authority_name, **effect.context}
     element = effect.context.get("task")
     if element:

@@ -22,6 +22,7 @@ from SpiffWorkflow.bpmn.serializer import BpmnWorkflowSerializer
 from SpiffWorkflow.bpmn.serializer.default.workflow import BpmnWorkflowConverter
 from SpiffWorkflow.camunda.serializer.config import CAMUNDA_CONFIG
 
+from .errors import DamagedState
 from .specs import SPEC_CONVERTERS
 
 STATE_VERSION = 1
@@ -42,7 +43,7 @@ def unpack(stored: str) -> str:
         try:
             return zlib.decompress(base64.b64decode(stored[len(PACKED):], validate=True)).decode()
         except (ValueError, zlib.error) as exc:
-            raise ValueError(f"saved state is damaged: {exc}") from exc
+            raise DamagedState(f"saved state is damaged: {exc}") from exc
     return stored
 
 
@@ -100,10 +101,17 @@ class StateSerializer:
         dct["state_version"] = STATE_VERSION
         return json.dumps(dct, cls=self._serializer._encoder_cls, separators=(",", ":"))
 
-    def loads(self, stored: str, spec, subprocess_specs) -> BpmnWorkflow:
-        """A workflow from its stored state (packed, or plain JSON as saved before packing)."""
-        dct = json.loads(unpack(stored))
-        version = dct.pop("state_version", None)
+    def loads(self, stored: str, spec, subprocess_specs, case_id: str = "") -> BpmnWorkflow:
+        """A workflow from its stored state (packed, or plain JSON as saved before packing); DamagedState,
+        naming `case_id`, when the state cannot be read."""
+        where = f"case {case_id}: " if case_id else ""
+        try:
+            dct = json.loads(unpack(stored))
+        except DamagedState as exc:
+            raise DamagedState(f"{where}{exc}") from exc
+        except ValueError as exc:  # JSON that does not parse
+            raise DamagedState(f"{where}saved state is damaged: {exc}") from exc
+        version = dct.pop("state_version", None) if isinstance(dct, dict) else None
         if version != STATE_VERSION:
-            raise ValueError(f"saved state has version {version!r}; this engine reads {STATE_VERSION}")
+            raise DamagedState(f"{where}saved state has version {version!r}; this engine reads {STATE_VERSION}")
         return self._serializer.registry.restore(dct, spec=spec, subprocess_specs=subprocess_specs)

@@ -1,12 +1,13 @@
-"""A subject access request: everything held about a pupil, across every process, as one zip archive.
+"""A subject access request: everything held about a person, across every process, as one zip archive.
 
-The pupil is the one the named case is about; their other cases are those of any process with the
-same name and date of birth (the service has no pupil register: these two, compared without regard
-to case or spacing, are what every start form asks for). For each case the archive holds its data and
-state, every event of its history, the mail it sent (letters and emails, with their bodies), its
-incidents, the access log (who read it, when) and what retention erased, if anything. It holds the
-same content twice: `subject-access.json` for a machine and `subject-access.html` for a person. Each
-case exported is a read on its access log.
+The person is the one the named case is about (the service's `Subject`, `engine.parties`); their other
+cases are those of any process with the same name and date of birth in the fields the subject names
+(there is no register of people: these two, compared without regard to case or spacing, are what
+every start form asks for). The export names the person with the service's word for them. For each
+case the archive holds its data and state, every event of its history, the mail it sent (letters and
+emails, with their bodies), its incidents, the access log (who read it, when) and what retention
+erased, if anything. It holds the same content twice: `subject-access.json` for a machine and
+`subject-access.html` for a person. Each case exported is a read on its access log.
 """
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from . import drafts
+from . import drafts, parties
 from .errors import NotFound
 from .history import event_json
 from .incidents import Incident
@@ -27,23 +28,30 @@ from .reads import access_log, record_read
 from .redactions import redactions_of
 
 ACTION = "subject access export"
-HOW_FOUND = ("The pupil's cases are the requested one and every case, of any process, with the same name and "
-             "date of birth.")
+
+
+def how_found() -> str:
+    """How the export found the person's cases, in the words of the service's subject (`engine.parties`)."""
+    return (f"The {parties.table().subject.word}'s cases are the requested one and every case, of any process, "
+            "with the same name and date of birth.")
 
 
 def _key(data: dict[str, Any]) -> tuple[str, str] | None:
-    name, dob = data.get("pupil_name"), data.get("pupil_dob")
+    subject = parties.table().subject
+    name, dob = data.get(subject.name_field), data.get(subject.birth_date_field)
     if not isinstance(name, str) or not name.strip() or not dob:
         return None
     return " ".join(name.casefold().split()), str(dob)
 
 
-def pupil_cases(session, case: Case) -> list[Case]:
-    """The case and every other case, of any process, about the same pupil, oldest first."""
+def subject_cases(session, case: Case) -> list[Case]:
+    """The case and every other case, of any process, about the same person (the same name and date of
+    birth, in the fields the service's subject names), oldest first."""
     key = _key(case.data or {})
     if key is None:
         return [case]
-    candidates = session.scalars(select(Case).where(Case.data["pupil_dob"].as_string() == key[1])
+    birth_date = parties.table().subject.birth_date_field
+    candidates = session.scalars(select(Case).where(Case.data[birth_date].as_string() == key[1])
                                  .order_by(Case.created_at, Case.id))
     found = [c for c in candidates if _key(c.data or {}) == key]
     return found if case in found else [case, *found]
@@ -76,18 +84,19 @@ def export_archive(eng, case_id: str, reader: str) -> tuple[str, bytes, dict[str
     case = eng.session.get(Case, case_id)
     if case is None:
         raise NotFound(f"no case {case_id!r}")
-    cases = [_case_record(eng, c, reader) for c in pupil_cases(eng.session, case)]
+    cases = [_case_record(eng, c, reader) for c in subject_cases(eng.session, case)]
     now = eng.clock.now()
-    pupil = (case.data or {}).get("pupil_name") or f"the pupil of case {case_id} (name erased)"
-    document = {"subject_access_request": {"pupil": pupil, "pupil_dob": (case.data or {}).get("pupil_dob"),
+    subject, data = parties.table().subject, case.data or {}
+    name = data.get(subject.name_field) or f"the {subject.word} of case {case_id} (name erased)"
+    document = {"subject_access_request": {subject.word: name, subject.birth_date_field: data.get(subject.birth_date_field),
                                            "requested_case": case_id, "exported_at": now.isoformat(),
-                                           "exported_by": reader, "how_cases_were_found": HOW_FOUND},
+                                           "exported_by": reader, "how_cases_were_found": how_found()},
                 "cases": cases}
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("subject-access.json", json.dumps(document, indent=2, ensure_ascii=False, default=str))
         archive.writestr("subject-access.html", render_html(document))
-    summary = {"pupil": pupil, "cases": len(cases), "case_ids": [c["case"]["case_id"] for c in cases],
+    summary = {subject.word: name, "cases": len(cases), "case_ids": [c["case"]["case_id"] for c in cases],
                "events": sum(len(c["history"]) for c in cases), "messages": sum(len(c["mail"]) for c in cases),
                "reads": sum(len(c["access_log"]) for c in cases)}
     return f"subject-access-{case_id}-{now.date().isoformat()}.zip", buffer.getvalue(), summary
@@ -109,8 +118,8 @@ def _table(rows: list[dict[str, Any]], columns: tuple[str, ...]) -> str:
 
 def render_html(document: dict[str, Any]) -> str:
     """The archive's content as a page a person can read (and print)."""
-    request = document["subject_access_request"]
-    parts = [f"<h1>Information held about {escape(str(request['pupil']))}</h1>",
+    request, word = document["subject_access_request"], parties.table().subject.word
+    parts = [f"<h1>Information held about {escape(str(request[word]))}</h1>",
              f"<p>Exported {escape(request['exported_at'])} by {escape(request['exported_by'])}, from case "
              f"{escape(request['requested_case'])}. {escape(request['how_cases_were_found'])}</p>"]
     for record in document["cases"]:
@@ -134,4 +143,4 @@ def render_html(document: dict[str, Any]) -> str:
              "th,td{border:1px solid #b1b4b6;padding:.3rem;text-align:left;vertical-align:top}"
              "pre{white-space:pre-wrap;margin:0;font-size:.85rem}")
     return (f"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Subject access: "
-            f"{escape(str(request['pupil']))}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")
+            f"{escape(str(request[word]))}</title><style>{style}</style></head><body>{''.join(parts)}</body></html>")

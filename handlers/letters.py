@@ -10,7 +10,7 @@ from engine.effects import HandlerContext
 from engine.people_dates import people_date
 from engine.registry import topic
 
-from .deadlines import escalation_time
+from .deadlines import watch
 from .rolls import home_setting
 
 
@@ -102,8 +102,6 @@ def failure_letter(ctx: HandlerContext) -> dict:
     ctx.send_mail("failure_letter", "role:la_admissions", "failure_letter:admissions", **fields)
     ctx.send_mail("failure_letter", f"role:{party}_head", f"failure_letter:{party}", **fields)
     out = {"failure_letter_sent": True, "failure_letter": failure_letter_text(data, dict(ctx.facts))}
-    if data.get("decision_effective_date"):  # the deletion from the host roll is due then: escalated after it
-        effective = date.fromisoformat(data["decision_effective_date"])
-        out["remove_from_roll_escalation_cycle"] = (f"R/{escalation_time(ctx.policy, effective)}/"
-                                                    f"P{ctx.policy.escalation_repeat_days}D")
+    if data.get("decision_effective_date"):  # the deletion from the host roll is due then: reminded before, escalated after
+        out.update(watch(ctx, "remove_from_roll", date.fromisoformat(data["decision_effective_date"])))
     return out

@@ -29,6 +29,16 @@ def emergency_review_parties(values: dict, case: dict, policy) -> dict[str, str]
     return {**errors, **_next_date_errors("next_review_date", when, n, {**case, "_today": None}, policy)}
 
 
+@validates("emergency_review_requested")
+def emergency_review_has_a_reason(values: dict, case: dict, policy) -> dict[str, str]:
+    """A request for an emergency review says why, from whichever way it comes in (the web form, the API, the
+    command line): the diagram's field is optional, the reason is what the review meets about."""
+    reason = values.get("reason")
+    if isinstance(reason, str) and reason.strip():
+        return {}
+    return {"reason": "Enter why an emergency review is needed"}
+
+
 @topic("emergency_review_held")
 def emergency_review_held(ctx: HandlerContext) -> dict:
     """When the reintegration continues with a new date for the next review, the request that moves it: thrown

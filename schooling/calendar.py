@@ -204,6 +204,11 @@ class SchoolCalendar:
         return self._inset_days
 
     @property
+    def inset_schools(self) -> tuple[str, ...]:
+        """The names of the schools given INSET days of their own, sorted."""
+        return tuple(sorted(self._school_inset))
+
+    @property
     def closures(self) -> frozenset[date]:
         """The configured closure days."""
         return self._closures

@@ -11,6 +11,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from engine.organisations import Organisation, suggest
+
 from .calendar import SchoolCalendar, academic_year_label, academic_year_of
 
 log = logging.getLogger(__name__)
@@ -37,6 +42,20 @@ def calendar_check(calendar: SchoolCalendar, today: date, warn_days: int = WARN_
                  "start to be refused")
     return {"ok": error is None, "years": [academic_year_label(y) for y in years], "terms_end": ends.isoformat(),
             "error": error}
+
+
+def unknown_inset_schools(calendar: SchoolCalendar, session: Session) -> list[str]:
+    """A line for each school the calendar gives INSET days of its own under a name that is no entry of the
+    organisations register: a case names its school as the register does, so those days would close no
+    school and its deadlines would count them as school days."""
+    problems = []
+    for name in calendar.inset_schools:
+        if session.scalar(select(Organisation.id).where(Organisation.name == name)) is None:
+            close = suggest(session, name)
+            hint = f" (did you mean {' or '.join(repr(c) for c in close)}?)" if close else ""
+            problems.append(f"the school calendar gives INSET days to {name!r}, which is not in the organisations "
+                            f"register{hint}: they close no school until the name matches")
+    return problems
 
 
 def warn_missing_year(engine) -> dict[str, Any]:

@@ -22,10 +22,11 @@ from sqlalchemy.exc import IntegrityError
 from engine.errors import Conflict, InvalidData, NotFound
 from engine.models import Case, ReadyTask
 from engine.organisations import UnknownOrganisation, authority_of, find
-from engine.permissions import EXCLUSIONS, actor_for, require_for_authority, require_may
+from engine.permissions import actor_for, require_for_authority, require_may
 from schooling.models import CorePlace
 
 from .exclusions import PermanentExclusion, allowance_reductions
+from .parties import EXCLUSIONS
 from .terms import term_of
 
 PROCESS = "semh_placement"

@@ -4,14 +4,17 @@
 - the report facts of every case, written with each save (`report_facts.FactsProjection`);
 - the Fair Access weightings grid's effect (`weightings.py`);
 - the SEMH allocation message, which takes a core place (`core_places.MESSAGE_RULES`);
+- its roles, its cases' parties and the kinds of organisation in its register (`parties.TABLE`);
 - the authority's policy file, read by `policy.load_site_policy` (with the calendar file REINTEGRATE_CALENDAR names).
 """
 from __future__ import annotations
 
+from engine.extensions import register_parties
 from engine.registry import HandlerRegistry
 
 from .capacity import LOOKUPS
 from .core_places import MESSAGE_RULES
+from .parties import TABLE
 from .policy import load_site_policy
 from .report_facts import FactsProjection
 from .weightings import WeightingAdjustment, write_adjustment
@@ -19,6 +22,7 @@ from .weightings import WeightingAdjustment, write_adjustment
 
 def plug_in(registry: HandlerRegistry) -> HandlerRegistry:
     """Register the service's rules with `registry`'s extension points; returns the registry."""
+    register_parties(TABLE)
     ext = registry.extensions
     ext.lookups.update(LOOKUPS)
     ext.projections.append(FactsProjection())

@@ -7,6 +7,7 @@ written into the service task's history event, so replay reads the same list.
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import select
@@ -21,15 +22,21 @@ MEETINGS = {"hold_initial_meeting": "Initial reintegration meeting", "interim_re
 DECISIONS = {"continue": "the reintegration continues", "end": "the reintegration ends"}
 
 
+def meetings_held(completed: Iterable[tuple[str, dict | None]]) -> list[dict[str, Any]]:
+    """[{"title", "date", "outcome"}] of the meetings among the (task id, event payload) pairs of completed
+    tasks, in history order, sorted by meeting date (an erased payload, None, is skipped)."""
+    held = []
+    for element, data in completed:
+        values = (data or {}).get("data") or {}
+        if element in MEETINGS and values.get("meeting_date"):
+            outcome = values.get("outcome_of_review") or DECISIONS.get(values.get("emergency_decision"))
+            held.append({"title": MEETINGS[element], "date": values["meeting_date"], "outcome": outcome})
+    return sorted(held, key=lambda m: m["date"])
+
+
 def review_meetings(session: Session, case_id: str | None) -> dict[str, Any]:
-    """{"review_meetings": [{"title", "date", "outcome"}]} of the case's meetings, by date (erased history skipped)."""
+    """{"review_meetings": [...]} of the case's meetings read from its stored history (`meetings_held`)."""
     rows = session.execute(select(HistoryEvent.element, HistoryEvent.data)
                            .where(HistoryEvent.case_id == case_id, HistoryEvent.kind == "task_completed",
                                   HistoryEvent.element.in_(MEETINGS)).order_by(HistoryEvent.seq))
-    held = []
-    for element, data in rows:
-        values = (data or {}).get("data") or {}
-        if values.get("meeting_date"):
-            outcome = values.get("outcome_of_review") or DECISIONS.get(values.get("emergency_decision"))
-            held.append({"title": MEETINGS[element], "date": values["meeting_date"], "outcome": outcome})
-    return {"review_meetings": sorted(held, key=lambda m: m["date"])}
+    return {"review_meetings": meetings_held(rows)}

@@ -5,7 +5,7 @@ Justice Team Operational Group and the Early Help and Prevention Team once per h
 school's plan. Once a half term has ended, the scheduler sends each authority's list for it: every
 agreed part-time timetable of the authority live at any point of the half term (those that started
 or ended within it included). It goes to the authority's accounts in the roles social_care,
-youth_justice and early_help (`engine.permissions.AGENCY_ROLES`), one email each, naming pupils by
+youth_justice and early_help (`parties.AGENCY_ROLES`), one email each, naming pupils by
 initials and linking to each case; each listed case is shared with the authority
 (`engine.case_shares`), so those accounts can open exactly the cases they were sent, read-only.
 `HalfTermList` records each authority's list once: the scheduler's ticks, a restart or a second
@@ -23,9 +23,9 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.case_shares import share
 from engine.models import Base, Case, OutboxMessage, User, UTCDateTime
 from engine.organisations import Organisation
-from engine.permissions import AGENCY_ROLES
 from schooling.models import CaseFacts
 
+from .parties import AGENCY_ROLES
 from .terms import Term, half_terms
 
 PROCESS = "reintegration_timetable"

@@ -5,11 +5,13 @@ step of every test saves the workflow and restores it from the database (a seria
 step fails the test).
 
 Markers: `sqlite_only(reason)` / `postgresql_only(reason)` for the few tests that are about one
-database; they are deselected in the other database's pass. `bench`: the HTTP-load and memory
-benchmarks' tests, which start gunicorn, PostgreSQL and the scheduler; `make test` deselects them and
-`make bench-check` runs them. `workflow_cache_too`: the module's tests
-run twice in the SQLite pass, restoring every step from storage and then with the in-memory workflow
-cache on (as the web app and the scheduler run), so that both ways stay covered."""
+database; they are deselected in the other database's pass. `make test` also runs the browser tests
+and the tests that use no database (no `db_url`) in one pass only (--browser-tests-in,
+--database-free-tests-in). `bench`: the HTTP-load and memory benchmarks' tests, which start gunicorn,
+PostgreSQL and the scheduler; `make test` deselects them and `make bench-check` runs them.
+`workflow_cache_too`: the module's tests run twice in the SQLite pass, restoring every step from
+storage and then with the in-memory workflow cache on (as the web app and the scheduler run), so that
+both ways stay covered."""
 from __future__ import annotations
 
 import uuid
@@ -18,16 +20,21 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy.engine import make_url
 
 from cli import scenarios
 from engine.clock import FixedClock
+from engine.extensions import register_parties
 from engine.registry import HandlerRegistry
 from handlers import default_registry
+from schooling.parties import TABLE
 from schooling.policy import load_policy
 from tests.harness import PEOPLE, READS, TEST_READ, Harness  # noqa: F401  (for the tests)
 from tests.postgres_server import PostgresServer
 from tests.scenario_dates import catch_up, happened_today, plans_still_ahead  # noqa: F401  (for the tests)
+
+# The service's roles and parties, in force before any test module is collected (some build their
+# parameters from them); `default_registry()` registers the same table again wherever it is called.
+register_parties(TABLE)
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -40,6 +47,10 @@ def pytest_addoption(parser):
     parser.addoption("--db", choices=DATABASES, default="sqlite",
                      help="database every test runs against (default sqlite); postgresql starts a throwaway "
                           "cluster and gives each test a fresh database")
+    parser.addoption("--browser-tests-in", choices=DATABASES,
+                     help="run the tests under tests/browser only in this database's pass (default: in any)")
+    parser.addoption("--database-free-tests-in", choices=DATABASES,
+                     help="run the tests that use no database only in this database's pass (default: in any)")
 
 
 def pytest_configure(config):
@@ -63,14 +74,33 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("workflow_cache", list(modes.values()), indirect=True, ids=list(modes))
 
 
+#: A test that uses none of these fixtures uses no database: it runs the same whatever --db says.
+DATABASE_FIXTURES = {"db_url", "postgres_server", "schema_template", "demo_world_template"}
+BROWSER_TESTS = Path(__file__).resolve().parent / "browser"
+
+
+def home_pass(item, config) -> str | None:
+    """The one pass a test belongs to, or None if it runs in any: the first that applies of its
+    `*_only` marker, --browser-tests-in for the browser tests, --database-free-tests-in for tests that
+    use no database."""
+    for name in DATABASES:
+        if item.get_closest_marker(f"{name}_only"):
+            return name
+    if BROWSER_TESTS in item.path.parents:
+        return config.getoption("--browser-tests-in")
+    if not DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return config.getoption("--database-free-tests-in")
+    return None
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests about one database belong to that database's pass: the other pass deselects them
-    (reported as deselected, never as a skipped test)."""
+    """Each pass deselects the tests that belong to another (home_pass): `make test` runs every test
+    once per database, except those about one database, the browser tests and the tests that use no
+    database, which it runs once. Deselected tests are reported as such, never as skipped."""
     db = config.getoption("--db")
     keep, other = [], []
     for item in items:
-        wrong = any(item.get_closest_marker(f"{name}_only") and name != db for name in DATABASES)
-        (other if wrong else keep).append(item)
+        (other if home_pass(item, config) not in (None, db) else keep).append(item)
     if other:
         config.hook.pytest_deselected(items=other)
         items[:] = keep
@@ -90,15 +120,54 @@ def postgres_server():
     server.stop()
 
 
+@pytest.fixture(scope="session")
+def schema_template(request, tmp_path_factory) -> str:
+    """A database at the latest schema with the organisations register (`engine.db.upgrade`), built
+    once per session: the SQLite file's path, or the PostgreSQL template database's name."""
+    from engine.db import make_engine, upgrade
+
+    if request.config.getoption("--db") == "sqlite":
+        location = str(tmp_path_factory.mktemp("schema") / "schema.sqlite3")
+        url = f"sqlite:///{location}"
+    else:
+        location = f"schema_{uuid.uuid4().hex[:12]}"
+        url = request.getfixturevalue("postgres_server").create_database(location)
+    db = make_engine(url)
+    upgrade(db)
+    db.dispose()  # a template database must have no connections
+    return location
+
+
+def copy_sqlite(source: str, target: str) -> None:
+    """The SQLite file `source` copied into `target` with the online backup API."""
+    import sqlite3
+
+    source_db, target_db = sqlite3.connect(source), sqlite3.connect(target)
+    try:
+        source_db.backup(target_db)
+    finally:
+        source_db.close()
+        target_db.close()
+
+
 @pytest.fixture
 def db_url(request, tmp_path) -> str:
-    """This test's database: one per test, shared by every fixture and subprocess in the test."""
+    """This test's database: one per test, shared by every fixture and subprocess in the test. It
+    starts as a copy of the session's demo world if the test uses `web_world`, else of the session's
+    `schema_template` if it drives the harness (`make_harness`: the schema the harness would otherwise
+    migrate to in every test), else empty."""
+    names = request.fixturenames
+    template = (request.getfixturevalue("demo_world_template").location if "web_world" in names
+                else request.getfixturevalue("schema_template") if "make_harness" in names else None)
     if request.config.getoption("--db") == "sqlite":
-        yield f"sqlite:///{tmp_path / 'test.sqlite3'}"
+        path = str(tmp_path / "test.sqlite3")
+        if template:
+            copy_sqlite(template, path)
+        yield f"sqlite:///{path}"
         return
     server: PostgresServer = request.getfixturevalue("postgres_server")
     name = f"t_{uuid.uuid4().hex[:16]}"
-    url = server.create_database(name)
+    url = server.create_database(name, template=template)
     yield url
     server.drop_database(name)
 
@@ -124,7 +193,7 @@ def workflow_cache(request) -> bool:
 def make_harness(db_url, clock, policy, workflow_cache):
     def make(registry: HandlerRegistry | None = None, cached: bool | None = None) -> Harness:
         return Harness(db_url, clock, registry or default_registry(), policy,
-                       cached=workflow_cache if cached is None else cached)
+                       cached=workflow_cache if cached is None else cached, upgraded=True)
 
     return make
 
@@ -178,8 +247,9 @@ class DemoWorldTemplate:
 
 @pytest.fixture(scope="session")
 def demo_world_template(request, tmp_path_factory) -> DemoWorldTemplate:
-    """Builds the web tests' world once: the demo data, two accounts of other organisations with the
-    demo password, an API token for every account, the other AP's case and the placement case."""
+    """Builds the web tests' world once: the demo data, two accounts of other organisations, the demo
+    password (demo_password_hash) and an API token for every account, the other AP's case and the
+    placement case."""
     if request.config.getoption("--db") == "sqlite":
         location = str(tmp_path_factory.mktemp("demo-world") / "world.sqlite3")
         url = f"sqlite:///{location}"
@@ -199,6 +269,16 @@ def _runtime(url: str):
     return Runtime(url=url, clock=FixedClock(WEB_NOW), policy=load_policy(), registry=default_registry())
 
 
+def demo_password_hash() -> str:
+    """The demo password hashed with scrypt at 1/16 of the production cost (n=2**10) for the tests'
+    accounts, which sign in over a thousand times a run. A stored hash names its parameters, so signing
+    in checks it exactly as it checks a production one."""
+    from cli.demo_data import DEMO_PASSWORD
+    from engine import accounts
+
+    return accounts.hash_password(DEMO_PASSWORD, n=2**10)
+
+
 def _build_web_world(rt) -> tuple[dict[str, str], str, str]:
     from cli.demo_data import DEMO_PASSWORD, load_demo
     from engine import accounts
@@ -214,32 +294,16 @@ def _build_web_world(rt) -> tuple[dict[str, str], str, str]:
             accounts.create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
         for user in eng.session.query(User).all():
             tokens[user.name] = accounts.issue_token(user, rt.clock.now())
+            user.password_hash = demo_password_hash()
     with rt.engine() as eng:
         other = eng.start_case("reintegration", OTHER_CASE, "una.ap")["case_id"]
     return tokens, other, _placement_case(rt, PLACEMENT_TASK)
 
 
-def _copy_world(request, template: DemoWorldTemplate, db_url: str) -> None:
-    """This test's database becomes a copy of the template's (SQLite: a backup into the file;
-    PostgreSQL: the database made again with the template as its TEMPLATE)."""
-    if request.config.getoption("--db") == "sqlite":
-        import sqlite3
-
-        source, target = sqlite3.connect(template.location), sqlite3.connect(make_url(db_url).database)
-        try:
-            source.backup(target)
-        finally:
-            source.close()
-            target.close()
-        return
-    server: PostgresServer = request.getfixturevalue("postgres_server")
-    server.copy_database(template.location, make_url(db_url).database)
-
-
 @pytest.fixture
-def web_world(request, db_url, demo_world_template) -> WebWorld:
-    """The demo world in this test's own database (a copy of the session's), with a fresh runtime."""
-    _copy_world(request, demo_world_template, db_url)
+def web_world(db_url, demo_world_template) -> WebWorld:
+    """The demo world in this test's own database (`db_url` starts as a copy of the session's), with a
+    fresh runtime."""
     rt = _runtime(db_url)
     return WebWorld(rt, dict(demo_world_template.tokens), demo_world_template.other_case,
                     demo_world_template.placement)

@@ -41,10 +41,14 @@ TEST_READ = SystemRead("test")
 class Harness:
     """Engine calls in their own transactions, as a request or a command makes them."""
 
-    def __init__(self, url: str, clock: FixedClock, registry: HandlerRegistry, policy, cached: bool = False):
+    def __init__(self, url: str, clock: FixedClock, registry: HandlerRegistry, policy, cached: bool = False,
+                 upgraded: bool = False):
+        """`upgraded`: the database is already at the latest schema with the register (a copy of the
+        session's schema template), so the migrations are not run again."""
         self.url, self.clock, self.registry, self.policy = url, clock, registry, policy
         self.db = make_engine(url)
-        upgrade(self.db)
+        if not upgraded:
+            upgrade(self.db)
         self.sessions = session_factory(self.db)
         self.specs = SpecCache()
         # Without a cache every call loads the case's state from the database and rebuilds the workflow.

@@ -121,15 +121,10 @@ class PostgresServer:
                                           autocommit=True)
         return self._admin
 
-    def create_database(self, name: str) -> str:
-        """A new empty database; returns its URL."""
-        self.admin().execute(f'CREATE DATABASE "{name}"')
-        return self.url(name)
-
-    def copy_database(self, template: str, name: str) -> str:
-        """Database `name` made again as a copy of `template` (which must have no connections)."""
-        self.drop_database(name)
-        self.admin().execute(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    def create_database(self, name: str, template: str | None = None) -> str:
+        """A new database, empty or a copy of database `template` (which must have no connections);
+        returns its URL."""
+        self.admin().execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
         return self.url(name)
 
     def drop_database(self, name: str) -> None:

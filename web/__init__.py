@@ -23,7 +23,7 @@ from engine.people_dates import DEFAULT_TIMEZONE, people_date
 from engine.role_names import role_name, status_name
 from engine.wiring import Runtime
 
-from . import security
+from . import security, template_cache
 from .server_sessions import ServerSessionInterface
 from .task_forms import error_anchor, wrong_boxes
 
@@ -99,6 +99,7 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
     app.jinja_loader = ChoiceLoader([PackageLoader("web"),
                                      PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")})])
     app.jinja_env.trim_blocks = app.jinja_env.lstrip_blocks = True
+    app.jinja_env.bytecode_cache = template_cache.SHARED  # templates compiled once per process, not per app
     timezone = getattr(runtime.policy, "timezone", DEFAULT_TIMEZONE)
     # The one filter for dates and times on every page (emails use the same helper): 14 May 2012, London time.
     app.jinja_env.filters["people_date"] = lambda value, time=False: people_date(value, time, timezone)

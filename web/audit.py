@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, Response, jsonify, render_template, request
+from flask import Blueprint, Response, abort, jsonify, render_template, request
 
 from engine import permissions, queries, reads
 from engine.csv_export import write_csv
+from engine.errors import InvalidData
 from engine.models import User
 
 from . import case_record
@@ -95,7 +96,10 @@ def step_json(case_id: str, seq: int):
         _require(eng, user, case_id)
         return eng.replay(case_id, until=seq, viewer=user.name)
 
-    return jsonify(run(load))
+    try:
+        return jsonify(run(load))
+    except InvalidData as exc:  # a step the case has not had
+        abort(404, description=str(exc))
 
 
 @bp.get("/cases/<case_id>/audit/verify")

@@ -87,8 +87,8 @@ def diagram(case_id: str):
     return Response(run(load), mimetype="application/xml")
 
 
-#: The emergency review's reason: required on the web (the message's own form keeps it optional for
-#: programs), limited as the diagram's field is.
+#: The emergency review's reason: required (here before the check page; the engine refuses a request without
+#: one from the API and the command line too), limited as the diagram's field is.
 REASON_LIMIT = 2000
 
 

@@ -13,6 +13,7 @@ from flask import Blueprint, abort, render_template
 
 from engine import queries
 from handlers.letters import failure_letter_text
+from schooling.review_meetings import meetings_held
 
 from . import case_record
 from .engine_access import run
@@ -121,8 +122,9 @@ def _letter(case: dict, events: list[dict]) -> tuple[str, bool] | None:
     stored = case["data"].get("failure_letter")
     if isinstance(stored, str) and stored:
         return stored, True
-    if _filled(BY_SLUG["unsuccessful-outcome"], events):
-        return failure_letter_text(case["data"]), False
+    if _filled(BY_SLUG["unsuccessful-outcome"], events):  # every meeting held so far, as the sent letter will list
+        held = meetings_held((e["element"], e["data"]) for e in events if e["kind"] == "task_completed")
+        return failure_letter_text(case["data"], {"review_meetings": held}), False
     return None
 
 

@@ -137,6 +137,19 @@ def test_at_375_px_nothing_scrolls_sideways_and_the_current_step_is_in_view(brow
     assert problems == [], problems
 
 
+def test_a_window_made_narrow_after_opening_keeps_the_current_step_in_view(browser, server, web_world):  # noqa: F811
+    problems: list[str] = []
+    page = _page(browser, server, problems)
+    _sign_in(page, server, "hana.host")
+    _open(page, f"{server}/cases/{web_world.placement}")
+    page.set_viewport_size({"width": 375, "height": 800})
+    page.wait_for_timeout(300)  # the resize event, then bpmn-js redraws
+    viewer = page.locator("#diagram").bounding_box()
+    task = _box(page, "interim_review_1")
+    assert _inside(task, viewer) and task["width"] >= READABLE_TASK_WIDTH, (task, viewer)
+    assert problems == [], problems
+
+
 def test_a_late_step_is_counted_in_school_days_and_a_closed_case_says_so(browser, server, web_world):  # noqa: F811
     closed = drive(web_world.runtime, EMERGENCY_END_PATH, pupil="Fay Failed").case_id
     # 7 January 2027: the first review was due on Monday 14 December, four school days before the end of

@@ -48,7 +48,7 @@ def drive(rt, path: list[str], pupil: str = "Jordan Ellis", changes: dict[str, d
         rt.clock.advance(days=1)
         with rt.engine() as eng:
             if element == EMERGENCY:
-                eng.send_message(driven.case_id, EMERGENCY, {}, "hana.host")
+                eng.send_message(driven.case_id, EMERGENCY, {"reason": "A fight"}, "hana.host")
             else:
                 ready = {t["task"]: t for t in eng.show_case(driven.case_id, viewer=TEST_READ)["ready_tasks"]}
                 assert element in ready, f"{element} is not ready on {driven.case_id}: {sorted(ready)}"

@@ -10,14 +10,13 @@ import pytest
 from sqlalchemy import select
 
 from cli import scenarios
-from cli.demo_data import DEMO_PASSWORD
 from engine import accounts, permissions, queries
 from engine.case_shares import share
 from engine.errors import Conflict, Forbidden, InvalidData, NotFound
 from engine.models import User
 from engine.reads import SystemRead
 from schooling.reports import make_filter, run_report
-from tests.conftest import REINTEGRATION, TEST_READ, happened_today
+from tests.conftest import REINTEGRATION, TEST_READ, demo_password_hash, happened_today
 from tests.integration.access_matrix import ACTIONS, AUTHORITY, CELLS, ORGS, ROLES, account, organisation
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import csrf, post
@@ -44,7 +43,7 @@ class Matrix:
 
 @pytest.fixture
 def matrix(web_world) -> Matrix:
-    rt = web_world.runtime
+    rt, password_hash = web_world.runtime, demo_password_hash()
     with rt.engine() as eng:
         eng.deploy(SEMH.read_bytes(), str(SEMH), "system")
         tokens = {}
@@ -53,12 +52,11 @@ def matrix(web_world) -> Matrix:
                 name, org_name = account(role, org), organisation(role, org)
                 if org_name is None and permissions.needs_organisation(role):
                     # made before organisations were required: the rules refuse it at every decision
-                    user = User(name=name, role=role, org=None, created_at=rt.clock.now(),
-                                password_hash=accounts.hash_password(DEMO_PASSWORD))
+                    user = User(name=name, role=role, org=None, created_at=rt.clock.now())
                     eng.session.add(user)
                 else:
-                    user, _ = accounts.create_account(eng.session, name, role, rt.clock.now(), org=org_name,
-                                                      password=DEMO_PASSWORD)
+                    user, _ = accounts.create_account(eng.session, name, role, rt.clock.now(), org=org_name)
+                user.password_hash = password_hash  # the demo password, as the demo world's accounts have it
                 tokens[name] = accounts.issue_token(user)
     with rt.engine() as eng:
         s = eng.start_case("semh_placement", NOMINATION, "ada.admin")["case_id"]

@@ -45,12 +45,27 @@ def test_bad_bodies_are_422_in_json_and_change_nothing(web_app, web_world):
     assert (_snapshot(client, web_world, case_id), _snapshot(client, web_world, web_world.placement)) == before
 
 
-def test_a_message_without_a_body_is_one_without_data(web_app, web_world):
+def test_an_emergency_review_without_a_reason_is_422_naming_the_field_and_changes_nothing(web_app, web_world,
+                                                                                           run_cli):
+    """The web form asks why an emergency review is needed; the API and the command line refuse a request without
+    a reason as it does: no body, empty data, a blank reason."""
     client = web_app.test_client()
-    response = client.post(f"/api/v1/cases/{web_world.placement}/messages/emergency_review_requested",
-                           headers=_headers(web_world, "hana.host", content_type=None))
-    assert response.status_code == 200, response.get_data(as_text=True)
-    assert response.get_json()["data"]["emergency_review_requested"] == {}
+    path = f"/api/v1/cases/{web_world.placement}/messages/emergency_review_requested"
+    before = _snapshot(client, web_world, web_world.placement)
+    for body in (None, {}, {"data": {}}, {"data": {"reason": "   "}}):
+        sent = {} if body is None else {"json": body}
+        response = client.post(path, headers=_headers(web_world, "omar.home", content_type=None), **sent)
+        assert response.status_code == 422, (body, response.get_data(as_text=True)[:300])
+        error = response.get_json()
+        assert error["errors"] == {"reason": "Enter why an emergency review is needed"}, (body, error)
+        assert "reason: Enter why an emergency review is needed" in error["message"]
+    code, _, err = run_cli("case", "message", web_world.placement, "emergency_review_requested", "--as", "omar.home")
+    assert code == 2 and "reason: Enter why an emergency review is needed" in err
+    assert _snapshot(client, web_world, web_world.placement) == before
+    sent = client.post(path, json={"data": {"reason": "Two fights this week"}},
+                       headers=_headers(web_world, "omar.home", content_type=None))
+    assert sent.status_code == 200, sent.get_data(as_text=True)
+    assert sent.get_json()["data"]["emergency_review_requested"] == {"reason": "Two fights this week"}
 
 
 def test_an_oversized_payload_is_413_in_json_and_changes_nothing(web_app, web_world):

@@ -66,7 +66,8 @@ def test_complete_a_task_invalid_then_valid_then_stale(api, web_world):
 def test_a_task_withdrawn_when_the_case_moved_on_is_a_conflict_that_says_so(api, web_world):
     case_id = web_world.case_with("interim_review_1")
     review = web_world.task_id(case_id, "interim_review_1")
-    sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host", {"data": {}})
+    sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host",
+               {"data": {"reason": "A fight"}})
     assert sent.status_code == 200
     emergency = web_world.task_id(case_id, "hold_emergency_review")
     ended = api("POST", f"/tasks/{emergency}/complete", "hana.host", {"data": ENDED_TODAY})
@@ -87,7 +88,8 @@ def test_cases_show_history_message_and_start(api, web_world):
     assert events[0]["kind"] == "case_started"
     assert api("GET", f"/cases/{case_id}/history", "wes.wrong").status_code == 404
     assert api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "aud.auditor", {}).status_code == 403
-    sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host", {"data": {}})
+    sent = api("POST", f"/cases/{case_id}/messages/emergency_review_requested", "hana.host",
+               {"data": {"reason": "A fight"}})
     assert sent.status_code == 200 and "hold_emergency_review" in {t["task"] for t in sent.json["ready_tasks"]}
     other = api("POST", f"/cases/{web_world.other_case}/messages/emergency_review_requested", "una.ap", {})
     assert other.status_code == 409 and other.json["error"] == "conflict"

@@ -92,7 +92,7 @@ def test_status_warns_before_the_calendar_runs_out_and_once_it_has(harness, run_
     code, out, _ = run_cli("status", "--json")  # Monday 2 March 2026: 140 days of terms left
     report = json.loads(out)
     assert code == 0 and report["calendar"] == {"ok": True, "years": ["2025/26"], "terms_end": "2026-07-20",
-                                                "error": None}
+                                                "error": None, "unknown_schools": []}
     monkeypatch.setenv("REINTEGRATE_FAKE_NOW", "2026-06-01T09:00:00+00:00")  # 49 days left
     code, out, _ = run_cli("status")
     assert code == 1, out
@@ -104,3 +104,23 @@ def test_status_warns_before_the_calendar_runs_out_and_once_it_has(harness, run_
     assert code == 1 and [a for a in json.loads(out)["attention"] if "calendar" in a] == [
         "the school calendar has no term dates for 2026/27, the academic year of today (2026-09-07): deadlines in "
         "it are refused until they are added"]
+
+
+def test_status_names_a_school_whose_inset_days_match_no_register_entry(harness, run_cli, tmp_path, monkeypatch):
+    """A school's INSET days under a misspelt name would close no school: its deadlines would count them as
+    school days. `reintegrate status` says so, with the register's likely name."""
+    path = tmp_path / "misspelt.toml"
+    path.write_text(ONE_YEAR.replace('"Kingsmead High School" =', '"Nowhere Academy" = ["2026-04-14"]\n'
+                                     '"Severn Vale Learning Centre" = ["2026-04-14"]\n"Kingsmead High Scool" ='))
+    monkeypatch.setenv("REINTEGRATE_CALENDAR", str(path))
+    with harness.sessions() as s:
+        beat(s, "host:1", datetime.fromisoformat("2026-03-02T08:59:30+00:00"))
+        s.commit()
+    code, out, err = run_cli("status", "--json")
+    report = json.loads(out or err)
+    assert code == 1 and report["calendar"]["unknown_schools"] == [
+        "the school calendar gives INSET days to 'Kingsmead High Scool', which is not in the organisations register "
+        "(did you mean 'Kingsmead High School'?): they close no school until the name matches",
+        "the school calendar gives INSET days to 'Nowhere Academy', which is not in the organisations register: "
+        "they close no school until the name matches"]
+    assert report["attention"] == report["calendar"]["unknown_schools"]

@@ -8,9 +8,9 @@ import socket
 import subprocess
 import sys
 
-from sqlalchemy import create_engine, func, inspect, select
+from sqlalchemy import create_engine, func, inspect, select, update
 
-from engine.models import AccessLog
+from engine.models import AccessLog, Case
 from tests.conftest import REINTEGRATION
 
 ROOT = REINTEGRATION.parent.parent
@@ -112,6 +112,27 @@ def test_replaying_to_before_the_case_or_event_zero_is_refused_and_logs_no_read(
     assert code == 0 and json.loads(out)["replayed"] == 1
 
 
+def _started(run_cli) -> dict:
+    """A reintegration case started from the command line on a new database, as `case start --json` shows it."""
+    from cli import scenarios
+
+    assert run_cli("init-db")[0] == 0
+    code, out, err = run_cli("case", "start", "reintegration", "--data", json.dumps(scenarios.START_DATA), "--json")
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_replaying_past_the_last_event_is_refused_naming_the_last_event(run_cli):
+    case_id = _started(run_cli)["case_id"]
+    last = json.loads(run_cli("history", case_id, "--json")[1])[-1]
+    code, out, err = run_cli("replay", case_id, "--until", str(last["seq"] + 1))
+    assert code == 2 and out == "" and _one_line(err) == (
+        f"reintegrate: until: the case has no event {last['seq'] + 1}: its last is event {last['seq']}, "
+        "at 2026-03-02T09:00:00+00:00"), err
+    code, out, _ = run_cli("replay", case_id, "--until", str(last["seq"]), "--json")
+    assert code == 0 and json.loads(out)["replayed"] == last["seq"]
+
+
 def test_exporting_into_a_folder_that_is_not_there_says_so(run_cli, tmp_path):
     assert run_cli("init-db")[0] == 0
     where = tmp_path / "exports"
@@ -122,3 +143,21 @@ def test_exporting_into_a_folder_that_is_not_there_says_so(run_cli, tmp_path):
     code, _, err = run_cli("case", "export", "R-NOPE", "--out", str(where / "file"), "--as", "system")
     assert code == 2 and _one_line(err).endswith("file: not a directory")
     assert list(where.iterdir()) == [where / "file"]  # nothing made
+
+
+def test_a_stored_state_that_cannot_be_read_is_a_data_error_in_one_line(run_cli, db_url):
+    """A case whose saved workflow is damaged: exit 1, as a database error (2 is for usage and configuration)."""
+    case = _started(run_cli)
+    task_id = case["ready_tasks"][0]["task_id"]
+    engine = create_engine(db_url)
+    with engine.begin() as db:
+        db.execute(update(Case).where(Case.id == case["case_id"]).values(state="z1:not base64!"))
+    for argv in (("task", "complete", task_id, "--as", "ava.ap", "--data", "{}"),
+                 ("replay", case["case_id"], "--verify")):
+        code, out, err = run_cli(*argv)
+        assert (code, out) == (1, ""), (argv, code, out, err)
+        line = _one_line(err)
+        assert line.startswith(f"reintegrate: case {case['case_id']}: saved state is damaged: "), line
+        assert line.endswith("; nothing was changed"), line
+    with engine.connect() as db:
+        assert db.scalar(select(Case.state).where(Case.id == case["case_id"])) == "z1:not base64!"

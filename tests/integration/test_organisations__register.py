@@ -12,10 +12,13 @@ from cli import scenarios as s
 from engine import organisations as orgs
 from engine.errors import InvalidData
 from engine.models import Case, User
-from engine.organisations_csv import SHIPPED, RegisterFileError, export_csv, import_csv
+from engine.organisations_csv import RegisterFileError, export_csv, import_csv
 from engine.queries import can_see_case
+from schooling.parties import TABLE
 from tests.conftest import FIXTURES, OTHER_CASE, OTHER_PEOPLE, PEOPLE, REINTEGRATION
 
+#: The register the service ships (`processes/organisations.csv`).
+SHIPPED = TABLE.register_file
 #: Organisations the tests name outside conftest and the scenarios.
 TEST_ORGANISATIONS = {"Herefordshire Council", "Riverside Learning Centre", "Burton", "Apricot", "OnTrack",
                       "The Bridge School"}

@@ -117,7 +117,12 @@ def test_the_host_head_checks_and_signs_the_letter_with_its_evidence_and_the_pup
     task = h.task(case_id, "remove_from_roll")
     assert (task["lane"], task["due"]) == ("host_school", "2027-04-26")  # the ground is met when the decision takes effect
     assert {t["task"]: t["due"] for t in h.call("show_case", case_id)["waiting_timers"]} == {
+        "remove_from_roll_reminder": "2027-04-22T08:00:00+00:00",  # 2 school days before, 9:00 British Summer Time
         "remove_from_roll_overdue": "2027-04-27T08:00:00+00:00"}  # 9:00 British Summer Time, the morning after
+    h.clock.set(datetime(2027, 4, 22, 8, 0, 1, tzinfo=UTC))
+    assert h.fire() == [{"case_id": case_id, "task": "remove_from_roll_reminder"}]
+    reminded = outbox(h, case_id)["reminder:remove_from_roll:2027-04-26"]
+    assert reminded.recipient == "head.host-school@schools.example" and "26 April 2027" in reminded.body
     roll = FAILED["remove_from_roll"]
     with pytest.raises(InvalidData) as refused:
         do(h, case_id, "remove_from_roll", {**roll, "ap_consented": False, "deletion_date": "2027-04-23"})
@@ -168,7 +173,8 @@ def test_a_pupil_on_the_ap_roll_only_the_ap_setting_does_the_home_schools_part(h
     assert sent["failure_letter:ap_setting"].recipient == "head.ap@schools.example"
     assert not any(key.endswith("home_school") for key in sent)
     h.clock.set(datetime(2027, 4, 27, 8, 0, 1, tzinfo=UTC))  # not deleted from the roll by the effective date
-    assert h.fire() == [{"case_id": case_id, "task": "remove_from_roll_overdue"}]
+    assert h.fire() == [{"case_id": case_id, "task": "remove_from_roll_reminder"},  # missed, sent late
+                        {"case_id": case_id, "task": "remove_from_roll_overdue"}]
     escalated = outbox(h, case_id)["escalation:remove_from_roll:2027-04-26:1"]
     assert escalated.recipient == "admissions@authority.example" and "regulation 13" in escalated.body
 

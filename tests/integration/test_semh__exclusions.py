@@ -117,8 +117,23 @@ def test_only_the_schools_own_authority_records_its_exclusions_and_only_of_a_sch
 def test_the_command_line_refuses_another_authoritys_exclusion_with_the_reason(run_cli):
     assert run_cli("init-db")[0] == 0
     assert run_cli("user", "add", "hugh.la", "--role", "la_admissions", "--org", "Herefordshire Council")[0] == 0
-    code, _, err = run_cli("semh", "exclusion", "Hollybrook High School", "--date", "2026-03-04", "--as", "hugh.la")
+    code, _, err = run_cli("semh", "exclusion", "Hollybrook High School", "--date", "2026-03-02", "--as", "hugh.la")
     assert code != 0 and "hugh.la acts for Herefordshire Council, and Hollybrook High School belongs to " \
                          "Worcestershire County Council" in err
     code, out, _ = run_cli("semh", "places", "2025/26 spring", "--json")
     assert code == 0 and out.strip() == "{}"  # nothing recorded
+
+
+def test_the_command_line_refuses_an_exclusion_dated_in_the_future_or_on_no_day(run_cli):
+    """An exclusion is recorded once it has happened: a date after today (the clock's, 2 March 2026) or a date
+    that does not exist is refused in one line, and nothing is recorded."""
+    assert run_cli("init-db")[0] == 0
+    assert run_cli("user", "add", "lee.la", "--role", "la_admissions", "--org", "Worcestershire County Council")[0] == 0
+    for day, words in (("2099-01-01", "--date 2099-01-01 is in the future (today is 2026-03-02)"),
+                       ("2026-03-03", "--date 2026-03-03 is in the future"),
+                       ("2026-02-30", "--date is not a date like 2026-03-02: '2026-02-30'")):
+        code, out, err = run_cli("semh", "exclusion", SCHOOL, "--date", day, "--as", "lee.la")
+        assert (code, out) == (2, ""), (day, code, out, err)
+        assert err.startswith(f"reintegrate: {words}") and err.count("\n") == 1, err
+    code, out, _ = run_cli("semh", "places", "2025/26 spring", "--json")
+    assert code == 0 and out.strip() == "{}"  # nothing recorded (today itself is accepted: test_cli__reports.py)

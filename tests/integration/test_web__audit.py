@@ -25,7 +25,7 @@ OTHER_AUTHORITY = "lia.la"  # the LA's admissions team of another authority: eve
 
 def _routes(case_id: str) -> list[str]:
     base = f"/cases/{case_id}/audit"
-    return [base, f"{base}?step=2", f"{base}/steps/2.json", f"{base}/verify", f"{base}/history.csv",
+    return [base, f"{base}?step=2", f"{base}/steps/1.json", f"{base}/verify", f"{base}/history.csv",
             f"{base}/history.json", f"{base}/print"]
 
 
@@ -108,6 +108,7 @@ def test_timeline_lists_every_event_with_its_actor_and_steps_through_it(web_worl
     assert {"start", "record_parental_consent"} <= set(path) and "interim_review_1" not in path
     beyond = client.get(f"/cases/{case_id}/audit?step=9999").get_data(as_text=True)
     assert f'value="{last}"' in beyond  # clamped to the last step
+    assert client.get(f"/cases/{case_id}/audit/steps/{last + 1}.json").status_code == 404  # a step it has not had
 
 
 def test_exports_hold_the_whole_history(web_world, signed_in):

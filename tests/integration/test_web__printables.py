@@ -4,6 +4,7 @@ and free text always escaped, on every printable page and in the CSV export."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 import re
@@ -11,7 +12,7 @@ import re
 import pytest
 
 from tests.conftest import TEST_READ
-from tests.integration.reintegration_cases import EMERGENCY_END_PATH, HAPPY, drive
+from tests.integration.reintegration_cases import EMERGENCY_END_PATH, FORMS, HAPPY, drive
 from tests.integration.test_web__access_matrix import SEES_DEMO, USERS
 
 SCRIPT = "<script>alert('x')</script>"
@@ -110,6 +111,31 @@ def test_failure_letter_is_the_one_the_case_sent(failed, signed_in, web_world):
     paragraphs = re.findall(r'<p class="govuk-body app-pre">(.*?)</p>', letter, re.S)
     assert len(paragraphs) == len(stored.split("\n\n")) and paragraphs[0].startswith("Dear Sam ")
     assert "Draft" not in html and "Yours sincerely" in letter
+
+
+def test_the_draft_letter_lists_every_meeting_the_sent_letter_will(web_world, signed_in):
+    """Before the head signs, the draft on the forms page lists each meeting held (the initial meeting, each
+    review, the emergency review) from the case's history, exactly as the letter the case then sends."""
+    path = [*HAPPY[:HAPPY.index("interim_review_2")],
+            *EMERGENCY_END_PATH[EMERGENCY_END_PATH.index("emergency_review_requested"):][:3]]
+    case_id = drive(web_world.runtime, path, pupil="Dee Draft").case_id
+    client = signed_in("omar.home")
+
+    def meetings(text: str) -> list[str]:
+        text = html.unescape(re.sub(r"<[^>]+>", "\n", text))  # the page's paragraphs as the letter's lines
+        return re.findall(r"^- ([A-Z][a-z ]+(?:meeting|review), \d+ [A-Z][a-z]+ \d{4}.*)$", text, re.M)
+
+    draft_html = client.get(f"/cases/{case_id}/forms/failure-letter").get_data(as_text=True)
+    assert "Draft" in draft_html
+    drafted = meetings(draft_html)
+    assert [m.split(",")[0] for m in drafted] == ["Initial reintegration meeting", "First interim review",
+                                                  "Emergency review"], drafted
+    with web_world.runtime.engine() as eng:
+        task = next(t for t in eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"]
+                    if t["task"] == "confirm_failure_decision")
+        eng.complete_task(task["task_id"], FORMS["confirm_failure_decision"], "hana.host")
+        sent = eng.show_case(case_id, viewer=TEST_READ)["data"]["failure_letter"]
+    assert meetings(sent) == drafted
 
 
 def test_only_those_who_see_the_case_may_print_it(web_world, signed_in):

@@ -145,10 +145,10 @@ def test_the_school_filter_offers_only_the_schools_of_cases_the_account_may_read
     assert {"Kingsmead High School", "Severn Vale Learning Centre"} <= home  # its own cases' parties
     assert "Westfield School" not in home and "Riverside Learning Centre" not in home  # another AP's case
     with web_world.runtime.engine() as eng:
-        from engine.case_list import SCHOOL_FIELDS
+        from engine.case_list import SEARCHED_PARTIES
         from tests.conftest import TEST_READ
 
-        named = {eng.show_case(c, viewer=TEST_READ)["data"].get(f) for c in eng.case_ids() for f in SCHOOL_FIELDS}
+        named = {eng.show_case(c, viewer=TEST_READ)["data"].get(f) for c in eng.case_ids() for f in SEARCHED_PARTIES}
     register = _school_options(signed_in("aud.auditor").get("/cases").get_data(as_text=True))
     assert home <= named and home < register  # nothing beyond what its cases name
     assert {"Westfield School", "Riverside Learning Centre"} <= register  # an auditor reads every case

@@ -101,7 +101,7 @@ def test_claim_shows_in_mine_and_survives_the_engine_rewriting_the_tasks(web_wor
     assert _rows(client.get("/?scope=mine").get_data(as_text=True)) == [task]
     # Another user's engine call on the case rewrites its ready tasks; the claim stays with the task.
     with web_world.runtime.engine() as eng:
-        eng.send_message(case_id, "emergency_review_requested", {}, "omar.home")
+        eng.send_message(case_id, "emergency_review_requested", {"reason": "A fight"}, "omar.home")
     assert _rows(client.get("/?scope=mine").get_data(as_text=True)) == [task]
     other = signed_in("ada.admin")
     taken = post(other, f"/tasks/{task}/claim")
@@ -169,7 +169,7 @@ def test_a_task_withdrawn_under_the_caseworker_says_the_case_moved_on(web_world,
     hana = signed_in("hana.host")
     assert hana.get(f"/tasks/{review}").status_code == 200  # she opens the review form ...
     with web_world.runtime.engine() as eng:  # ... meanwhile an emergency review ends the placement
-        eng.send_message(case_id, "emergency_review_requested", {}, "hana.host")
+        eng.send_message(case_id, "emergency_review_requested", {"reason": "A fight"}, "hana.host")
     with web_world.runtime.engine() as eng:
         ready = eng.show_case(case_id, viewer=TEST_READ)["ready_tasks"]
         emergency = next(t for t in ready if t["task"] == "hold_emergency_review")

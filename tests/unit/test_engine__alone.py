@@ -1,10 +1,11 @@
-"""The engine is generic: a process and its handler built here run to the end on `engine/` alone, without
-the service's rules (`schooling/`) or its handlers ever being imported; and no module of `engine/`
-imports them."""
+"""The engine is generic: a process, its handler and its own roles and organisations, all declared here,
+run to the end on `engine/` alone, without the service's rules (`schooling/`) or its handlers ever being
+imported; and no module of `engine/` imports them."""
 from __future__ import annotations
 
 import ast
 import json
+import os
 import re
 import subprocess
 import sys
@@ -13,15 +14,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 SERVICE_PACKAGES = ("schooling", "handlers", "web", "cli")
 
-#: A small process of its own: a start form, a user task, a service task whose handler the script
-#: registers, an exclusive gateway on what the handler set, and two ends.
+#: A small process of its own: a start form, a user task in the lane of a role the script declares, a
+#: service task whose handler the script registers, an exclusive gateway on what the handler set, and two ends.
 BPMN = """<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL"
     xmlns:camunda="http://camunda.org/schema/1.0/bpmn" id="defs_double" targetNamespace="http://example.org/double">
   <bpmn:collaboration id="collab"><bpmn:participant id="pool" processRef="double" /></bpmn:collaboration>
   <bpmn:process id="double" name="Double a number" isExecutable="true">
     <bpmn:laneSet id="lanes">
-      <bpmn:lane id="lane_ap" name="ap_setting">
+      <bpmn:lane id="lane_clerk" name="clerk">
         <bpmn:flowNodeRef>start</bpmn:flowNodeRef><bpmn:flowNodeRef>give_number</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>double_it</bpmn:flowNodeRef><bpmn:flowNodeRef>big</bpmn:flowNodeRef>
         <bpmn:flowNodeRef>end_big</bpmn:flowNodeRef><bpmn:flowNodeRef>end_small</bpmn:flowNodeRef>
@@ -29,8 +30,8 @@ BPMN = """<?xml version="1.0" encoding="UTF-8"?>
     </bpmn:laneSet>
     <bpmn:startEvent id="start">
       <bpmn:extensionElements><camunda:formData>
-        <camunda:formField id="pupil_name" label="Pupil name" type="string" />
-        <camunda:formField id="ap_setting" label="AP setting" type="string" />
+        <camunda:formField id="subject_name" label="Name" type="string" />
+        <camunda:formField id="office" label="Office" type="string" />
       </camunda:formData></bpmn:extensionElements>
       <bpmn:outgoing>f1</bpmn:outgoing>
     </bpmn:startEvent>
@@ -82,40 +83,55 @@ SCRIPT = """
 import json, sys
 from datetime import UTC, datetime
 
+from sqlalchemy import select
+
 from engine.access import add_user
 from engine.clock import FixedClock
-from engine.extensions import BasicPolicy
+from engine.extensions import BasicPolicy, register_parties
+from engine.organisations import Organisation, add_organisation
+from engine.parties import OrganisationKind, Party, PartyTable, Role
 from engine.registry import HandlerRegistry
 from engine.wiring import Runtime
 
 db, bpmn = sys.argv[1], sys.argv[2]
+register_parties(PartyTable(roles=(Role("clerk", "clerk", party="office", kinds=("office",)),),
+                            parties=(Party("office", "office", ("office",)),),
+                            kinds=(OrganisationKind("office", "office"),), listed=("office",)))
 registry = HandlerRegistry()
 registry.add("double", lambda ctx: {"doubled": ctx.data["number"] * 2})
 runtime = Runtime(url=f"sqlite:///{db}", clock=FixedClock(datetime(2026, 3, 2, 9, tzinfo=UTC)),
                   policy=BasicPolicy(), registry=registry)
 runtime.upgrade()
 with runtime.sessions() as session:
-    add_user(session, "ann.ap", "ap_setting", "Severn Vale Learning Centre", runtime.clock.now())
+    add_organisation(session, "North Office", "office", runtime.clock.now())
+    add_user(session, "cal.clerk", "clerk", "North Office", runtime.clock.now())
     session.commit()
 runtime.transact(lambda eng: eng.deploy(bpmn.encode(), "double.bpmn", "system"))
-case = runtime.transact(lambda eng: eng.start_case("double", {"pupil_name": "Sam Smith",
-                                                             "ap_setting": "Severn Vale Learning Centre"}, "ann.ap"))
+case = runtime.transact(lambda eng: eng.start_case("double", {"subject_name": "Sam Smith"}, "cal.clerk"))
 task = case["ready_tasks"][0]
-done = runtime.transact(lambda eng: eng.complete_task(task["task_id"], {"number": 7}, "ann.ap"))
+done = runtime.transact(lambda eng: eng.complete_task(task["task_id"], {"number": 7}, "cal.clerk"))
 service = sorted(m for m in sys.modules if m.split(".")[0] in {names})
-print(json.dumps({{"task": task["task"], "status": done["status"], "data": done["data"], "service": service}}))
+with runtime.sessions() as session:
+    kinds = session.scalars(select(Organisation.kind)).all()
+print(json.dumps({{"task": task["task"], "status": done["status"], "data": done["data"], "service": service,
+                  "kinds": sorted(set(kinds))}}))
 """
 
 
 def test_a_process_and_handler_of_its_own_run_to_the_end_on_the_engine_alone(tmp_path):
     script = SCRIPT.replace("{names}", repr(set(SERVICE_PACKAGES))).replace("{{", "{").replace("}}", "}")
+    processes = tmp_path / "processes"  # a site of its own: not the service's diagrams and register
+    processes.mkdir()
+    env = {**os.environ, "REINTEGRATE_PROCESSES_DIR": str(processes)}
     result = subprocess.run([sys.executable, "-c", script, str(tmp_path / "alone.db"), with_layout(BPMN)], cwd=ROOT,
-                            capture_output=True, text=True, timeout=300)
+                            capture_output=True, text=True, timeout=300, env=env)
     assert result.returncode == 0, result.stderr
     out = json.loads(result.stdout.strip().splitlines()[-1])
     assert out["task"] == "give_number"
     assert out["status"] == "completed"
     assert out["data"]["number"] == 7 and out["data"]["doubled"] == 14
+    assert out["data"]["office"] == "North Office"  # the starter's organisation, as its role's party
+    assert out["kinds"] == ["office"]  # no service's register was loaded, only the entry added here
     assert out["service"] == []  # neither schooling/ nor handlers/ (nor web/, cli/) was ever imported
 
 

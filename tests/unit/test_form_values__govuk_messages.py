@@ -10,7 +10,6 @@ from lxml import etree
 from engine.forms import FormField, clean, parse_form
 from web.task_forms import date_problem, sections
 
-pytestmark = pytest.mark.sqlite_only(reason="no database: one pass is enough")
 TODAY = date(2026, 3, 14)
 
 

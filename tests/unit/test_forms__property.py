@@ -6,13 +6,10 @@ from __future__ import annotations
 import json
 from datetime import date
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from engine.forms import FIELD_TYPES, FormField, clean
-
-pytestmark = pytest.mark.sqlite_only(reason="no database: one pass is enough")
 
 IDS = ["f0", "f1", "f2", "f3"]
 TODAY = date(2026, 3, 14)

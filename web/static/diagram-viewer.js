@@ -147,6 +147,18 @@
           svg.setAttribute('aria-label', container.getAttribute('data-label') || 'Process diagram')
           svg.addEventListener('keydown', function (event) { keys(event, canvas, actions) })
         }
+        // A window made narrower or wider (a phone turned, a window resized) keeps the current step in view.
+        // Not while the diagram is hidden or not laid out (no width or height): bpmn-js cannot scale to nothing.
+        var width = container.clientWidth
+        window.addEventListener('resize', function () {
+          if (container.clientWidth === width) { return }
+          width = container.clientWidth
+          if (!container.clientWidth || !container.clientHeight) { return }
+          canvas.resized()
+          var outer = canvas.viewbox().outer
+          if (!(outer.width > 0 && outer.height > 0)) { return }
+          focusOn(viewer, state.focus)
+        })
         state.ready = true
         if (onReady) { onReady(state) }
       })
