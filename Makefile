@@ -52,9 +52,10 @@ test: system-deps install assets
 	$(BIN)/ruff check .
 	$(MAKE) --no-print-directory -j2 test-sqlite test-postgresql
 
-# pytest's -q (pyproject.toml) cancelled by -v: one line per test file; unbuffered, so each line shows as it ends.
-PYTEST_PASS := PYTHONUNBUFFERED=1 $(BIN)/python -m pytest -v -o console_output_style=count -rsx -m "not bench" -p no:cacheprovider \
-  --browser-tests-in=sqlite --database-free-tests-in=postgresql
+# pytest's -q (pyproject.toml) cancelled by -v: one line per test file; unbuffered, so each line shows as it ends;
+# the 15 slowest tests listed at the end, to see what to balance between the passes.
+PYTEST_PASS := PYTHONUNBUFFERED=1 $(BIN)/python -m pytest -v -o console_output_style=count -rsx --durations=15 -m "not bench" \
+  -p no:cacheprovider --browser-tests-in=sqlite --database-free-tests-in=postgresql
 test-sqlite test-postgresql: SHELL := /bin/bash
 test-sqlite test-postgresql: .SHELLFLAGS := -o pipefail -c
 

@@ -195,6 +195,8 @@ def outbox_list(app: App, args) -> int:
 def _outbox_state(m: dict[str, Any]) -> str:
     if m["sent_at"]:
         return f"sent {m['sent_at']}"
+    if m["cancelled_at"]:
+        return f"cancelled {m['cancelled_at']}"
     return f"FAILED {m['failed_at']}" if m["failed_at"] else "queued"
 
 
@@ -285,7 +287,7 @@ def semh_places(app: App, args) -> int:
     if not term or (int(term[1]) + 1) % 100 != int(term[2]):
         raise UsageError(f"term: {args.term!r} is not a term such as '2026/27 autumn'")
     with app.engine() as eng:
-        rows = ledger(eng.session, eng.policy, args.term)
+        rows = eng.reads.service(ledger, args.term)
     emit(rows, args.json, "\n".join(f"{school}: {r['allocated']} of {r['allowance']} allocated "
                                     f"({r['withdrawn']} withdrawn), {r['left']} left" for school, r in
                                     sorted(rows.items())) or f"no core places allocated in {args.term}")

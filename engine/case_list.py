@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from . import parties
 from .models import Case, ProcessVersion
 from .organisations import Organisation
-from .permissions import READ_ALL_ROLES, as_actor
+from .permissions import AGENCY_ROLES, READ_ALL_ROLES, as_actor
 from .queries import MAX_PAGE, PAGE_SIZE, case_filter, party_value
 
 STATUSES = ("running", "completed", "cancelled", "error")
@@ -53,6 +53,11 @@ class CaseFilter:
     page: int = 1
     per_page: int = PAGE_SIZE
 
+    @property
+    def narrowed(self) -> bool:
+        """Whether a search or a filter is set (else the list is every case the account may see)."""
+        return bool(self.q.strip() or self.process or self.status or self.school)
+
 
 @dataclass
 class CasePage:
@@ -61,6 +66,8 @@ class CasePage:
     page: int
     per_page: int
     filters: CaseFilter = field(default_factory=CaseFilter)
+    #: The account reads only the cases shared with its organisation (an agency team).
+    shared_only: bool = False
 
     @property
     def pages(self) -> int:
@@ -102,7 +109,7 @@ def case_list(session: Session, user, f: CaseFilter) -> CasePage:
         .limit(f.per_page).offset((f.page - 1) * f.per_page)).all()
     names = process_names(session)
     items = [_row(r, names) for r in rows]
-    return CasePage(items, total, f.page, f.per_page, f)
+    return CasePage(items, total, f.page, f.per_page, f, shared_only=as_actor(user).role in AGENCY_ROLES)
 
 
 def _row(row, names: dict[str, str]) -> dict[str, Any]:
@@ -120,7 +127,7 @@ def process_names(session: Session) -> dict[str, str]:
     return {key: (info or {}).get("name") or key for key, info in rows}
 
 
-def school_choices(session: Session, user) -> list[tuple[str, str]]:
+def organisation_choices(session: Session, user) -> list[tuple[str, str]]:
     """(id, name) of the register's entries of the searched kinds that the organisation filter offers
     `user`: every one to a reader of every case; to anyone else only those named as a searched party of
     a case they may read, so that the list gives away no organisation the account has no case with."""

@@ -1,11 +1,12 @@
 """What a caseworker reads first about a case: the protocol's stages and how far the case is through
 each, the next steps with who has them, and the dates being watched, in plain words ("Due 14 May 2026",
-"3 school days late"). No Flask: the case page renders it, and it is tested on its own."""
+"3 school days late"). Days are counted on the calendar the caller passes (a `WorkingDays`: the policy's),
+in its own word for them. No Flask: the case page renders it, and it is tested on its own."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from .people_dates import DEFAULT_TIMEZONE, people_date
@@ -17,26 +18,35 @@ from .stages import StageState, case_stages
 CLOSED_STATUSES = ("completed", "cancelled")
 
 
-def due_words(due: date, today: date, calendar) -> str:
-    """"Due 14 May 2026", "Due today", or how late it is in school days: "3 school days late"."""
+class WorkingDays(Protocol):
+    """The calendar deadlines are counted on: `day_name` is what one of its days is called ("working day")."""
+
+    day_name: str
+
+    def days_between(self, a: date, b: date) -> int:
+        """Its days after `a` up to and including `b` (negative when `b` is before `a`)."""
+
+
+def due_words(due: date, today: date, calendar: WorkingDays) -> str:
+    """"Due 14 May 2026", "Due today", or how late it is in the calendar's days: "3 school days late"."""
     if due > today:
         return f"Due {people_date(due)}"
     if due == today:
         return "Due today"
-    late = calendar.school_days_between(due, today)
-    if late < 1:  # due on a school day, and none has passed since (a weekend, a holiday)
+    late = calendar.days_between(due, today)
+    if late < 1:  # due on one of its days, and none has passed since (a weekend, a holiday)
         return f"Late: it was due {people_date(due)}"
-    return f"{late} school day{'s' if late != 1 else ''} late"
+    return f"{late} {calendar.day_name}{'s' if late != 1 else ''} late"
 
 
-def when_words(day: date, today: date, calendar) -> str:
+def when_words(day: date, today: date, calendar: WorkingDays) -> str:
     """A watched date: "14 May 2026, in 3 school days", "today", "14 May 2026, 2 school days ago"."""
     if day == today:
         return f"{people_date(day)}, today"
-    gap = calendar.school_days_between(today, day)
+    gap = calendar.days_between(today, day)
     if gap == 0:
         return people_date(day)
-    words = f"{abs(gap)} school day{'s' if abs(gap) != 1 else ''}"
+    words = f"{abs(gap)} {calendar.day_name}{'s' if abs(gap) != 1 else ''}"
     return f"{people_date(day)}, in {words}" if gap > 0 else f"{people_date(day)}, {words} ago"
 
 
@@ -84,10 +94,10 @@ def _date(value: str | None) -> date | None:
 
 
 def summarise(info: ProcessInfo, case: dict[str, Any], events: list[dict[str, Any]], waiting: list[str],
-              today: date, calendar, timezone: str = DEFAULT_TIMEZONE) -> CaseSummary:
+              today: date, calendar: WorkingDays, timezone: str = DEFAULT_TIMEZONE) -> CaseSummary:
     """The summary of `case` (the case JSON: status, data, ready tasks, waiting timers) from its history
     `events`, the elements it is `waiting` at beyond its ready tasks and timers (messages awaited), on
-    `today`, counting school days on `calendar`."""
+    `today`, counting days on `calendar`."""
     closed = case["status"] in CLOSED_STATUSES
     data = case.get("data") or {}
     ready = case.get("ready_tasks") or []

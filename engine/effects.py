@@ -16,12 +16,15 @@ class Mail:
     """An email for the outbox: a template `kind` and its context; `key` makes delivery idempotent.
 
     `to` is an address or `role:<role>` (that role's people on the case, else the policy contact).
+    `about_task` names the task (BPMN element) a reminder or escalation is about: not sent by the time that task
+    stops being ready, it is cancelled.
     """
 
     to: str
     kind: str
     context: dict[str, Any]
     key: str
+    about_task: str | None = None
 
 
 @dataclass
@@ -38,9 +41,11 @@ class HandlerContext:
     facts: Mapping[str, Any] = field(default_factory=dict)
     effects: list[Any] = field(default_factory=list)
 
-    def send_mail(self, kind: str, to: str, purpose: str, **context: Any) -> None:
-        """Queue an email from template `kind`; `purpose` names it uniquely within the case."""
-        self.effects.append(Mail(to=to, kind=kind, context=context, key=f"{self.case_id}:{purpose}"))
+    def send_mail(self, kind: str, to: str, purpose: str, *, about_task: str | None = None, **context: Any) -> None:
+        """Queue an email from template `kind`; `purpose` names it uniquely within the case. A mail `about_task`
+        (a reminder, an escalation) is cancelled if that task stops being ready before it is sent."""
+        self.effects.append(Mail(to=to, kind=kind, context=context, key=f"{self.case_id}:{purpose}",
+                                 about_task=about_task))
 
     def add_effect(self, effect: Any) -> None:
         """Ask for a side effect of the service's own kind (written by its `engine.extensions` writer)."""

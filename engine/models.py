@@ -177,6 +177,10 @@ class OutboxMessage(Base):
     last_error: Mapped[str | None] = mapped_column(Text, nullable=True)
     # Given up on (a header it cannot carry, a recipient refused, retries spent): `last_error` says why.
     failed_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
+    # The task a reminder or escalation is about; a message not sent by the time that task stops being ready
+    # (done, withdrawn, the case ended) is cancelled, not deleted: `cancelled_at`, `last_error` says why.
+    about_task: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime, nullable=True)
 
 
 class User(Base):

@@ -72,7 +72,7 @@ def status(session: Session, now: datetime, stale_after: timedelta) -> dict[str,
         "waiting": session.scalar(select(func.count()).select_from(Timer)),
         "next_due": _iso(session.scalar(select(func.min(Timer.due_at)).where(Timer.due_at > now))),
     }
-    unsent = OutboxMessage.sent_at.is_(None)
+    unsent = OutboxMessage.sent_at.is_(None) & OutboxMessage.cancelled_at.is_(None)
     mail = {"queued": session.scalar(select(func.count()).select_from(OutboxMessage)
                                      .where(unsent, OutboxMessage.failed_at.is_(None))),
             "retrying": session.scalar(select(func.count()).select_from(OutboxMessage)

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .models import OutboxMessage
@@ -64,7 +64,7 @@ class _Permanent(Exception):
 
 def _claim(session: Session, now: datetime) -> OutboxMessage | None:
     query = (select(OutboxMessage).where(OutboxMessage.sent_at.is_(None), OutboxMessage.failed_at.is_(None),
-                                         OutboxMessage.next_attempt_at <= now)
+                                         OutboxMessage.cancelled_at.is_(None), OutboxMessage.next_attempt_at <= now)
              .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(1))
     if session.get_bind().dialect.name == "postgresql":
         query = query.with_for_update(skip_locked=True)
@@ -73,6 +73,17 @@ def _claim(session: Session, now: datetime) -> OutboxMessage | None:
         row.next_attempt_at = now + LEASE
         session.commit()
     return row
+
+
+def cancel_about_tasks(connection, case_id: str, closed: dict[str, str], now: datetime) -> None:
+    """Cancel the case's messages not yet sent about tasks that stopped being ready (`closed`: element -> how,
+    "completed" or "withdrawn"): marked, with the reason in `last_error`, never deleted."""
+    for how in set(closed.values()):
+        elements = [element for element, was in closed.items() if was == how]
+        connection.execute(update(OutboxMessage).where(
+            OutboxMessage.case_id == case_id, OutboxMessage.about_task.in_(elements), OutboxMessage.sent_at.is_(None),
+            OutboxMessage.failed_at.is_(None), OutboxMessage.cancelled_at.is_(None),
+        ).values(cancelled_at=now, next_attempt_at=None, last_error=f"not sent: the task was {how} first"))
 
 
 def _send(conn: smtplib.SMTP, row: OutboxMessage, sender: str) -> None:

@@ -29,6 +29,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from . import drafts
 from .models import ClosedTask, ReadyTask, Timer
+from .outbox import cancel_about_tasks
 
 #: What a ready-task row holds besides its id, case and claim: (element, title, lane, due).
 TaskRow = tuple[str, str, str | None, str | None]
@@ -77,12 +78,14 @@ def write_tasks(connection, case_id: str, before: Projected, rows: list[dict[str
 
 
 def _close(connection, case_id: str, gone: list[tuple[str, str]], now: datetime, completed: dict[str, str]) -> None:
-    """Record the tasks no longer ready: completed in this run, or withdrawn as the case moved on."""
+    """Record the tasks no longer ready: completed in this run, or withdrawn as the case moved on; the
+    messages still queued about them are cancelled (engine.outbox)."""
     rows = [{"task_id": task_id, "case_id": case_id, "element": element,
              "how": "completed" if task_id in completed else "withdrawn", "closed_by": completed.get(task_id),
              "closed_at": now} for task_id, element in gone]
     dialect = connection.dialect.name
     connection.execute(_statement(ClosedTask.__table__, f"skip_{dialect}" if dialect in _UPSERTS else "insert"), rows)
+    cancel_about_tasks(connection, case_id, {row["element"]: row["how"] for row in rows}, now)
 
 
 def write_timers(connection, case_id: str, before: Projected, waiting: list[tuple[str, datetime]]

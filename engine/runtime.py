@@ -226,6 +226,7 @@ class CaseRun:
         recipients = resolve_recipients(self.session, effect.to, self.case.data or {}, self.policy)
         rows = [{"case_id": self.case.id, "idempotency_key": f"{effect.key}:{address}", "kind": effect.kind,
                  "recipient": address, "subject": rendered.subject, "body": rendered.text, "html": rendered.html,
+                 "about_task": effect.about_task, "cancelled_at": None,
                  "created_at": self.now, "next_attempt_at": self.now if recipients else None, "attempts": 0,
                  "last_error": None if recipients else f"no address for {_addressee(effect.to)}: add a contact to the policy"}
                 for address in dict.fromkeys(recipients or [effect.to])]

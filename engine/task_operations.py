@@ -20,7 +20,7 @@ from .models import (
     User,
 )
 from .permissions import Actor, actor_for, require
-from .queries import MAX_PAGE_SIZE, TaskFilter, TaskPage, task_list
+from .queries import MAX_PAGE_SIZE, TaskFilter, TaskPage, claim, task_list, unclaim
 from .reads import Viewer
 from .shapes import task_json
 
@@ -71,6 +71,14 @@ class TaskOperations(EngineCore):
         case = self._case(task.case_id)
         self._log_access(case.id, viewer, "viewed task")
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
+
+    def claim_task(self, user: User, task_id: str) -> ReadyTask:
+        """`user` is doing the task (Conflict if someone else is)."""
+        return claim(self.session, user, task_id, self.clock.now())
+
+    def unclaim_task(self, user: User, task_id: str) -> ReadyTask:
+        """Release the claim on the task (the claimant's own, or anyone's for an admin)."""
+        return unclaim(self.session, user, task_id)
 
     def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None, bool]:
         """The ready task, its case, the acting account and whether the task has a draft, in one query:

@@ -19,7 +19,7 @@ def deadline_reminder(ctx: HandlerContext) -> dict:
     task, to = ctx.params["task"], ctx.params["to"]
     due = ctx.data.get(ctx.params["due"])
     # Keyed by the due date too: a task whose deadline moved (a review) is reminded of the new one.
-    ctx.send_mail("deadline_reminder", f"role:{to}", f"reminder:{task}:{due}", task=task, due=due)
+    ctx.send_mail("deadline_reminder", f"role:{to}", f"reminder:{task}:{due}", about_task=task, task=task, due=due)
     return {"reminded": [*ctx.data.get("reminded", []), task]}
 
 
@@ -32,6 +32,6 @@ def deadline_escalation(ctx: HandlerContext) -> dict:
     repeat = ctx.policy.escalation_repeat_days
     late = (ctx.now.astimezone(ZoneInfo(ctx.policy.timezone)).date() - date.fromisoformat(due)).days - 1
     number = max(late, 0) // repeat + 1
-    ctx.send_mail("deadline_escalation", f"role:{to}", f"escalation:{task}:{due}:{number}", task=task,
+    ctx.send_mail("deadline_escalation", f"role:{to}", f"escalation:{task}:{due}:{number}", about_task=task, task=task,
                   due=due, rule=ctx.params.get("rule", ""), escalation_number=number, repeat_days=repeat)
     return {f"{task}_escalations": number}

@@ -281,6 +281,13 @@ class SchoolCalendar:
         self._require(start + timedelta(days=1), due)
         return due
 
+    #: What one of its days is called where the engine counts on it (`engine.case_summary.WorkingDays`).
+    day_name = "school day"
+
+    def days_between(self, a: date, b: date) -> int:
+        """`school_days_between`: the engine's name for it (`engine.case_summary.WorkingDays`)."""
+        return self.school_days_between(a, b)
+
     def school_days_between(self, a: date, b: date) -> int:
         """Count school days after ``a`` up to and including ``b``.
 

@@ -1,7 +1,7 @@
 """What the service plugs into the engine (`engine.extensions`): `plug_in(registry)` registers it all.
 
 - the outreach team's allocations, looked up for the `outreach_capacity` handler (`capacity.py`);
-- the report facts of every case, written with each save (`report_facts.FactsProjection`);
+- the report facts of every case, written with a save that changes them (`facts_writer.FactsProjection`);
 - the Fair Access weightings grid's effect (`weightings.py`);
 - the SEMH allocation message, which takes a core place (`core_places.MESSAGE_RULES`);
 - its roles, its cases' parties and the kinds of organisation in its register (`parties.TABLE`);
@@ -14,9 +14,9 @@ from engine.registry import HandlerRegistry
 
 from .capacity import LOOKUPS
 from .core_places import MESSAGE_RULES
+from .facts_writer import FactsProjection
 from .parties import TABLE
 from .policy import load_site_policy
-from .report_facts import FactsProjection
 from .weightings import WeightingAdjustment, write_adjustment
 
 

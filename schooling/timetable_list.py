@@ -23,6 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 from engine.case_shares import share
 from engine.models import Base, Case, OutboxMessage, User, UTCDateTime
 from engine.organisations import Organisation
+from schooling.facts.reintegration_timetable_model import TimetableFacts
 from schooling.models import CaseFacts
 
 from .parties import AGENCY_ROLES
@@ -57,13 +58,13 @@ def last_ended(calendar, today: date) -> Term:
 def pupils_on_timetables(session, mail, authority: str, half_term: Term) -> list[dict[str, Any]]:
     """The authority's agreed timetables live at any point of `half_term`: started by its last day and
     not back full time before its first, with the plan's summary, in the order they started."""
-    facts = CaseFacts
+    facts, own = CaseFacts, TimetableFacts
     rows = session.execute(
-        select(Case).join(facts, facts.case_id == Case.id)
-        .where(facts.process == PROCESS, facts.local_authority == authority, facts.timetable_agreed.is_(True),
-               facts.timetable_start <= half_term.end,
-               or_(facts.full_time_on.is_(None), facts.full_time_on >= half_term.start))
-        .order_by(facts.timetable_start, Case.id)).scalars()
+        select(Case).join(facts, facts.case_id == Case.id).join(own, own.case_id == Case.id)
+        .where(facts.process == PROCESS, facts.local_authority == authority, own.timetable_agreed.is_(True),
+               own.timetable_start <= half_term.end,
+               or_(own.full_time_on.is_(None), own.full_time_on >= half_term.start))
+        .order_by(own.timetable_start, Case.id)).scalars()
     out = []
     for case in rows:
         data = case.data or {}

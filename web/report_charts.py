@@ -11,6 +11,8 @@ from markupsafe import Markup, escape
 COLOURS = ("#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#5694ca")
 TEXT, GRID, FONT = "#0b0c0c", "#b1b4b6", 'font-family="GDS Transport, arial, sans-serif"'
 WIDTH, LABEL_W, BAR_H, GAP = 680, 300, 18, 10
+#: The width of the phone drawing: a 320 px screen's page column (290 px) shows it at nearly its own size.
+NARROW = 300
 
 
 def chart_svg(section: dict[str, Any], labels: dict[str, str]) -> Markup:
@@ -23,7 +25,11 @@ def chart_svg(section: dict[str, Any], labels: dict[str, str]) -> Markup:
     if all(v is None for _, values in points for v in values):
         return Markup("")
     draw = _lines if chart["kind"] == "line" and len(points) > 1 else _bars
-    return draw(section["title"], points, [labels.get(k, k) for k in chart["series"]], chart)
+    series = [labels.get(k, k) for k in chart["series"]]
+    # Two drawings of the same figures; the page's CSS shows one: the wide one, or on a phone the narrow one
+    # (labels above their bars, fewer words under a line), each at about its own size so its words stay readable.
+    return Markup(f'<div class="app-chart__wide">{draw(section["title"], points, series, chart, WIDTH)}</div>'
+                  f'<div class="app-chart__narrow">{draw(section["title"], points, series, chart, NARROW)}</div>')
 
 
 def _number(value: Any) -> float | None:
@@ -39,14 +45,14 @@ def _short(label: str, most: int = 36) -> str:
     return label if len(label) <= most else label[: most - 1] + "…"
 
 
-def _legend(series: list[str]) -> tuple[list[str], int]:
-    """A legend along the top, wrapped to the width; (its SVG, its height). None for one series."""
+def _legend(series: list[str], full: int) -> tuple[list[str], int]:
+    """A legend along the top, wrapped to the drawing's width `full`; (its SVG, its height). None for one series."""
     if len(series) < 2:
         return [], 6
     out, x, y = [], 10, 4
     for i, label in enumerate(series):
         width = 30 + 7.5 * len(label)
-        if x + width > WIDTH:
+        if x + width > full and x > 10:
             x, y = 10, y + 20
         out.append(f'<rect x="{x:.0f}" y="{y}" width="12" height="12" fill="{COLOURS[i % len(COLOURS)]}"/>'
                    f'<text x="{x + 16:.0f}" y="{y + 11}" fill="{TEXT}" font-size="13">{escape(label)}</text>')
@@ -54,38 +60,50 @@ def _legend(series: list[str]) -> tuple[list[str], int]:
     return out, y + 26
 
 
-def _open(title: str, height: float, legend: list[str]) -> list[str]:
+def _open(title: str, height: float, legend: list[str], full: int) -> list[str]:
     name = escape(f"Chart: {title}. The figures are in the table with it.")
-    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height:.0f}" width="{WIDTH}" '
+    return [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {full} {height:.0f}" width="{full}" '
             f'height="{height:.0f}" role="img" aria-label="{name}" class="app-chart__svg" {FONT} font-size="13">',
             *legend]
 
 
-def _bars(title: str, points, series: list[str], chart: dict) -> Markup:
+def _bars(title: str, points, series: list[str], chart: dict, full: int = WIDTH) -> Markup:
+    """Horizontal bars; at the narrow width each label stands on its own line above its bars."""
     unit, reference = chart.get("unit", ""), _number(chart.get("reference"))
     values = [v for _, vs in points for v in vs if v is not None]
     top = max([*values, reference or 0, 0]) or 1
     bottom = min([*values, 0])
     if unit == "%":
         top = max(top, 100)
-    left = LABEL_W + (45 if bottom < 0 else 0)  # room for the values of negative bars
-    span, plot = top - bottom, WIDTH - left - 75
+    above = full < WIDTH  # labels above the bars, which then take the whole width
+    label_w = 0 if above else LABEL_W
+    left = label_w + (45 if bottom < 0 else 0) + (4 if above else 0)  # room for the values of negative bars
+    span, plot = top - bottom, full - left - (60 if above else 75)
     zero = left + plot * (-bottom / span)
-    legend, head = _legend(series)
-    group = BAR_H * len(series) + GAP
+    legend, head = _legend(series, full)
+    label_h = 18 if above else 0
+    group = label_h + BAR_H * len(series) + GAP
     height = head + group * len(points) + 30
-    out = _open(title, height, legend)
-    out.append(f'<line x1="{zero:.1f}" y1="{head}" x2="{zero:.1f}" y2="{height - 24}" stroke="{TEXT}"/>')
+    out = _open(title, height, legend, full)
+    if not above:
+        out.append(f'<line x1="{zero:.1f}" y1="{head}" x2="{zero:.1f}" y2="{height - 24}" stroke="{TEXT}"/>')
     for n, (label, vs) in enumerate(points):
         y = head + n * group
-        out.append(f'<text x="{LABEL_W - 8}" y="{y + group / 2 + 2:.1f}" text-anchor="end" fill="{TEXT}">'
-                   f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        if above:
+            out.append(f'<text x="4" y="{y + 13}" fill="{TEXT}"><title>{escape(label)}</title>'
+                       f'{escape(_short(label, 40))}</text>')
+        else:
+            out.append(f'<text x="{label_w - 8}" y="{y + group / 2 + 2:.1f}" text-anchor="end" fill="{TEXT}">'
+                       f'<title>{escape(label)}</title>{escape(_short(label))}</text>')
+        if above:  # the zero line in pieces, broken by the labels
+            out.append(f'<line x1="{zero:.1f}" y1="{y + label_h}" x2="{zero:.1f}" y2="{y + group - GAP / 2:.1f}" '
+                       f'stroke="{TEXT}"/>')
         for i, v in enumerate(vs):
             if v is None:
                 continue
             w = plot * abs(v) / span
             x = zero if v >= 0 else zero - w
-            yy = y + i * BAR_H
+            yy = y + label_h + i * BAR_H
             out.append(f'<rect x="{x:.1f}" y="{yy}" width="{max(w, 1):.1f}" height="{BAR_H - 3}" '
                        f'fill="{COLOURS[i % len(COLOURS)]}"/>')
             tx, anchor = (x + w + 4, "start") if v >= 0 else (x - 4, "end")
@@ -101,27 +119,35 @@ def _bars(title: str, points, series: list[str], chart: dict) -> Markup:
     return Markup("".join(out))
 
 
-def _lines(title: str, points, series: list[str], chart: dict) -> Markup:
+def _lines(title: str, points, series: list[str], chart: dict, full: int = WIDTH) -> Markup:
+    """Lines over time; at the narrow width only every so many labels under the axis, and the values on the
+    points only while they have room (the table beside the chart has every figure)."""
     unit, reference = chart.get("unit", ""), _number(chart.get("reference"))
     values = [v for _, vs in points for v in vs if v is not None]
     top, floor = max([*values, reference or 0]) * 1.15 or 1, 0.0
     if unit == "%":  # percentages near each other: show the band they are in, not all of 0-100
         top, floor = 100.0, max(0.0, (min([*values, reference or 100]) - 5) // 10 * 10)
-    legend, head = _legend(series)
-    left, right, height = 60, WIDTH - 70, head + 250
+    legend, head = _legend(series, full)
+    narrow = full < WIDTH
+    left, right, height = (48, full - 24, head + 220) if narrow else (60, full - 70, head + 250)
     base = height - 40
     step = (right - left) / max(len(points) - 1, 1)
+    longest = max(len(_short(label, 18)) for label, _ in points)
+    every = max(1, -(-(longest * 7 + 10) // int(step))) if narrow else 1  # a label under the axis every so many points
+    valued = step >= 36 or not narrow
 
     def y(v: float) -> float:
         return base - (base - head - 14) * (v - floor) / ((top - floor) or 1)
 
-    out = _open(title, height, legend)
+    out = _open(title, height, legend, full)
     for k in range(5):  # gridlines with their values
         value = floor + (top - floor) * k / 4
         out.append(f'<line x1="{left}" y1="{y(value):.1f}" x2="{right}" y2="{y(value):.1f}" stroke="{GRID}"/>'
                    f'<text x="{left - 6}" y="{y(value) + 4:.1f}" text-anchor="end" fill="{TEXT}" font-size="12">'
                    f'{escape(_fmt(round(value, 1), unit))}</text>')
     for n, (label, _) in enumerate(points):
+        if n % every:
+            continue
         out.append(f'<text x="{left + n * step:.1f}" y="{base + 20}" text-anchor="middle" fill="{TEXT}" '
                    f'font-size="13">{escape(_short(label, 18))}</text>')
     if reference is not None:
@@ -134,8 +160,9 @@ def _lines(title: str, points, series: list[str], chart: dict) -> Markup:
         path = " ".join(f"{x:.1f},{y(v):.1f}" for x, v in known)
         out.append(f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="3"/>')
         for x, v in known:
-            out.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="4" fill="{colour}"/>'
-                       f'<text x="{x:.1f}" y="{y(v) - 9:.1f}" text-anchor="middle" fill="{TEXT}" font-size="13">'
-                       f'{escape(_fmt(v, unit))}</text>')
+            out.append(f'<circle cx="{x:.1f}" cy="{y(v):.1f}" r="4" fill="{colour}"/>')
+            if valued:
+                out.append(f'<text x="{x:.1f}" y="{y(v) - 9:.1f}" text-anchor="middle" fill="{TEXT}" font-size="13">'
+                           f'{escape(_fmt(v, unit))}</text>')
     out.append("</svg>")
     return Markup("".join(out))

@@ -7,9 +7,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .outreach_support_model import OutreachSupportFacts
 from .values import DESTINATION_GROUPS, boolean, day, integer, pupil
 
 PROCESS = "outreach_support"
+#: its own report facts table (the shared ones are `schooling.models.CaseFacts`)
+TABLE = OutreachSupportFacts
 
 def facts(data: dict[str, Any]) -> dict[str, Any]:
     started = day(data.get("requested_on"))

@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .reintegration_model import ReintegrationFacts
 from .values import DESTINATION_GROUPS, boolean, day, integer, pupil
 
 PROCESS = "reintegration"
+#: its own report facts table (the shared ones are `schooling.models.CaseFacts`)
+TABLE = ReintegrationFacts
 
 _NOT_SEND = {"", "none", "no", "n/a", "na", "not applicable"}
 

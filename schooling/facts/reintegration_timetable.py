@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .reintegration_timetable_model import TimetableFacts
 from .values import boolean, day, pupil
 
 PROCESS = "reintegration_timetable"
+#: its own report facts table (the shared ones are `schooling.models.CaseFacts`)
+TABLE = TimetableFacts
 
 def facts(data: dict[str, Any]) -> dict[str, Any]:
     weeks = data.get("timetable_weeks") or []

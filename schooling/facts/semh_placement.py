@@ -6,9 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from .semh_placement_model import SemhPlacementFacts
 from .values import boolean, day, integer, pupil
 
 PROCESS = "semh_placement"
+#: its own report facts table (the shared ones are `schooling.models.CaseFacts`)
+TABLE = SemhPlacementFacts
 
 def facts(data: dict[str, Any]) -> dict[str, Any]:
     attendance = [r["attendance_percent"] for r in data.get("progress_reviews") or []

@@ -1,5 +1,6 @@
-"""The reports the service is judged by, each a pure query over `case_facts` (and the
-`weightings` table) through their indexes, never a load of workflows.
+"""The reports the service is judged by, each a pure query over `case_facts`, the facts every process
+shares, joined to its process's own facts table (`schooling.facts`) and the `weightings` table, through
+their indexes, never a load of workflows.
 
 `run_report(session, policy, name, filter, today, viewer=...)` runs one for `viewer` (an account, or a
 system actor of `engine.permissions`), counting only the cases `engine.permissions.report_scope` gives

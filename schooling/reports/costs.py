@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case
+from schooling.facts.reintegration_model import ReintegrationFacts
 from schooling.models import CaseFacts
 
 from .periods import ReportFilter
@@ -26,8 +27,8 @@ ABOUT = ("Per pupil and cohort costs of advocacy and what the high-needs budget 
          "(the HNRG advocacy pilot)")
 PROCESS = "reintegration"
 ROW_LIMIT = 500
-F = CaseFacts
-_MONEY = (F.current_setting_funding, F.transition_cost, F.mainstream_funding, F.net_saving)
+F, R = CaseFacts, ReintegrationFacts
+_MONEY = (R.current_setting_funding, R.transition_cost, R.mainstream_funding, R.net_saving)
 _SUCCESS = F.outcome == "successful"
 
 
@@ -38,14 +39,14 @@ def _total(column, condition=None):
 
 def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
     """The year's advocacy cohort (by the advocacy's start), pupil by pupil, with totals and savings."""
-    where = [*conditions(policy.school_calendar(), f, PROCESS), F.advocacy.is_(True),
-             F.current_setting_funding.is_not(None)]
-    totals = session.execute(select(func.count(), *(_total(c) for c in _MONEY), _sum_success(),
-                                    _total(F.net_saving, _SUCCESS)).where(*where)).one()
+    where = [*conditions(policy.school_calendar(), f, PROCESS), R.advocacy.is_(True),
+             R.current_setting_funding.is_not(None)]
+    totals = session.execute(_joined(select(func.count(), *(_total(c) for c in _MONEY), _sum_success(),
+                                            _total(R.net_saving, _SUCCESS))).where(*where)).one()
     pupils, current, transition, mainstream, planned, succeeded, realised = totals
     people = session.execute(
-        select(F.case_id, Case.pupil_initials, F.ap_setting, F.gender, F.year_group, F.transition_type, *_MONEY,
-               F.outcome, F.advocacy_outcome).join(Case, Case.id == F.case_id).where(*where)
+        _joined(select(F.case_id, Case.pupil_initials, F.ap_setting, R.gender, R.year_group, R.transition_type,
+                       *_MONEY, F.outcome, R.advocacy_outcome)).join(Case, Case.id == F.case_id).where(*where)
         .order_by(F.started_on, F.case_id).limit(ROW_LIMIT)).all()
     keys = ("case_id", "pupil", "setting", "gender", "year_group", "transition_type", "current_funding",
             "transition_cost", "mainstream_funding", "net_saving", "outcome", "advocacy_outcome")
@@ -54,7 +55,7 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
         row["gender"] = {"female": "F", "male": "M"}.get(row["gender"], row["gender"])
     rows.append({**dict.fromkeys(keys), "case_id": "Total", "current_funding": current, "transition_cost": transition,
                  "mainstream_funding": mainstream, "net_saving": planned})
-    by_setting = session.execute(select(F.ap_setting, func.count(), *(_total(c) for c in _MONEY)).where(*where)
+    by_setting = session.execute(_joined(select(F.ap_setting, func.count(), *(_total(c) for c in _MONEY))).where(*where)
                                  .group_by(F.ap_setting).order_by(F.ap_setting)).all()
     report = Report("costs", "Costs and savings of advocacy for reintegration", f.to_json(),
                     note=__doc__.split("\n\n", 1)[1].replace("\n", " "))
@@ -80,6 +81,11 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
                 Chart("bar", "setting", ["current_funding", "transition_cost", "mainstream_funding"], "£")),
     ]
     return report
+
+
+def _joined(query):
+    """`query` over the shared facts and the reintegration's own."""
+    return query.select_from(F).join(R, R.case_id == F.case_id)
 
 
 def _sum_success():

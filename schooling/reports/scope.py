@@ -1,5 +1,6 @@
-"""The case_facts rows a filter covers, as WHERE conditions that the table's indexes serve: the
-academic year and process by `ix_case_facts_year_process`, the school by the school indexes."""
+"""The case_facts rows a filter covers, as WHERE conditions on the facts every process shares that the
+table's indexes serve: the academic year and process by `ix_case_facts_year_process`, the school by the
+school indexes. A report joins its process's own facts table to these rows by case id."""
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, or_

@@ -14,6 +14,7 @@ from datetime import date
 from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
+from schooling.facts.semh_placement_model import SemhPlacementFacts
 from schooling.models import CaseFacts
 
 from ..exclusions import PermanentExclusion
@@ -28,7 +29,7 @@ ABOUT = ("Each KPI of the SEMH service level agreement: met, not met or not yet 
 PROCESS = "semh_placement"
 PERSISTENT_ABSENCE_LINE = 90.0  # attendance at or above 90%: under 10% of sessions missed
 FEEDBACK_TARGET = 90.0
-F = CaseFacts
+F, S = CaseFacts, SemhPlacementFacts
 NOTE = ("Not yet known: figures not in yet. A KPI is not met once one young person misses it; met when every "
         "figure is in and meets it; met so far when those in meet it. Known from: the earliest day an outstanding "
         "figure falls due.")
@@ -44,10 +45,15 @@ def _kpi(flag, pending, due) -> list:
             func.min(case((and_(flag.is_(None), pending), due)))]
 
 
+def _joined(query):
+    """`query` over the shared facts and the placement's own."""
+    return query.select_from(F).join(S, S.case_id == F.case_id)
+
+
 def _where(f: ReportFilter):
-    where = [*viewer_scope(f), F.process == PROCESS, F.academic_year == f.year, F.placement_start.is_not(None)]
+    where = [*viewer_scope(f), F.process == PROCESS, F.academic_year == f.year, S.placement_start.is_not(None)]
     if f.term:
-        where.append(F.placement_term == f"{f.year} {f.term}")
+        where.append(S.placement_term == f"{f.year} {f.term}")
     if f.school:
         where.append(school_condition(f.school))
     return where
@@ -63,33 +69,33 @@ def _status(met: int, missed: int, outstanding: int) -> str:
 
 def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
     """Every KPI of the SLA over the year's placements, and the core places' take-up by term."""
-    in_placement = F.returned_on.is_(None)
-    returned = F.returned_home.is_(True)
-    overdue = and_(in_placement, F.placement_end_by < today)
+    in_placement = S.returned_on.is_(None)
+    returned = S.returned_home.is_(True)
+    overdue = and_(in_placement, S.placement_end_by < today)
     specs = [
-        ("No young person on the programme for more than 12 weeks", F.kpi_within_12_weeks, in_placement,
-         F.placement_end_by, 100.0),
-        ("Every young person returns to their home school", F.returned_home, in_placement, F.placement_end_by, 100.0),
-        ("Attendance above the persistent-absence line for 2 terms after the return", F.kpi_attendance, returned,
-         F.kpi_two_terms_due, 100.0),
-        ("No suspensions for 2 terms after the return", F.kpi_no_suspensions, returned, F.kpi_two_terms_due, 100.0),
-        ("Better behaviour regulation, engagement and progress for 2 terms after", F.kpi_behaviour, returned,
-         F.kpi_two_terms_due, 100.0),
-        ("No permanent exclusion for 1 academic year after the return", F.kpi_no_permanent_exclusion, returned,
-         F.kpi_one_year_due, 100.0),
-        ("Only the home school for 1 year after the return", F.kpi_home_school_only, returned,
-         F.kpi_one_year_due, 100.0),
+        ("No young person on the programme for more than 12 weeks", S.kpi_within_12_weeks, in_placement,
+         S.placement_end_by, 100.0),
+        ("Every young person returns to their home school", S.returned_home, in_placement, S.placement_end_by, 100.0),
+        ("Attendance above the persistent-absence line for 2 terms after the return", S.kpi_attendance, returned,
+         S.kpi_two_terms_due, 100.0),
+        ("No suspensions for 2 terms after the return", S.kpi_no_suspensions, returned, S.kpi_two_terms_due, 100.0),
+        ("Better behaviour regulation, engagement and progress for 2 terms after", S.kpi_behaviour, returned,
+         S.kpi_two_terms_due, 100.0),
+        ("No permanent exclusion for 1 academic year after the return", S.kpi_no_permanent_exclusion, returned,
+         S.kpi_one_year_due, 100.0),
+        ("Only the home school for 1 year after the return", S.kpi_home_school_only, returned,
+         S.kpi_one_year_due, 100.0),
     ]
     columns = [c for _, flag, pending, due, _ in specs for c in _kpi(flag, pending, due)]
-    attendance_known = F.placement_attendance.is_not(None)
-    row = session.execute(select(
+    attendance_known = S.placement_attendance.is_not(None)
+    row = session.execute(_joined(select(
         func.count(), _sum(overdue), *columns,
-        _sum(and_(attendance_known, F.placement_attendance >= PERSISTENT_ABSENCE_LINE)),
-        _sum(and_(attendance_known, F.placement_attendance < PERSISTENT_ABSENCE_LINE)),
+        _sum(and_(attendance_known, S.placement_attendance >= PERSISTENT_ABSENCE_LINE)),
+        _sum(and_(attendance_known, S.placement_attendance < PERSISTENT_ABSENCE_LINE)),
         _sum(and_(~attendance_known, in_placement)),
-        func.coalesce(func.sum(F.feedback_positive), 0), func.coalesce(func.sum(F.feedback_given), 0),
-        _sum(and_(F.feedback_given.is_(None), returned)), func.count(F.returned_on),
-    ).where(*_where(f))).one()
+        func.coalesce(func.sum(S.feedback_positive), 0), func.coalesce(func.sum(S.feedback_given), 0),
+        _sum(and_(S.feedback_given.is_(None), returned)), func.count(S.returned_on),
+    )).where(*_where(f))).one()
     placements, overdue_now, values = row[0], row[1], list(row[2:])
     rows = []
     for i, (label, _flag, _pending, _due, target) in enumerate(specs):
@@ -131,9 +137,9 @@ def _kpi_row(label, met, missed, outstanding, due, target, known_from=None) -> d
 
 
 def _attendance_by_term(session: Session, f: ReportFilter) -> Section:
-    rows = session.execute(select(F.placement_term, func.count(), func.avg(F.placement_attendance))
-                           .where(*_where(f), F.placement_attendance.is_not(None))
-                           .group_by(F.placement_term).order_by(func.min(F.placement_start))).all()
+    rows = session.execute(_joined(select(S.placement_term, func.count(), func.avg(S.placement_attendance)))
+                           .where(*_where(f), S.placement_attendance.is_not(None))
+                           .group_by(S.placement_term).order_by(func.min(S.placement_start))).all()
     return Section("attendance", "Attendance during the placement, by term",
                    [("term", "Term"), ("young_people", "Young people"), ("attendance", "Average attendance %")],
                    [{"term": t, "young_people": n, "attendance": round(float(a), 1)} for t, n, a in rows],
@@ -154,13 +160,13 @@ def _take_up(session: Session, policy, f: ReportFilter) -> tuple[Section, int, i
     ever nominated a young person is in the scheme)."""
     in_scheme = [F.process == PROCESS, *viewer_scope(f)] + ([school_condition(f.school)] if f.school else [])
     schools = session.scalar(select(func.count(func.distinct(F.home_school))).where(*in_scheme)) or 0
-    core = [F.process == PROCESS, F.academic_year == f.year, F.offer == "core"] + in_scheme[1:]
+    core = [F.process == PROCESS, F.academic_year == f.year, S.offer == "core"] + in_scheme[1:]
     if f.term:
-        core.append(F.placement_term == f"{f.year} {f.term}")
-    used = session.execute(select(F.placement_term, func.count(), func.count(func.distinct(F.home_school)),
-                                  _sum(F.outcome == "core_place_withdrawn"))
-                           .where(*core).group_by(F.placement_term).order_by(F.placement_term)).all()
-    using = session.scalar(select(func.count(func.distinct(F.home_school))).where(*core)) or 0
+        core.append(S.placement_term == f"{f.year} {f.term}")
+    used = session.execute(_joined(select(S.placement_term, func.count(), func.count(func.distinct(F.home_school)),
+                                          _sum(F.outcome == "core_place_withdrawn")))
+                           .where(*core).group_by(S.placement_term).order_by(S.placement_term)).all()
+    using = session.scalar(_joined(select(func.count(func.distinct(F.home_school)))).where(*core)) or 0
     per_term = policy.core_places_per_school_per_term
     lost = _allowance_lost(session, f)
     rows = [{"term": t, "places_used": n, "schools_using": s, "withdrawn": int(w or 0) + lost.get(t, 0),

@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections import Counter
 from datetime import date
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import String, case, cast, func, null, or_, select
 from sqlalchemy.orm import Session
 
 from engine.models import ProcessVersion
+from schooling.facts import PROCESSES
 from schooling.models import CaseFacts
 
 from .periods import ReportFilter, term_ranges
@@ -27,9 +28,9 @@ TITLE = "Service figures"
 ABOUT = ("Pupils supported, cohort breakdown, destinations, support and income "
          "(the Reintegration Service document)")
 PROCESS = "outreach_support"
-_GROUPED = (CaseFacts.request_type, CaseFacts.gender, CaseFacts.phase, CaseFacts.key_stage, CaseFacts.send,
-            CaseFacts.pupil_premium, CaseFacts.free_school_meals, CaseFacts.looked_after,
-            CaseFacts.destination_group, CaseFacts.support_type)
+#: the process's own facts the figures are grouped by (a process whose table lacks one counts it as unknown)
+GROUPED = ("request_type", "gender", "phase", "key_stage", "send", "pupil_premium", "free_school_meals",
+           "looked_after", "destination_group", "support_type")
 BREAKDOWN = (("Girls", "gender", "female"), ("Boys", "gender", "male"), ("Other gender", "gender", "other"),
              ("Primary", "phase", "primary"), ("Secondary", "phase", "secondary"),
              ("Key stage 1", "key_stage", "KS1"), ("Key stage 2", "key_stage", "KS2"),
@@ -38,27 +39,60 @@ BREAKDOWN = (("Girls", "gender", "female"), ("Boys", "gender", "male"), ("Other 
              ("Free school meals", "free_school_meals", True), ("Looked after", "looked_after", True))
 DESTINATIONS = (("mainstream", "Mainstream school"), ("special", "Special school"),
                 ("ap", "Alternative provision"), ("other", "Other (home education, post-16, not known)"))
-# Null-safe, so that NOT of them keeps the rows whose columns are null.
-_DECLINED = or_(func.coalesce(CaseFacts.decision, "") == "decline", func.coalesce(CaseFacts.outcome, "") == "declined")
-_INDIVIDUAL = func.coalesce(CaseFacts.request_type, "individual") != "group"
 NOTE = ("Pupils supported are the individual requests accepted; groups are counted by cohort size, without a "
         "breakdown. Breakdown percentages are of the pupils supported; destination percentages of the pupils "
         "whose destination is recorded.")
 
 
+_TYPES = {c.name: c.type for module in PROCESSES.values() for c in module.TABLE.__table__.columns}
+
+
+class _Own:
+    """The columns of the process's own facts table, joined to `case_facts` (null where it has none)."""
+
+    def __init__(self, process: str):
+        module = PROCESSES.get(process)
+        self.table = module.TABLE if module else None
+
+    def __getitem__(self, name: str):
+        if self.table is not None and name in self.table.__table__.c:
+            return self.table.__table__.c[name]
+        return cast(null(), _TYPES.get(name, String()))
+
+    def has(self, name: str) -> bool:
+        return self.table is not None and name in self.table.__table__.c
+
+    def joined(self, query):
+        query = query.select_from(CaseFacts)
+        if self.table is None:
+            return query
+        return query.outerjoin(self.table, self.table.case_id == CaseFacts.case_id)
+
+    def declined(self):
+        """Null-safe, so that NOT of it keeps the rows whose columns are null."""
+        return or_(func.coalesce(self["decision"], "") == "decline", func.coalesce(CaseFacts.outcome, "") == "declined")
+
+    def individual(self):
+        return func.coalesce(self["request_type"], "individual") != "group"
+
+
 def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
     """The year's figures for the process (outreach support unless the filter names another)."""
     calendar = policy.school_calendar()
+    own = _Own(f.process or PROCESS)
     where = conditions(calendar, f, PROCESS)
-    rows = session.execute(select(*_GROUPED, func.count(), func.coalesce(func.sum(CaseFacts.pupils), 0),
-                                  func.coalesce(func.sum(CaseFacts.income_total), 0),
-                                  func.coalesce(func.sum(CaseFacts.chargeable_weeks), 0))
-                           .where(*where, ~_DECLINED).group_by(*_GROUPED)).all()
-    declined = session.scalar(select(func.count()).select_from(CaseFacts).where(*where, _DECLINED)) or 0
+    grouped = [name for name in GROUPED if own.has(name)]
+    columns = [own[name] for name in grouped]
+    members = func.coalesce(func.sum(func.coalesce(own["pupils"], 1)), 0) if own.has("pupils") else func.count()
+    rows = session.execute(own.joined(select(*columns, func.count(), members,
+                                             func.coalesce(func.sum(own["income_total"]), 0),
+                                             func.coalesce(func.sum(own["chargeable_weeks"]), 0)))
+                           .where(*where, ~own.declined()).group_by(*columns)).all()
+    declined = session.scalar(own.joined(select(func.count())).where(*where, own.declined())) or 0
     pupils, groups, tallies, support = 0, 0, Counter(), Counter()
     income = weeks = 0
     for row in rows:
-        values = dict(zip(("request_type", *(c.key for c in _GROUPED[1:])), row[:len(_GROUPED)], strict=True))
+        values = {**dict.fromkeys(GROUPED), **dict(zip(grouped, row[:len(grouped)], strict=True))}
         count, members = row[-4], row[-3]
         income, weeks = income + row[-2], weeks + row[-1]
         support[values["support_type"] or "not recorded"] += count
@@ -88,8 +122,8 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
                 [{"support_type": labels.get(k, k.replace("_", " ").capitalize()), "requests": v}
                  for k, v in sorted(support.items())],
                 Chart("bar", "support_type", ["requests"])),
-        _by_term(session, calendar, f, where),
-        _by_year(session, f),
+        _by_term(session, calendar, f, where, own),
+        _by_year(session, f, own),
     ]
     return report
 
@@ -102,12 +136,13 @@ def support_labels(session: Session) -> dict[str, str]:
     return {"not recorded": "Not recorded", **{o["id"]: o["name"] for o in field.get("options") or []}}
 
 
-def _by_term(session: Session, calendar, f: ReportFilter, where) -> Section:
+def _by_term(session: Session, calendar, f: ReportFilter, where, own: _Own) -> Section:
     ranges = term_ranges(calendar, f.year)
     bucket = case(*((CaseFacts.started_on <= last, name) for name, _, last in ranges[:-1]), else_=ranges[-1][0])
-    found = {(t, phase): n for t, phase, n in session.execute(
-        select(bucket, CaseFacts.phase, func.count()).where(*where, ~_DECLINED, _INDIVIDUAL)
-        .group_by(bucket, CaseFacts.phase))}
+    phase = [own["phase"]] if own.has("phase") else []
+    found = {(t, *(p or [None])): n for t, *p, n in session.execute(
+        own.joined(select(bucket, *phase, func.count())).where(*where, ~own.declined(), own.individual())
+        .group_by(bucket, *phase))}
     rows = [{"term": f"{f.year} {name}", "primary": found.get((name, "primary"), 0),
              "secondary": found.get((name, "secondary"), 0)} for name, _, _ in ranges if not f.term or name == f.term]
     for row in rows:
@@ -117,13 +152,13 @@ def _by_term(session: Session, calendar, f: ReportFilter, where) -> Section:
                    rows, Chart("bar", "term", ["primary", "secondary"]))
 
 
-def _by_year(session: Session, f: ReportFilter) -> Section:
+def _by_year(session: Session, f: ReportFilter, own: _Own) -> Section:
     """Every year's pupils: the only part of the report that reads past years, so it reads indexes alone."""
-    where = [CaseFacts.process == (f.process or PROCESS), ~_DECLINED, _INDIVIDUAL, *viewer_scope(f)]
+    where = [CaseFacts.process == (f.process or PROCESS), ~own.declined(), own.individual(), *viewer_scope(f)]
     years: Counter[str] = Counter()
     for part in school_partition(f.school) if f.school else [[]]:
-        years.update(dict(session.execute(select(CaseFacts.academic_year, func.count()).where(*where, *part)
-                                          .group_by(CaseFacts.academic_year)).all()))
+        years.update(dict(session.execute(own.joined(select(CaseFacts.academic_year, func.count()))
+                                          .where(*where, *part).group_by(CaseFacts.academic_year)).all()))
     return Section("by_year", "Pupils supported by academic year", [("year", "Academic year"), ("pupils", "Pupils")],
                    [{"year": y, "pupils": years[y]} for y in sorted(years, key=lambda y: (y is None, y))],
                    Chart("line", "year", ["pupils"]))

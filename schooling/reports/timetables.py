@@ -13,6 +13,7 @@ from sqlalchemy import and_, case, func, select
 from sqlalchemy.orm import Session
 
 from engine.models import Case
+from schooling.facts.reintegration_timetable_model import TimetableFacts
 from schooling.models import CaseFacts
 
 from .periods import ReportFilter
@@ -25,7 +26,7 @@ TITLE = "Part-time timetables"
 ABOUT = ("Pupils on a reintegration timetable now, their hours and the 6-week "
          "limit (the Oxfordshire timetable guidance)")
 PROCESS = "reintegration_timetable"
-F = CaseFacts
+F, T = CaseFacts, TimetableFacts
 
 
 class SchoolWeeks:
@@ -62,12 +63,13 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
     # The running timetables are few whatever the history, and (process, status) finds them: the school
     # is picked out of them here, as a school condition in SQL makes the database seek the school's
     # timetables of every year instead.
-    where = [F.process == PROCESS, F.status == "running", F.timetable_agreed.is_(True), F.timetable_start <= today,
-             F.full_time_on.is_(None), *viewer_scope(f)]
-    found = session.execute(select(F.case_id, Case.pupil_initials, F.home_school, F.timetable_start, F.timetable_limit,
-                                   F.full_time_from, F.full_week_hours, F.timetable_hours, F.looked_after, F.send,
+    where = [F.process == PROCESS, F.status == "running", T.timetable_agreed.is_(True), T.timetable_start <= today,
+             T.full_time_on.is_(None), *viewer_scope(f)]
+    found = session.execute(select(F.case_id, Case.pupil_initials, F.home_school, T.timetable_start, T.timetable_limit,
+                                   T.full_time_from, T.full_week_hours, T.timetable_hours, T.looked_after, T.send,
                                    F.host_school, F.ap_setting)
-                            .join(Case, Case.id == F.case_id).where(*where).order_by(F.timetable_start, F.case_id)).all()
+                            .select_from(F).join(T, T.case_id == F.case_id).join(Case, Case.id == F.case_id)
+                            .where(*where).order_by(T.timetable_start, F.case_id)).all()
     rows, weeks = [], SchoolWeeks(calendar, today)
     for case_id, initials, school, start, limit, full_from, full, plan, lac, send, host, ap in found:
         if f.school and f.school not in (school, host, ap):
@@ -102,15 +104,16 @@ def build(session: Session, policy, f: ReportFilter, today: date) -> Report:
 def _year(session: Session, calendar, f: ReportFilter) -> Section:
     """How the year's timetables (by their start) have gone."""
     where = conditions(calendar, f, PROCESS)
-    ended = F.full_time_on.is_not(None)
+    ended = T.full_time_on.is_not(None)
 
     def n(condition):
         return func.coalesce(func.sum(case((condition, 1), else_=0)), 0)
 
     total, agreed, refused, within, late, running = session.execute(select(
-        func.count(), n(F.timetable_agreed.is_(True)), n(F.timetable_agreed.is_(False)),
-        n(and_(ended, F.full_time_on <= F.timetable_limit)), n(and_(ended, F.full_time_on > F.timetable_limit)),
-        n(and_(F.timetable_agreed.is_(True), ~ended, F.status == "running"))).where(*where)).one()
+        func.count(), n(T.timetable_agreed.is_(True)), n(T.timetable_agreed.is_(False)),
+        n(and_(ended, T.full_time_on <= T.timetable_limit)), n(and_(ended, T.full_time_on > T.timetable_limit)),
+        n(and_(T.timetable_agreed.is_(True), ~ended, F.status == "running")))
+        .select_from(F).outerjoin(T, T.case_id == F.case_id).where(*where)).one()
     rows = [{"stage": "Timetables considered", "count": total}, {"stage": "Agreed in writing", "count": agreed},
             {"stage": "Not agreed (no timetable)", "count": refused},
             {"stage": "Back to full time within the limit", "count": within},

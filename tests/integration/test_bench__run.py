@@ -1,5 +1,7 @@
 """`make bench` at a tiny size: the runner, the whole-case and timer benchmarks, and the JSON it
-writes still work together (no time is asserted: a benchmark's figures are for the note)."""
+writes still work together (no time is asserted: a benchmark's figures are for the note). The
+benchmarks choose their own databases, so these tests use none of the suite's: `make test` runs them
+once, in the pass of the tests that use no database."""
 from __future__ import annotations
 
 import json
@@ -8,8 +10,6 @@ import sys
 import pytest
 
 from bench import engine_vs_bare, run, table, timers
-
-pytestmark = pytest.mark.sqlite_only(reason="benchmarks choose their own databases; one pass is enough")
 
 
 def test_whole_case_rows_compare_one_run_against_each_baseline_and_count_the_state_written():
@@ -99,3 +99,15 @@ def test_task_list_rows_time_both_sizes_in_turn_for_both_users():
     for row in rows:
         assert set(row["median_ms"]) == {"20", "80"} and row["goal_ratio"] == 1.0
         assert row["ratio"] == pytest.approx(row["ours_ms"] / row["base_ms"], rel=0.05)
+
+
+def test_the_report_benchmark_runs_on_its_own(tmp_path):
+    """`python -m bench.reports` in a process of its own (nothing else has declared the service's kinds of
+    organisation, which the shipped register needs): each report timed at a tiny size."""
+    import subprocess
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-m", "bench.reports", "--sizes", "40"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "weightings (spring, one school)" in done.stdout and "timetables" in done.stdout

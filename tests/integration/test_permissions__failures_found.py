@@ -13,7 +13,8 @@ from cli import scenarios as s
 from engine import accounts
 from engine.models import Case, User
 from engine.reads import SystemRead
-from schooling.models import CaseFacts, CorePlace, WeightingEntry
+from schooling.models import CorePlace, WeightingEntry
+from schooling.report_facts import insert_facts
 from schooling.reports import REPORTS
 from tests.integration.timetable_cases import SEMH, START
 from tests.web_helpers import post
@@ -150,10 +151,10 @@ NOW = datetime(2026, 11, 23, 9, tzinfo=UTC)
 
 
 def _facts(case_id: str, process: str, authority: str, **columns) -> dict:
-    row = {c.name: None for c in CaseFacts.__table__.columns}
+    row = {}
     row.update({"case_id": case_id, "process": process, "status": "running", "opened_on": date(2026, 10, 5),
                 "started_on": date(2026, 10, 5), "academic_year": "2026/27", "local_authority": authority,
-                "updated_at": NOW, **AUTHORITIES[authority], **columns})
+                **AUTHORITIES[authority], **columns})
     return row
 
 
@@ -179,7 +180,7 @@ def _report_cases(rt) -> None:
                                             "pupil_initials": r["case_id"][:2], "history_seq": 0,
                                             "history_hash": "0" * 64, "started_by": "system", "created_at": NOW,
                                             "updated_at": NOW} for r in rows])
-        eng.session.execute(insert(CaseFacts), rows)
+        insert_facts(eng.session, rows)
         eng.session.execute(insert(WeightingEntry), weightings)
 
 

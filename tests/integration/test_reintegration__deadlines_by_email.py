@@ -135,3 +135,37 @@ def test_every_deadline_missed_once(harness, smtp):
         assert f'"{task["title"]}"' in body, body
         assert f"Open the task: http://127.0.0.1:5000/tasks/{task['task_id']}" in body.splitlines(), body
     assert all(s.START_DATA["pupil_name"] not in subject for _, _, subject in inbox.received)
+
+
+ACTORS = {"ap_setting": "ava.ap", "la_admissions": "lee.la", "host_school": "hana.host"}
+
+
+def test_a_reminder_still_queued_when_its_task_is_done_is_cancelled_not_sent(harness, smtp):
+    """The Fair Access reminder is queued on its day, but the SMTP server is down until after the place is
+    offered: it never goes, and its outbox row stays, marked cancelled with the reason."""
+    h, (inbox, transport) = harness, smtp
+    h.deploy(REINTEGRATION)
+    h.clock.set(datetime(2027, 1, 4, 9, tzinfo=UTC))
+    case_id = h.call("start_case", "reintegration", s.START_DATA, "ava.ap")["case_id"]
+    for element, data in s.HAPPY_PATH.items():
+        task = h.task(case_id, element)
+        if element == "allocate_place":
+            break
+        h.catch_up(data, task["form"])
+        h.call("complete_task", task["task_id"], data, ACTORS[task["lane"]])
+    timers = {t["task"]: datetime.fromisoformat(t["due"]) for t in h.call("show_case", case_id)["waiting_timers"]}
+    h.clock.set(timers["allocate_place_reminder"] + timedelta(seconds=1))
+    h.fire()  # the reminder is queued; no delivery yet
+    [queued] = [m for m in h.call("outbox", viewer="test") if m["kind"] == "deadline_reminder"]
+    assert queued["status"] == "queued" and task["title"] in queued["subject"]
+    data = s.HAPPY_PATH["allocate_place"]
+    h.catch_up(data, task["form"])
+    h.call("complete_task", task["task_id"], data, "lee.la")
+    inbox.today = h.clock.now().astimezone(LONDON).date()
+    deliver_due(h.sessions, h.clock.now, transport)
+    assert queued["subject"] not in {subject for _, _, subject in inbox.received}, inbox.received
+    assert inbox.received  # the case's other mail still goes (the next task's reminder among it)
+    [reminder] = [m for m in h.call("outbox", viewer="test") if m["id"] == queued["id"]]
+    assert (reminder["status"], reminder["sent_at"], reminder["last_error"]) == (
+        "cancelled", None, "not sent: the task was completed first")
+    assert reminder["cancelled_at"] == h.clock.now().isoformat()

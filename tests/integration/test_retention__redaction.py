@@ -18,6 +18,7 @@ from engine.history import verify_chain
 from engine.models import Case, HistoryEvent, OutboxMessage
 from engine.retention import apply_retention
 from engine.serialization import unpack
+from schooling.facts.reintegration_model import ReintegrationFacts
 from schooling.models import CaseFacts
 from tests.conftest import REINTEGRATION
 from tests.integration.test_replay__verify import step
@@ -94,7 +95,8 @@ def test_a_closed_case_past_retention_is_redacted_and_still_verifies(h):
     state = h.query(lambda ses: unpack(ses.get(Case, old).state))
     assert "Olive" not in state and s.START_DATA["parent_email"] not in state
     assert all(m.body == "[erased]" and "@" not in m.recipient + m.idempotency_key for m in rows(h, OutboxMessage, old))
-    assert all(f.gender is None and f.looked_after is None for f in rows(h, CaseFacts, old))
+    assert all(f.gender is None and f.looked_after is None for f in rows(h, ReintegrationFacts, old))
+    assert len(rows(h, CaseFacts, old)) == 1  # the shared facts stay: they name no one
     assert all(e["redacted"] and e["data"] == {} for e in h.call("history", old))
 
     result = h.call("replay", old, verify=True)
