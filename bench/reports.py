@@ -20,9 +20,11 @@ from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from engine.db import make_engine, session_factory, upgrade
+from engine.extensions import register_parties
 from engine.models import Case, ProcessVersion
 from engine.permissions import Actor
 from schooling.models import CaseFacts, WeightingEntry
+from schooling.parties import TABLE as PARTIES
 from schooling.policy import load_policy
 from schooling.report_facts import academic_year, insert_facts, key_stage
 from schooling.reports import REPORTS, make_filter, run_report
@@ -91,6 +93,7 @@ def insert_cases(session: Session, count: int, rng: random.Random, first: int = 
 
 
 def populate(url: str, count: int) -> None:
+    register_parties(PARTIES)  # the service's kinds of organisation, which the shipped register loaded by upgrade uses
     db = make_engine(url)
     upgrade(db)
     rng = random.Random(count)

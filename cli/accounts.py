@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import sys
 
-from engine import accounts, api_tokens
 from engine.wiring import Runtime as App
 
 from .commands import UsageError as AccountError  # exit 2 with the message, as any bad input
@@ -74,9 +73,8 @@ def user_add(app: App, args) -> int:
     password = _line() if args.password_stdin else None
 
     def add(eng):
-        user, token = accounts.create_account(eng.session, args.name, args.role, app.clock.now(), org=args.org,
-                                              email=args.email, password=password, token=args.token,
-                                              token_days=TOKEN_DAYS)
+        user, token = eng.add_account(args.name, args.role, org=args.org, email=args.email, password=password,
+                                      token=args.token, token_days=TOKEN_DAYS)
         return _account_json(user, token)
 
     result = _engine_call(app, add)
@@ -88,8 +86,7 @@ def user_add(app: App, args) -> int:
 
 
 def user_role(app: App, args) -> int:
-    result = _engine_call(app, lambda eng: _account_json(accounts.set_role(eng.session, args.name, args.role,
-                                                                            org=args.org)))
+    result = _engine_call(app, lambda eng: _account_json(eng.set_role(args.name, args.role, org=args.org)))
     emit(result, args.json, f"{result['name']} is now {result['role']}")
     return 0
 
@@ -99,10 +96,10 @@ def user_password(app: App, args) -> int:
 
     def change(eng):
         if second is None:
-            return accounts.set_password(eng.session, args.name, first)[1]
-        user = accounts.get_user(eng.session, args.name)
+            return eng.set_password(args.name, first)
+        user = eng.reads.user_named(args.name)
         try:
-            return accounts.change_own_password(eng.session, user.id, first, second)
+            return eng.change_own_password(user.id, first, second)
         except ValueError as exc:
             raise ValueError(str(exc).split(": ", 1)[1]) from None
 
@@ -113,7 +110,7 @@ def user_password(app: App, args) -> int:
 
 
 def user_sign_out(app: App, args) -> int:
-    ended = _engine_call(app, lambda eng: accounts.sign_out_everywhere(eng.session, args.name))
+    ended = _engine_call(app, lambda eng: eng.sign_out_everywhere(args.name))
     emit({"name": args.name, "sessions_ended": ended}, args.json, f"{args.name} signed out everywhere: {ended} session(s) ended")
     return 0
 
@@ -122,9 +119,8 @@ def token_add(app: App, args) -> int:
     days = None if args.no_expiry else args.expires_days
 
     def add(eng):
-        user = accounts.get_user(eng.session, args.name)
-        row, secret = api_tokens.issue(eng.session, user, app.clock.now(), args.label, days)
-        return {**api_tokens.describe(row, user.name, app.clock.now()), "token": secret}
+        described, secret = eng.issue_api_token(args.name, args.label, days)
+        return {**described, "token": secret}
 
     result = _engine_call(app, add)
     until = f"expires {result['expires_at']}" if result["expires_at"] else "never expires"
@@ -135,8 +131,7 @@ def token_add(app: App, args) -> int:
 
 def token_list(app: App, args) -> int:
     def listing(eng):
-        user = accounts.get_user(eng.session, args.name) if args.name else None
-        return api_tokens.list_tokens(eng.session, app.clock.now(), user)
+        return eng.reads.api_tokens(eng.reads.user_named(args.name) if args.name else None)
 
     tokens = _engine_call(app, listing)
     lines = [f"{t['id']:>4}  {t['user']:<20} {t['name']:<20} {t['status']:<8} created {t['created_at'][:10]}  "
@@ -147,6 +142,6 @@ def token_list(app: App, args) -> int:
 
 
 def token_revoke(app: App, args) -> int:
-    result = _engine_call(app, lambda eng: api_tokens.revoke(eng.session, args.id, app.clock.now()))
+    result = _engine_call(app, lambda eng: eng.revoke_api_token(args.id))
     emit(result, args.json, f"API token {result['id']} ({result['name']}) of {result['user']} revoked")
     return 0

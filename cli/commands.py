@@ -12,7 +12,7 @@ from engine import json_input
 from engine.reads import SystemRead
 from engine.wiring import Runtime as App
 
-from .output import case_text, emit, history_text, task_line, task_text
+from .output import case_text, emit, history_text, one_line, task_line, task_text
 
 #: `audit verify` checks every case's integrity; it shows a case's data only where the case is broken.
 INTEGRITY_CHECK = SystemRead("audit verify: integrity check of every case")
@@ -217,7 +217,7 @@ def outbox_send(app: App, args) -> int:
 
 
 def fail(message: str, code: int) -> int:
-    print(f"reintegrate: {message}", file=sys.stderr)
+    print(f"reintegrate: {one_line(message)}", file=sys.stderr)
     return code
 
 
@@ -287,7 +287,7 @@ def semh_places(app: App, args) -> int:
     if not term or (int(term[1]) + 1) % 100 != int(term[2]):
         raise UsageError(f"term: {args.term!r} is not a term such as '2026/27 autumn'")
     with app.engine() as eng:
-        rows = ledger(eng.session, eng.policy, args.term)
+        rows = eng.reads.service(ledger, args.term)
     emit(rows, args.json, "\n".join(f"{school}: {r['allocated']} of {r['allowance']} allocated "
                                     f"({r['withdrawn']} withdrawn), {r['left']} left" for school, r in
                                     sorted(rows.items())) or f"no core places allocated in {args.term}")

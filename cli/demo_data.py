@@ -6,8 +6,8 @@ from datetime import date, timedelta
 
 from sqlalchemy import func, inspect, select
 
-from engine.accounts import check_password, create_account
-from engine.models import Case, ProcessVersion, User
+from engine.accounts import check_password
+from engine.models import Case, User
 from engine.reads import SystemRead
 from engine.wiring import Runtime
 
@@ -104,11 +104,11 @@ def not_demo_data(rt: Runtime) -> str | None:
 def load_demo(rt: Runtime) -> str:
     """Add the demo users and cases unless the database already has cases."""
     with rt.engine() as eng:
-        if eng.session.scalar(select(func.count()).select_from(Case)):
+        if eng.reads.case_count():
             return "demo data: cases exist already, nothing loaded"
         for name, (role, org) in DEMO_USERS.items():
-            if eng.session.scalar(select(User).where(User.name == name)) is None:
-                create_account(eng.session, name, role, rt.clock.now(), org=org, password=DEMO_PASSWORD)
+            if not eng.reads.has_account(name):
+                eng.add_account(name, role, org=org, password=DEMO_PASSWORD)
     days = shift_days(rt.clock.now().date())
     calendar = rt.policy.school_calendar()
     for pupil, steps in STAGES:
@@ -132,7 +132,7 @@ def _load_outreach(rt: Runtime) -> int:
     Their dates are today's: the support starts today and the first session is held today."""
     today = rt.clock.now().date().isoformat()
     with rt.engine() as eng:
-        if not eng.session.scalar(select(ProcessVersion.id).where(ProcessVersion.process_key == "outreach_support")):
+        if not eng.reads.has_process("outreach_support"):
             return 0
     for data, steps in OUTREACH:
         with rt.engine() as eng:

@@ -40,7 +40,7 @@ def _line(i: dict) -> str:
 
 def incident_list(app: App, args) -> int:
     with app.engine() as eng:
-        rows = incidents.list_incidents(eng.session, args.actor or "system", include_resolved=args.all)
+        rows = eng.reads.incidents(args.actor or "system", include_resolved=args.all)
     emit(rows, args.json, "\n".join(_line(i) for i in rows) or "no open incident")
     return 0
 

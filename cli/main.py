@@ -16,6 +16,7 @@ from handlers import default_registry
 from . import accounts, data_protection, incidents, operations, organisations, reports, serving
 from . import commands as c
 from . import process_commands as pc
+from .output import one_line
 
 
 class _Parser(argparse.ArgumentParser):
@@ -23,9 +24,7 @@ class _Parser(argparse.ArgumentParser):
     (the usage text argparse prints above it is what `--help` is for). Subcommands inherit it."""
 
     def error(self, message: str):
-        # An argument with a newline or other control character in it would break the one line.
-        message = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
-        self.exit(2, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+        self.exit(2, f"{self.prog}: {one_line(message)} (see `{self.prog} --help`)\n")
 
 
 def _whole_number(low: int, high: int):

@@ -5,8 +5,8 @@ import sys
 from pathlib import Path
 
 from engine import organisations as orgs
-from engine.organisations_csv import RegisterFileError, export_csv, import_file
-from engine.party_links import resolve, unmatched
+from engine.organisations_csv import RegisterFileError
+from engine.party_links import resolve
 from engine.wiring import Runtime as App
 
 from .commands import UsageError
@@ -37,7 +37,7 @@ def register(top, sub) -> None:
 def org_import(app: App, args) -> int:
     try:
         with app.engine() as eng:
-            counts = import_file(eng.session, Path(args.file), app.clock.now())
+            counts = eng.import_organisations_file(Path(args.file))
     except RegisterFileError as exc:
         for line in str(exc).splitlines():
             print(line, file=sys.stderr)
@@ -49,7 +49,7 @@ def org_import(app: App, args) -> int:
 
 def org_list(app: App, args) -> int:
     with app.engine() as eng:
-        rows = orgs.list_organisations(eng.session, args.kind)
+        rows = eng.reads.organisations(args.kind)
     width = max((len(r["id"]) for r in rows), default=2)
     text = "\n".join(f"{r['id']:<{width}}  {r['name']}  ({orgs.KIND_LABELS[r['kind']]}"
                      + (f", {r['authority_name']}" if r["authority_name"] else "")
@@ -60,15 +60,15 @@ def org_list(app: App, args) -> int:
 
 def org_export(app: App, args) -> int:
     with app.engine() as eng:
-        sys.stdout.write(export_csv(eng.session))
+        sys.stdout.write(eng.reads.organisations_csv())
     return 0
 
 
 def org_add(app: App, args) -> int:
     with app.engine() as eng:
         try:
-            org = orgs.add_organisation(eng.session, args.name, args.kind, app.clock.now(),
-                                        authority=args.authority, urn=args.urn, org_id=args.org_id)
+            org = eng.add_organisation(args.name, args.kind, authority=args.authority, urn=args.urn,
+                                       org_id=args.org_id)
         except ValueError as exc:
             raise UsageError(str(exc)) from None
         result = org.to_json()
@@ -78,7 +78,7 @@ def org_add(app: App, args) -> int:
 
 def org_unmatched(app: App, args) -> int:
     with app.engine() as eng:
-        found = unmatched(eng.session)
+        found = eng.reads.unmatched()
     lines = [f"{g['field']} {g['value']!r}: {g['cases']} case(s) ({', '.join(g['case_ids'])})"
              + (f"; closest: {', '.join(g['suggestions'])}" if g["suggestions"] else "") for g in found["case_parties"]]
     lines += [f"account {a['name']} ({a['role']}) {a['org']!r}"

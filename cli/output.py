@@ -5,6 +5,12 @@ import json
 from typing import Any
 
 
+def one_line(message: str) -> str:
+    """`message` with every character that is not printable (a newline, a record separator typed into a
+    file name) written as its escape, so that an error stays one line on stderr."""
+    return "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in message)
+
+
 def emit(result: Any, as_json: bool, text: str | None = None) -> None:
     if as_json:
         print(json.dumps(result, indent=2, sort_keys=False, default=str))

@@ -78,7 +78,7 @@ def process_validate(app: App, args) -> int:
             problems = []
         except InvalidProcess as exc:
             problems = exc.problems
-        eng.session.rollback()  # validating deploys nothing
+        eng.discard()  # validating deploys nothing
     if args.json:
         emit({"ok": not problems, "problems": [str(p) for p in problems]}, True)
     else:

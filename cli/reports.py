@@ -5,10 +5,8 @@ from __future__ import annotations
 import sys
 from zoneinfo import ZoneInfo
 
-from engine.permissions import actor_for
 from engine.wiring import Runtime as App
 from schooling import reports
-from schooling.report_facts import rebuild_facts
 
 from . import commands as c
 from .output import emit
@@ -39,8 +37,8 @@ def run(app: App, args) -> int:
     today = app.clock.now().astimezone(ZoneInfo(app.policy.timezone)).date()
     with app.engine() as eng:
         f = reports.make_filter(args.year, args.term, args.school, args.process, today)
-        viewer = actor_for(eng.session, args.actor or "system")
-        result = reports.run_report(eng.session, eng.policy, args.report, f, today, viewer=viewer)
+        viewer = eng.reads.actor(args.actor or "system")
+        result = eng.reads.service(reports.run_report, args.report, f, today, viewer=viewer)
     fmt = "json" if args.json else args.format
     if fmt == "csv":
         sys.stdout.write(reports.to_csv(result))
@@ -51,6 +49,6 @@ def run(app: App, args) -> int:
 
 def rebuild(app: App, args) -> int:
     with app.engine() as eng:
-        count = rebuild_facts(eng.session)
+        count = eng.rebuild_projections()
     emit({"cases": count}, args.json, f"report facts rebuilt for {count} case(s)")
     return 0

@@ -127,7 +127,7 @@ def process_names(session: Session) -> dict[str, str]:
     return {key: (info or {}).get("name") or key for key, info in rows}
 
 
-def school_choices(session: Session, user) -> list[tuple[str, str]]:
+def organisation_choices(session: Session, user) -> list[tuple[str, str]]:
     """(id, name) of the register's entries of the searched kinds that the organisation filter offers
     `user`: every one to a reader of every case; to anyone else only those named as a searched party of
     a case they may read, so that the list gives away no organisation the account has no case with."""

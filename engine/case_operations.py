@@ -21,6 +21,7 @@ from .models import (
 )
 from .party_links import relink_workflow
 from .permissions import actor_for, require
+from .projection import Projected
 from .reads import Viewer
 from .runtime import CaseRun
 from .shapes import case_json, task_json
@@ -50,7 +51,7 @@ class CaseOperations(EngineCore):
         self.session.add(case)
         workflow = BpmnWorkflow(parsed.spec, parsed.subprocess_specs)
         run = CaseRun(self.session, case, deployment, now, self.registry, self.policy, self.serializer, actor,
-                      self.mail, workflow=workflow)
+                      self.mail, workflow=workflow, projected=Projected())  # a new case: no rows yet
         for task in workflow.get_tasks(state=TaskState.READY):
             task.data.update(values)
         run.history.append(now, actor, "case_started", None,

@@ -43,7 +43,7 @@ class EngineCore:
         self.serializer = serializer or StateSerializer()
         self.mail = mail or MailRenderer()
         self.workflows = workflows
-        self._saved: dict[str, tuple[int, int, Any]] = {}  # case id -> what to cache once committed
+        self._saved: dict[str, tuple[int, int, Any, Any]] = {}  # case id -> what to cache once committed
 
     def local_today(self, now: datetime | None = None) -> date:
         """The service's date now (or at `now`), in its time zone: what a form's date rules compare with."""
@@ -53,8 +53,8 @@ class EngineCore:
         """The caller's transaction has committed: keep the workflows it saved for the next step."""
         if self.workflows is not None:
             database = self._database
-            for case_id, (version_id, revision, workflow) in self._saved.items():
-                self.workflows.put(database, case_id, version_id, revision, workflow)
+            for case_id, (version_id, revision, workflow, projected) in self._saved.items():
+                self.workflows.put(database, case_id, version_id, revision, workflow, projected)
         self._saved.clear()
 
     @cached_property
@@ -83,11 +83,13 @@ class EngineCore:
         return []
 
     def _run(self, case: Case, actor: str) -> CaseRun:
-        workflow = None
+        kept = None
         if self.workflows is not None:
-            workflow = self.workflows.take(self._database, case.id, case.process_version_id, case.revision)
+            kept = self.workflows.take(self._database, case.id, case.process_version_id, case.revision)
+        workflow, projected = kept or (None, None)
         return CaseRun(self.session, case, self.specs.get(self.session, case.process_version_id), self.clock.now(),
-                       self.registry, self.policy, self.serializer, actor, self.mail, workflow=workflow)
+                       self.registry, self.policy, self.serializer, actor, self.mail, workflow=workflow,
+                       projected=projected)
 
     def _step(self, run: CaseRun, action: str, payload: dict[str, Any]) -> None:
         # One UPDATE of the case per step: save() flushes it before the projections (where a lost
@@ -102,7 +104,7 @@ class EngineCore:
     def _keep(self, run: CaseRun) -> None:
         """Remember the saved workflow; it is cached only if the transaction commits (`committed`)."""
         case = run.case
-        self._saved[case.id] = (case.process_version_id, case.revision, run.workflow)
+        self._saved[case.id] = (case.process_version_id, case.revision, run.workflow, run.projected)
 
     @contextmanager
     def _failing(self, run: CaseRun, action: str, payload: dict[str, Any]) -> Iterator[None]:

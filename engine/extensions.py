@@ -10,7 +10,7 @@ through its handler registry (`HandlerRegistry.extensions`), whatever else its p
 - **projections**: rows of the service's own tables kept in step with each case (report facts, say).
   `save(run)` runs inside `CaseRun.save`, in the same transaction as the state; `status_changed` when an
   operator or the scheduler changes a case's status outside a run; `redact` when retention erases a
-  closed case's personal data.
+  closed case's personal data; `rebuild` (optional) writes every case's rows afresh.
 - **effect writers**: what to write for each kind of effect a handler asks for besides mail
   (`effect_writers[type(effect)](run, effect)`, in the save's transaction).
 - **message rules**: `message_rules[name](engine, case, values, actor)` runs when message `name`
@@ -50,6 +50,9 @@ class CaseProjection(Protocol):
 
     def redact(self, session: Any, case_id: str, names: tuple[str, ...]) -> list[str]:
         """Erase the named personal fields of a closed case; returns those it held."""
+
+    def rebuild(self, session: Any) -> int:
+        """Write every case's rows afresh from its data; returns how many cases (optional)."""
 
 
 @dataclass(frozen=True)
@@ -99,6 +102,11 @@ class Extensions:
 
     def redact(self, session: Any, case_id: str, names: tuple[str, ...]) -> list[str]:
         return [name for projection in self.projections for name in projection.redact(session, case_id, names)]
+
+    def rebuild(self, session: Any) -> int:
+        """Every projection that can rebuild its rows does; the most cases any of them wrote."""
+        counts = [rebuild(session) for p in self.projections if (rebuild := getattr(p, "rebuild", None))]
+        return max(counts, default=0)
 
 
 def register_parties(table: parties.PartyTable) -> None:

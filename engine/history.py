@@ -17,6 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from .case_row import save_case
 from .models import Case, HistoryEvent
 
 GENESIS = "0" * 64
@@ -45,7 +46,7 @@ class HistoryWriter:
     events writes them (`write`) once the case row is saved.
 
     The chain's head (last seq and hash) is kept on the case row, which the optimistic revision
-    check already guards, so two writers can never both extend the same head. `write` flushes the
+    check already guards, so two writers can never both extend the same head. `write` saves the
     case row first (where a lost race shows), then inserts the events as one multi-row INSERT.
     """
 
@@ -75,12 +76,21 @@ class HistoryWriter:
         return len(self._pending)
 
     def write(self) -> None:
-        """Save the case row (with the chain's new head), then insert the events appended since the
-        last write, in the caller's transaction."""
+        """Save the case row (with the chain's new head, revision-checked: StaleDataError if another
+        transaction saved it first) and whatever else the session holds, then insert the events
+        appended since the last write, in the caller's transaction."""
+        save_case(self._session, self._case).check()
         self._session.flush()
+        self.write_events(self._session.connection())
+
+    def write_events(self, connection) -> None:
+        """Insert the events appended since the last write (the case row must be saved with them)."""
         if self._pending:
             rows, self._pending = self._pending, []
-            self._session.connection().execute(HistoryEvent.__table__.insert(), rows)
+            connection.execute(_INSERT, rows)
+
+
+_INSERT = HistoryEvent.__table__.insert().inline()  # no implicit RETURNING of the ids: nothing reads them
 
 
 def verify_chain(events: list[HistoryEvent]) -> int | None:

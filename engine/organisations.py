@@ -277,9 +277,14 @@ def clean_form(session: Session, fields: list, data: Any, derive_authority: bool
     """`engine.forms.clean` (with `today`, the local date its date rules are kept against), then every
     party field on the form checked against the register (see `resolve_parties`); with
     `derive_authority`, a start form's missing authority is derived."""
+    from .form_values import error_name, required_message
     from .forms import clean
 
     values, errors = clean(fields, data, today)
+    for f in fields:  # a party is chosen from the register: "Select ...", as GOV.UK words a choice left out
+        if f.id in PARTY_FIELDS and f.type == "string" and errors.get(f.id) == required_message(f) \
+                and not f.error_required:
+            errors[f.id] = f"Select {error_name(f, start=False)}"
     if errors:
         return values, errors
     return resolve_parties(session, values, derive_authority)

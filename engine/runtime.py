@@ -3,7 +3,8 @@
 `CaseRun` is the unit of work behind every facade call that changes a case. It attaches a fresh
 script engine (SpiffWorkflow does not serialise them), dispatches service tasks to handlers, and on
 `save()` writes the state, the ready-task projection, the timer table, the effects the handlers
-asked for and the history events, all in the caller's transaction.
+asked for and the history events, all in the caller's transaction: the case row, the events and
+the projection rows that changed as one batch (one round trip on PostgreSQL, `engine.batch`).
 """
 from __future__ import annotations
 
@@ -20,19 +21,22 @@ from SpiffWorkflow.bpmn.specs.event_definitions.timer import TimerEventDefinitio
 from SpiffWorkflow.bpmn.util import BpmnEvent
 from SpiffWorkflow.camunda.specs.event_definitions import MessageEventDefinition
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, inspect, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from . import drafts, parties
+from . import parties
+from .batch import batched
+from .case_row import save_case
 from .effects import HandlerContext, Mail
 from .errors import HandlerFailed
 from .history import HistoryWriter
 from .mail import MailRenderer, resolve_recipients
-from .models import Case, ClosedTask, OutboxMessage, ProcessVersion, ReadyTask, Timer
-from .outbox import cancel_about_tasks
+from .models import Case, OutboxMessage, ProcessVersion, ReadyTask, Timer
 from .parser import ParsedProcess, parse_document
+from .projection import Projected, write_tasks, write_timers
 from .registry import HandlerRegistry
 from .role_names import role_name
 from .scripting import CaseScriptEngine, evaluate_expression
@@ -81,7 +85,7 @@ class CaseRun:
 
     def __init__(self, session: Session, case: Case, deployment: Deployment, now: datetime,
                  registry: HandlerRegistry, policy: Any, serializer: StateSerializer, actor: str,
-                 mail: MailRenderer, workflow: BpmnWorkflow | None = None):
+                 mail: MailRenderer, workflow: BpmnWorkflow | None = None, projected: Projected | None = None):
         self.session, self.case, self.deployment = session, case, deployment
         self.parsed = parsed = deployment.parsed
         self.now, self.registry, self.policy, self.actor = now, registry, policy, actor
@@ -91,6 +95,9 @@ class CaseRun:
         self.history = HistoryWriter(session, case)
         self.ready: list[ReadyTask] = []
         self.completed: dict[str, str] = {}  # task id -> who completed it in this run
+        self.without_drafts: set[str] = set()  # tasks known to have no draft: none to delete when they close
+        # What the ready-task and timer rows hold (kept with a cached workflow; None: read them at save).
+        self.projected: Projected | None = projected
         self.timers: list[Timer] = []
         self.workflow = workflow or serializer.loads(case.state, parsed.spec, parsed.subprocess_specs, case.id)
         self.workflow.script_engine = CaseScriptEngine(lambda: self.now, self._call_service)
@@ -135,23 +142,44 @@ class CaseRun:
             case.status = "completed" if wf.success else "cancelled"
             self.history.append(self.now, "system", "case_completed", None,
                                 {"status": case.status, "outcome": (case.data or {}).get("outcome")})
-        # The case row and history first (where a lost race shows), then the projections as plain
-        # Core statements on the same connection and transaction.
-        self.history.write()
         self._connection = self.session.connection()
+        if not inspect(case).persistent:  # a new case: the session inserts it
+            self.session.flush()
         ready, waiting = self._open_tasks()
-        self._project_tasks(ready)
-        self._project_timers(waiting)
+        tasks, timers = self._task_rows(ready), sorted(waiting_timers(waiting), key=lambda t: t[1])
+        before = self.projected or Projected.stored(self._connection, case.id)
+        self._forget(ReadyTask, Timer)
+        ready_rows, timer_rows = self._write_rows(before, tasks, timers)
+        self.session.flush()
+        self.projected = Projected(ready_rows, timer_rows)
+        self.ready = [ReadyTask(case_id=case.id, **row) for row in tasks]
+        self.timers = [Timer(case_id=case.id, element=element, due_at=due, attempts=0) for element, due in timers]
         for projection in self.registry.extensions.projections:  # the service's rows, in the same transaction
             projection.save(self)
         self._write_effects()
 
-    def _clear_rows(self, model, returning: bool = False) -> list:
-        """Delete this case's projection rows with a plain statement; with `returning`, the rows deleted."""
+    def _write_rows(self, before: Projected, tasks: list[dict[str, Any]], timers: list[tuple[str, datetime]]):
+        """The case row (where a lost race shows: StaleDataError), the history events and the changed
+        ready-task and timer rows, sent together (engine.batch). Returns what the rows now hold."""
+        pending = None
+        try:
+            with batched(self._connection):
+                pending = save_case(self.session, self.case)
+                self.history.write_events(self._connection)
+                ready_rows = write_tasks(self._connection, self.case.id, before, tasks, self.now, self.completed,
+                                         self.without_drafts)
+                timer_rows = write_timers(self._connection, self.case.id, before, timers)
+        except DBAPIError:
+            if pending is not None:
+                pending.check(failed=True)
+            raise
+        pending.check()
+        return ready_rows, timer_rows
+
+    def _clear_rows(self, model) -> None:
+        """Delete this case's rows of `model` with a plain statement."""
         self._forget(model)
-        statement = _statements(model.__table__, "delete_returning" if returning else "delete")
-        result = self._connection.execute(statement, {"case_id": self.case.id})
-        return result.all() if returning else []
+        self._connection.execute(_statements(model.__table__, "delete"), {"case_id": self.case.id})
 
     def _replace_rows(self, model, rows: list[dict[str, Any]]) -> None:
         """Replace this case's projection rows with plain Core statements (no unit-of-work cost)."""
@@ -169,47 +197,20 @@ class CaseRun:
         self._forget(model)
         self._connection.execute(_statements(model.__table__, f"upsert_{dialect}"), row)
 
-    def _forget(self, model) -> None:
-        """Drop this case's `model` rows from the session: plain statements are about to replace them."""
-        for obj in [o for o in self.session.identity_map.values() if isinstance(o, model) and o.case_id == self.case.id]:
+    def _forget(self, *models) -> None:
+        """Drop this case's rows of `models` from the session: plain statements are about to change them."""
+        for obj in [o for o in self.session.identity_map.values() if isinstance(o, models) and o.case_id == self.case.id]:
             self.session.expunge(obj)
 
-    def _project_tasks(self, ready) -> None:
-        # A task that stays ready keeps its claim and the time it became ready: they belong to the
-        # task, not to this projection. One DELETE ... RETURNING reads and clears them.
-        before = {row.id: row for row in self._clear_rows(ReadyTask, returning=True)}
+    def _task_rows(self, ready) -> list[dict[str, Any]]:
+        """The ready user tasks as rows of the task list (engine.projection writes what changed)."""
         rows = []
         for task in ready:
             element = task.task_spec.bpmn_id
             info = self.parsed.info.user_tasks.get(element)
-            old = before.pop(str(task.id), None)
-            rows.append({"id": str(task.id), "case_id": self.case.id, "element": element,
-                         "title": info.title if info else element, "lane": info.lane if info else None,
-                         "due": _due(info.due if info else None, task.data),
-                         "created_at": old.created_at if old else self.now,
-                         "claimed_by": old.claimed_by if old else None, "claimed_at": old.claimed_at if old else None})
-        if rows:
-            self._connection.execute(_statements(ReadyTask.__table__, "insert"), rows)
-        self.ready = [ReadyTask(**row) for row in rows]
-        self._close_tasks(before.values())
-
-    def _close_tasks(self, gone) -> None:
-        """Record the tasks no longer ready: completed in this run, or withdrawn as the case moved on."""
-        rows = [{"task_id": row.id, "case_id": self.case.id, "element": row.element,
-                 "how": "completed" if row.id in self.completed else "withdrawn",
-                 "closed_by": self.completed.get(row.id), "closed_at": self.now} for row in gone]
-        if rows:
-            dialect = self._connection.dialect.name
-            kind = f"skip_{dialect}" if dialect in _UPSERTS else "insert"
-            self._connection.execute(_statements(ClosedTask.__table__, kind), rows)
-            drafts.delete_for_tasks(self._connection, [row["task_id"] for row in rows])
-            cancel_about_tasks(self._connection, self.case.id, {row["element"]: row["how"] for row in rows}, self.now)
-
-    def _project_timers(self, waiting) -> None:
-        rows = [{"case_id": self.case.id, "element": element, "due_at": due, "attempts": 0}
-                for element, due in sorted(waiting_timers(waiting), key=lambda t: t[1])]
-        self._replace_rows(Timer, rows)
-        self.timers = [Timer(**row) for row in rows]
+            rows.append({"id": str(task.id), "element": element, "title": info.title if info else element,
+                         "lane": info.lane if info else None, "due": _due(info.due if info else None, task.data)})
+        return rows
 
     def _write_effects(self) -> None:
         for effect in self.effects:
@@ -253,11 +254,7 @@ def _statements(table, kind: str):
         keys = [c.name for c in table.primary_key.columns]
         return statement.on_conflict_do_update(
             index_elements=keys, set_={c.name: statement.excluded[c.name] for c in table.columns if c.name not in keys})
-    statement = table.delete().where(table.c.case_id == bindparam("case_id"))
-    if kind == "delete_returning":  # the ready-task projection: what a re-projection keeps
-        statement = statement.returning(table.c.id, table.c.element, table.c.claimed_by, table.c.claimed_at,
-                                        table.c.created_at)
-    return statement
+    return table.delete().where(table.c.case_id == bindparam("case_id"))
 
 
 def call_handler(registry: HandlerRegistry, topic: str, task, case_id: str, now: datetime,

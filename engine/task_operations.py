@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from SpiffWorkflow.util.task import TaskState
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import undefer
 
 from . import drafts, organisations, permissions
@@ -19,9 +20,19 @@ from .models import (
     User,
 )
 from .permissions import Actor, actor_for, require
-from .queries import MAX_PAGE_SIZE, TaskFilter, TaskPage, task_list
+from .queries import MAX_PAGE_SIZE, TaskFilter, TaskPage, claim, task_list, unclaim
 from .reads import Viewer
 from .shapes import task_json
+
+
+@cache
+def _task_query(with_state: bool):
+    """The query of `_task_for_actor`, built once (building it cost more than running it)."""
+    query = (select(ReadyTask, Case, User, drafts.TaskDraft.task_id.label("draft"))
+             .join(Case, Case.id == ReadyTask.case_id).outerjoin(User, User.name == bindparam("actor"))
+             .outerjoin(drafts.TaskDraft, drafts.TaskDraft.task_id == ReadyTask.id)
+             .where(ReadyTask.id == bindparam("task_id")))
+    return query.options(undefer(Case.state)) if with_state else query
 
 
 class TaskOperations(EngineCore):
@@ -61,20 +72,25 @@ class TaskOperations(EngineCore):
         self._log_access(case.id, viewer, "viewed task")
         return task_json(task, self.specs.get(self.session, case.process_version_id).parsed.info, case.pupil_initials)
 
-    def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None]:
-        """The ready task, its case and the acting account, in one query: each read is a round trip,
-        and a step is mostly round trips. The case's state is read with it only when no workflow is
-        kept; when the kept one turns out stale, reading `state` loads it then (and should the case
-        have moved on in between, the revision check on saving makes that a clean Conflict)."""
-        query = (select(ReadyTask, Case, User).join(Case, Case.id == ReadyTask.case_id)
-                 .outerjoin(User, User.name == actor).where(ReadyTask.id == task_id))
-        if self.workflows is None:
-            query = query.options(undefer(Case.state))
-        found = self.session.execute(query).first()
+    def claim_task(self, user: User, task_id: str) -> ReadyTask:
+        """`user` is doing the task (Conflict if someone else is)."""
+        return claim(self.session, user, task_id, self.clock.now())
+
+    def unclaim_task(self, user: User, task_id: str) -> ReadyTask:
+        """Release the claim on the task (the claimant's own, or anyone's for an admin)."""
+        return unclaim(self.session, user, task_id)
+
+    def _task_for_actor(self, task_id: str, actor: str) -> tuple[ReadyTask, Case, User | None, bool]:
+        """The ready task, its case, the acting account and whether the task has a draft, in one query:
+        each read is a round trip, and a step is mostly round trips. The case's state is read with it
+        only when no workflow is kept; when the kept one turns out stale, reading `state` loads it then
+        (and should the case have moved on in between, the revision check on saving makes that a clean
+        Conflict)."""
+        found = self.session.execute(_task_query(self.workflows is None), {"task_id": task_id, "actor": actor}).first()
         if found is None:
             message = self._gone_message(task_id)
             raise (Conflict(message) if "no longer ready" in message else NotFound(message))
-        return found.ReadyTask, found.Case, found.User
+        return found.ReadyTask, found.Case, found.User, found.draft is not None
 
     def _gone_message(self, task_id: str) -> str:
         closed = self.session.get(ClosedTask, task_id)
@@ -89,8 +105,10 @@ class TaskOperations(EngineCore):
     def _actionable(self, task_id: str, actor: str):
         """(task row, case, run, the task's description, the workflow task) for `actor` to act on: one they
         may complete and that is still ready (else NotFound, Forbidden or Conflict)."""
-        row, case, user = self._task_for_actor(task_id, actor)
+        row, case, user, drafted = self._task_for_actor(task_id, actor)
         run = self._run(case, actor)
+        if not drafted:  # when it closes, there is no draft of it to delete
+            run.without_drafts.add(task_id)
         info = run.parsed.info.user_tasks.get(row.element)
         if info is None:  # a ready task no person does, in a version described before such tasks were
             raise Conflict(f"task {task_id} ({row.element}) is not one a person completes in this version of "

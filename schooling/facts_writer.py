@@ -26,7 +26,7 @@ from engine.models import Case
 from schooling.models import CaseFacts
 
 from . import facts as _facts
-from .report_facts import case_rows, rows_of
+from .report_facts import case_rows, rebuild_facts, rows_of
 
 _KEY = "schooling.report_facts"
 
@@ -111,3 +111,7 @@ class FactsProjection:
             if isinstance(obj, Case) and obj.id == case_id:
                 inspect(obj).info.pop(_KEY, None)  # its facts are no longer those of its data
         return [c for c in names if c in erased]
+
+    def rebuild(self, session) -> int:
+        """Every case's facts written afresh (`report rebuild-facts`); how many cases."""
+        return rebuild_facts(session)

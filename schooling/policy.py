@@ -127,6 +127,12 @@ class Policy:
 
     def school_calendar(self) -> SchoolCalendar:
         """The school calendar this policy describes, built once per distinct calendar config."""
+        return self._school_calendar
+
+    @functools.cached_property
+    def _school_calendar(self) -> SchoolCalendar:
+        """Kept on the policy (a frozen value: `dataclasses.replace` makes a new one): freezing the
+        config to look the calendar up cost a millisecond on every deadline a handler counted."""
         return _calendar_for(_freeze(self.calendar))
 
 

@@ -111,6 +111,8 @@ def create_app(runtime: Runtime, config: dict[str, Any] | None = None) -> Flask:
 
     from . import admin, api, assets, auth, cases, health, mail, pages, tasks
 
+    app.jinja_env.globals["summary_parties"] = cases.SUMMARY_PARTIES
+
     csrf = CSRFProtect(app)
     csrf.exempt(api.bp)  # bearer tokens, no cookies: nothing for a cross-site form to ride on
     for blueprint in (assets.bp, health.bp, auth.bp, pages.bp, tasks.bp, cases.bp, mail.bp, admin.bp, api.bp):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
-from engine import accounts, api_tokens, organisations, permissions, web_sessions
+from engine import permissions
 from engine.permissions import ROLES
 
 from .engine_access import require_permission, run
@@ -22,7 +22,7 @@ def _admins_only():
 
 @bp.get("/admin/users")
 def users():
-    return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
+    return render_template("admin_users.html", users=run(lambda eng, _u: eng.reads.accounts()),
                            roles=ROLES, values={}, errors={}, register=_register())
 
 
@@ -33,9 +33,8 @@ def add_user():
 
     def add(eng, _user):
         try:
-            accounts.create_account(eng.session, values["name"], values["role"], eng.clock.now(),
-                                    org=values["org"] or None, email=values["email"] or None,
-                                    password=values["password"])
+            eng.add_account(values["name"], values["role"], org=values["org"] or None,
+                            email=values["email"] or None, password=values["password"])
         except ValueError as exc:
             return str(exc)
         return None
@@ -44,7 +43,7 @@ def add_user():
     if problem:
         field = next((f for f in ("role", "email") if f in problem), "password" if "password" in problem else "name")
         field = "org" if problem.startswith("organisation ") or "belong to an organisation" in problem else field
-        return render_template("admin_users.html", users=run(lambda eng, _u: accounts.list_users(eng.session, eng.clock.now())),
+        return render_template("admin_users.html", users=run(lambda eng, _u: eng.reads.accounts()),
                                roles=ROLES, values={**values, "password": ""}, errors={field: problem},
                                register=_register()), 400
     flash(f"Account {values['name']} added", "success")
@@ -53,12 +52,12 @@ def add_user():
 
 def _register() -> list[dict]:
     """The organisations an account may belong to, for the form's choice."""
-    return run(lambda eng, _u: organisations.list_organisations(eng.session))
+    return run(lambda eng, _u: eng.reads.organisations())
 
 
 def _detail(eng, name: str) -> dict:
     try:
-        return accounts.account_detail(eng.session, name, eng.clock.now(), web_sessions.Limits.from_policy(eng.policy))
+        return eng.reads.account(name)
     except ValueError as exc:
         abort(404, description=str(exc))
 
@@ -76,7 +75,7 @@ def account(name: str):
 
 @bp.post("/admin/users/<name>/sign-out-everywhere")
 def sign_out_everywhere(name: str):
-    ended = run(lambda eng, _u: accounts.sign_out_everywhere(eng.session, _detail(eng, name)["name"]))
+    ended = run(lambda eng, _u: eng.sign_out_everywhere(_detail(eng, name)["name"]))
     flash(f"{name} is signed out everywhere ({ended} session{'s' if ended != 1 else ''} ended)", "success")
     return redirect(url_for("admin.account", name=name))
 
@@ -86,7 +85,7 @@ def set_password(name: str):
     def change(eng, _u):
         _detail(eng, name)
         try:
-            return accounts.set_password(eng.session, name, request.form.get("new_password", ""))[1]
+            return eng.set_password(name, request.form.get("new_password", ""))
         except ValueError as exc:
             return str(exc)
 
@@ -103,14 +102,13 @@ def add_token(name: str):
     label = request.form.get("label", "")
 
     def issue(eng, _u):
-        user = accounts.get_user(eng.session, _detail(eng, name)["name"])
+        account = _detail(eng, name)["name"]
         try:
             if days not in {value for value, _ in TOKEN_EXPIRY}:
                 raise ValueError("choose when the token expires")
-            row, secret = api_tokens.issue(eng.session, user, eng.clock.now(), label, int(days) if days else None)
+            return eng.issue_api_token(account, label, int(days) if days else None)
         except ValueError as exc:
             return None, str(exc)
-        return api_tokens.describe(row, user.name, eng.clock.now()), secret
 
     created, secret = run(issue)
     if created is None:
@@ -122,9 +120,9 @@ def add_token(name: str):
 @bp.post("/admin/users/<name>/tokens/<int:token_id>/revoke")
 def revoke_token(name: str, token_id: int):
     def revoke(eng, _u):
-        user = accounts.get_user(eng.session, _detail(eng, name)["name"])
+        account = _detail(eng, name)["name"]
         try:
-            return api_tokens.revoke(eng.session, token_id, eng.clock.now(), user)
+            return eng.revoke_api_token(token_id, account)
         except ValueError as exc:
             abort(409 if "already" in str(exc) else 404, description=str(exc))
 

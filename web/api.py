@@ -8,7 +8,6 @@ from werkzeug.exceptions import HTTPException
 from engine import accounts, incidents, organisations, permissions, queries
 from engine.errors import Conflict, EngineError, Forbidden, InvalidData, NotFound, StepFailed
 from engine.json_input import MAX_DEPTH, json_problem
-from engine.models import User
 
 from .engine_access import runtime
 from .openapi import document
@@ -48,7 +47,7 @@ def _authenticate():
 def _call(fn, status: int = 200):
     """`fn(engine, user)` in one transaction (run again after a deadlock); engine errors become JSON errors."""
     try:
-        result = runtime().transact(lambda eng: fn(eng, eng.session.get(User, g.api_user_id)))
+        result = runtime().transact(lambda eng: fn(eng, eng.reads.user(g.api_user_id)))
     except InvalidData as exc:
         return _error(422, "invalid_data", str(exc), errors=exc.errors)
     except StepFailed as exc:
@@ -99,7 +98,7 @@ def start_case():
 @bp.get("/cases/<case_id>")
 def show_case(case_id: str):
     def show(eng, user):
-        queries.require_case(eng.session, user, case_id)
+        eng.reads.require_case(user, case_id)
         return eng.show_case(case_id, viewer=user.name)
     return _call(show)
 
@@ -107,7 +106,7 @@ def show_case(case_id: str):
 @bp.post("/cases/<case_id>/messages/<name>")
 def send_message(case_id: str, name: str):
     def send(eng, user):
-        queries.require_case(eng.session, user, case_id)
+        eng.reads.require_case(user, case_id)
         return eng.send_message(case_id, name, _body(optional=True).get("data", {}), user.name)
     return _call(send)
 
@@ -115,7 +114,7 @@ def send_message(case_id: str, name: str):
 @bp.get("/cases/<case_id>/history")
 def history(case_id: str):
     def read(eng, user):
-        queries.require_case(eng.session, user, case_id)
+        eng.reads.require_case(user, case_id)
         return eng.history(case_id, viewer=user.name)
     return _call(read)
 
@@ -162,17 +161,14 @@ def list_organisations():
     def read(eng, _user):
         if kind is not None and kind not in organisations.KINDS:
             raise InvalidData({"kind": f"must be one of {', '.join(organisations.KINDS)}"}, "query parameters")
-        return organisations.list_organisations(eng.session, kind)
+        return eng.reads.organisations(kind)
     return _call(read)
 
 
 @bp.get("/tasks/<task_id>")
 def show_task(task_id: str):
     def show(eng, user):
-        if queries.require_task(eng.session, user, task_id) is None:
-            done = queries.closed_task(eng.session, task_id)
-            if done is not None:
-                queries.require_case(eng.session, user, done["case_id"])
+        eng.reads.task_or_done(user, task_id)  # 404 for a task on a case this account may not read
         return eng.show_task(task_id, viewer=user.name)
     return _call(show)
 
@@ -181,11 +177,9 @@ def show_task(task_id: str):
 def complete_task(task_id: str):
     def complete(eng, user):
         data = _body().get("data", {})
-        if queries.require_task(eng.session, user, task_id) is None:
-            done = queries.closed_task(eng.session, task_id)
-            if done is None:
-                raise NotFound(f"no task {task_id!r}")
-            queries.require_case(eng.session, user, done["case_id"])
+        row, done = eng.reads.task_or_done(user, task_id)
+        if row is None and done is None:
+            raise NotFound(f"no task {task_id!r}")
         return eng.complete_task(task_id, data, user.name)
     return _call(complete)
 
@@ -201,7 +195,7 @@ def list_incidents():
         show_all = request.args.get("all", "false")
         if show_all not in ("true", "false"):
             raise InvalidData({"all": "must be true or false"}, "query parameters")
-        return incidents.list_incidents(eng.session, user.name, include_resolved=show_all == "true")
+        return eng.reads.incidents(user.name, include_resolved=show_all == "true")
     return _call(read)
 
 

@@ -12,7 +12,7 @@ import json
 
 from flask import Blueprint, Response, abort, jsonify, render_template, request
 
-from engine import permissions, queries, reads
+from engine import permissions
 from engine.csv_export import write_csv
 from engine.errors import InvalidData
 from engine.models import User
@@ -34,7 +34,7 @@ def can_audit(user: User | None) -> bool:
 
 def _require(eng, user: User, case_id: str) -> None:
     permissions.require_may(user, permissions.READ_AUDIT)  # 403 for a role that never audits ...
-    queries.require_case(eng.session, user, case_id)  # ... 404 for a case this account may not read
+    eng.reads.require_case(user, case_id)  # ... 404 for a case this account may not read
 
 
 def _step_arg() -> int | None:
@@ -64,7 +64,7 @@ def _step_view(eng, user: User, case_id: str, step: int | None) -> dict:
         "path": case_record.path_elements(upto, state["task_states"]),
         "previous": max((s for s in seqs if s < chosen), default=None),
         "next": min((s for s in seqs if s > chosen), default=None),
-        "access": reads.access_page(eng.session, case_id, 1, per_page=AUDIT_PAGE_ACCESS),
+        "access": eng.reads.access_page(case_id, 1, per_page=AUDIT_PAGE_ACCESS),
     }
 
 
@@ -83,7 +83,7 @@ def access_log(case_id: str):
     def load(eng, user):
         _require(eng, user, case_id)
         case = eng.show_case(case_id, viewer=user.name)
-        return case, reads.access_page(eng.session, case_id, int(page) if page.isdigit() else 1)
+        return case, eng.reads.access_page(case_id, int(page) if page.isdigit() else 1)
 
     case, access = run(load)
     return render_template("access_log.html", case=case, access=access)

@@ -9,7 +9,7 @@ from datetime import timedelta
 
 from flask import Blueprint, abort, current_app, flash, g, redirect, render_template, request, session, url_for
 
-from engine import accounts, throttle
+from engine import throttle
 from engine.models import User
 
 from .engine_access import run, runtime
@@ -108,7 +108,7 @@ def change_password():
     if not errors:
         def change(eng, user):
             try:
-                return accounts.change_own_password(eng.session, user.id, current, new, keep_session=session.sid)
+                return eng.change_own_password(user.id, current, new, keep_session=session.sid)
             except ValueError as exc:
                 return str(exc)
 

@@ -26,8 +26,7 @@ def cases():
                                    school=args.get("school") or None, page=_page(args.get("page")))
 
     def load(eng, user):
-        return (case_list.case_list(eng.session, user, filters), case_list.process_names(eng.session),
-                case_list.school_choices(eng.session, user))
+        return eng.reads.case_page(user, filters), eng.reads.process_names(), eng.reads.organisation_choices(user)
 
     page, processes, schools = run(load)
     return render_template("cases.html", page=page, filters=filters, processes=processes, schools=schools,

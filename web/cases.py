@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
-from engine import permissions, queries
+from engine import permissions
 from engine.case_summary import summarise
 from engine.errors import Conflict, InvalidData
 from engine.permissions import PARTY_FIELDS
@@ -25,18 +25,20 @@ PARTIES = (("ap_setting", "Alternative provision"), ("home_school", "Home school
            ("provider", "SEMH provider"))
 #: Parties a case has only when it names them (most reintegrations have no advocacy provider).
 NAMED_ONLY = ("advocacy_provider", "provider")
+#: The parties the case summary beside a task names, when the case names them (the settings and providers).
+SUMMARY_PARTIES = tuple((key, label) for key, label in PARTIES if key != "local_authority")
 #: What a party left blank at the start means: a case names no home school when the pupil is on the AP setting's
 #: roll only (the Worcestershire protocol's own case); the other parties are decided on the way.
 PARTY_BLANKS = {"home_school": "None: the pupil is on the AP setting's roll only"}
 
 
 def _case_view(eng, user, case_id: str) -> dict:
-    queries.require_case(eng.session, user, case_id)
+    eng.reads.require_case(user, case_id)
     case = eng.show_case(case_id, viewer=user.name)  # a person reading the case: the access log
     info = eng.process_info(case_id)
     case["process_name"] = info.name
     history = eng.history(case_id, viewer=user.name)
-    awaited, catching = queries.waiting_now(eng.session, eng.specs, eng.serializer, case_id)
+    awaited, catching = eng.reads.waiting(case_id)
     may_send = permissions.decide(user, permissions.MESSAGE, case=case["data"],
                                   senders=eng.message_senders(case_id, EMERGENCY_REVIEW))
     today = eng.clock.now().astimezone(ZoneInfo(eng.policy.timezone)).date()
@@ -81,8 +83,8 @@ def case_page(case_id: str):
 @bp.get("/cases/<case_id>/diagram.bpmn")
 def diagram(case_id: str):
     def load(eng, user):
-        queries.require_case(eng.session, user, case_id)
-        return lanes_for_people(queries.process_xml(eng.session, case_id))
+        eng.reads.require_case(user, case_id)
+        return lanes_for_people(eng.reads.process_xml(case_id))
 
     return Response(run(load), mimetype="application/xml")
 
@@ -141,7 +143,7 @@ def request_emergency_review(case_id: str):
     _review_view(case_id)
 
     def send(eng, user):
-        queries.require_case(eng.session, user, case_id)
+        eng.reads.require_case(user, case_id)
         return eng.send_message(case_id, EMERGENCY_REVIEW, {"reason": reason}, user.name)
 
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response
 
-from engine import permissions, queries
+from engine import permissions
 from engine.errors import Forbidden
 from engine.models import User
 from engine.subject_access import export_archive
@@ -25,7 +25,7 @@ def can_export_subject_access(user: User | None) -> bool:
 @bp.get("/cases/<case_id>/subject-access.zip")
 def subject_access(case_id: str):
     def export(eng, user):
-        queries.require_case(eng.session, user, case_id)
+        eng.reads.require_case(user, case_id)
         if not can_export_subject_access(user):
             raise Forbidden(f"{user.name} ({user.role.replace('_', ' ')}) cannot export a pupil's records: "
                             "data protection officers only")

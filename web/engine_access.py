@@ -23,7 +23,7 @@ def run(fn: Callable[[Engine, User], T]) -> T:
     """Call `fn(engine, user)` in one transaction (run again if the database rolled it back as a
     deadlock's loser); unknown or hidden ids are 404, refusals 403."""
     def with_user(eng: Engine) -> T:
-        user = eng.session.get(User, g.user_id)
+        user = eng.reads.user(g.user_id)
         if user is None:
             abort(403, description="your account no longer exists")
         return fn(eng, user)

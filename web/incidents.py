@@ -19,7 +19,7 @@ def _operators_only():
 @bp.get("")
 def incident_list():
     show_all = request.args.get("all") == "1"
-    rows = run(lambda eng, user: incidents.list_incidents(eng.session, user.name, include_resolved=show_all))
+    rows = run(lambda eng, user: eng.reads.incidents(user.name, include_resolved=show_all))
     return render_template("incidents.html", incidents=rows, show_all=show_all)
 
 

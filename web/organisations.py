@@ -6,8 +6,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 
 from engine import organisations as orgs
 from engine import permissions
-from engine.organisations_csv import RegisterFileError, import_csv
-from engine.party_links import resolve, unmatched
+from engine.organisations_csv import RegisterFileError
+from engine.party_links import resolve
 
 from .engine_access import run
 
@@ -18,8 +18,8 @@ MAX_IMPORT_BYTES = 2 * 1024 * 1024
 
 def _page(eng, user, values=None, errors=None, import_errors=None):
     permissions.require_may(user, permissions.ORGANISATIONS)
-    register = orgs.list_organisations(eng.session)
-    return {"register": register, "unmatched": unmatched(eng.session),
+    register = eng.reads.organisations()
+    return {"register": register, "unmatched": eng.reads.unmatched(),
             "authorities": [o for o in register if o["kind"] == "local_authority"], "kinds": orgs.KIND_LABELS,
             "party_kinds": orgs.PARTY_FIELDS, "role_kinds": orgs.ROLE_KINDS, "values": values or {},
             "errors": errors or {}, "import_errors": import_errors or []}
@@ -41,9 +41,8 @@ def add():
     def add_entry(eng, user):
         permissions.require_may(user, permissions.ORGANISATIONS)
         try:
-            org = orgs.add_organisation(eng.session, values["name"], values["kind"], eng.clock.now(),
-                                        authority=values["authority"] or None, urn=values["urn"] or None,
-                                        org_id=values["org_id"] or None)
+            org = eng.add_organisation(values["name"], values["kind"], authority=values["authority"] or None,
+                                       urn=values["urn"] or None, org_id=values["org_id"] or None)
         except ValueError as exc:
             return None, str(exc)
         return org.name, None
@@ -76,7 +75,7 @@ def import_file():
 
     def load(eng, user):
         permissions.require_may(user, permissions.ORGANISATIONS)
-        return import_csv(eng.session, text, eng.clock.now(), source)
+        return eng.import_organisations(text, source)
 
     try:
         counts = run(load)

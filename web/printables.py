@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from flask import Blueprint, abort, render_template
 
-from engine import queries
 from handlers.letters import failure_letter_text
 from schooling.review_meetings import meetings_held
 
@@ -108,7 +107,7 @@ FAILURE_LETTER = "failure-letter"
 
 
 def _load(eng, user, case_id: str) -> tuple[dict, list[dict], object]:
-    queries.require_case(eng.session, user, case_id)
+    eng.reads.require_case(user, case_id)
     case = eng.show_case(case_id, viewer=user.name)
     return case, eng.history(case_id, viewer=user.name), case_record.case_info(eng, case_id)
 

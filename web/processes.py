@@ -12,8 +12,6 @@ from flask import Blueprint, Response, abort, flash, g, jsonify, redirect, rende
 from lxml import etree
 
 from engine import permissions
-from engine import process_queries as pq
-from engine.case_list import process_names
 from engine.errors import Conflict, EngineError, InvalidProcess
 from engine.parser import executable_processes
 from engine.process_info import BPMN_NS
@@ -34,14 +32,14 @@ def process_name(key: str) -> str:
     """A process by the name its latest version gives it ("Reintegration from alternative provision"),
     read once a request."""
     if "process_names" not in g:
-        g.process_names = run(lambda eng, _user: process_names(eng.session))
+        g.process_names = run(lambda eng, _user: eng.reads.process_names())
     return g.process_names.get(key) or key.replace("_", " ").capitalize()
 
 
 @bp.get("")
 def versions():
     def load(eng, _user):
-        return eng.versions(), pq.running_counts(eng.session)
+        return eng.versions(), eng.reads.running_counts()
 
     rows, running = run(load)
     by_process = {key: [{**v, "running": running.get((key, v["version"]), 0)} for v in group]
@@ -78,8 +76,8 @@ def diff(process: str):
         abort(404, description=f"{process} has versions {', '.join(map(str, numbers))} only")
 
     def load(eng, _user):
-        return (eng.diff_versions(process, old, new), pq.version_document(eng.session, process, old).titles,
-                pq.version_document(eng.session, process, new).titles)
+        return (eng.diff_versions(process, old, new), eng.reads.version_document(process, old).titles,
+                eng.reads.version_document(process, new).titles)
 
     changes, old_titles, new_titles = run(load)
     return render_template("process_diff.html", process=process, numbers=numbers, diff=changes,
@@ -88,7 +86,7 @@ def diff(process: str):
 
 @bp.get("/<process>/versions/<int:version>/diagram.bpmn")
 def diagram(process: str, version: int):
-    doc = run(lambda eng, _u: pq.version_document(eng.session, process, version))
+    doc = run(lambda eng, _u: eng.reads.version_document(process, version))
     return Response(doc.bpmn_xml, mimetype="application/xml")
 
 
@@ -105,7 +103,7 @@ def _migrate_one(case_id: str, to: int, dry_run: bool) -> dict[str, Any]:
 
 
 def _migration_form(process: str, version: int) -> dict[str, Any]:
-    cases = run(lambda eng, _u: pq.running_cases(eng.session, process, version))
+    cases = run(lambda eng, _u: eng.reads.running_cases(process, version))
     targets = [n for n in _version_numbers(process) if n != version]
     return {"process": process, "version": version, "cases": cases, "targets": targets}
 
@@ -149,7 +147,7 @@ def migrate(process: str, version: int):
 # -- the modeller ------------------------------------------------------------------------------
 @bp.get("/<process>/modeller")
 def modeller(process: str):
-    doc = run(lambda eng, _u: pq.version_document(eng.session, process, request.args.get("version", type=int)))
+    doc = run(lambda eng, _u: eng.reads.version_document(process, request.args.get("version", type=int)))
     return render_template("process_modeller.html", doc=doc, latest=_version_numbers(process)[-1])
 
 
@@ -179,7 +177,7 @@ def _submitted(process: str):
     content = request.get_data(cache=False)
     if not content.strip():
         abort(400, description="send the diagram as the request body (application/xml)")
-    doc = run(lambda eng, _u: pq.version_document(eng.session, process))
+    doc = run(lambda eng, _u: eng.reads.version_document(process))
     documents = {name: text.encode() for name, text in doc.documents.items()}
     return content, doc.filename, documents
 

@@ -40,9 +40,8 @@ def _compute(name: str):
         abort(400, description="There is no report for that academic year or term. Choose an academic year "
                                "such as 2025/26, and a term if you want one, from the filters.")
     args = {k: v for k, v in f.to_json().items() if v}
-    return run(lambda eng, user: (reports.run_report(eng.session, eng.policy, name, f, today, viewer=user),
-                                  reports.filter_options(eng.session, eng.policy, f.year, viewer=user,
-                                                         today=today))) + (args,)
+    return run(lambda eng, user: (eng.reads.service(reports.run_report, name, f, today, viewer=user),
+                                  eng.reads.service(reports.filter_options, f.year, viewer=user, today=today))) + (args,)
 
 
 @bp.get("/reports")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from engine import case_starts, organisations
+from engine import case_starts
 from engine.errors import InvalidData, StepFailed
 
 from . import task_forms
@@ -16,8 +16,8 @@ bp = Blueprint("starts", __name__)
 def _start(key: str):
     """(the process as the account may start it, the party choices of its form)."""
     def load(eng, user):
-        start = case_starts.start_of(eng.session, eng.specs, key, user)
-        return start, organisations.form_choices(eng.session, start.form), case_starts.own_party(user, start)
+        start = eng.reads.start_of(key, user)
+        return start, eng.reads.form_choices(start.form), case_starts.own_party(user, start)
     return run(load)
 
 
@@ -27,13 +27,13 @@ def can_start(user) -> bool:
     if user is None:
         return False
     if "can_start" not in g:
-        g.can_start = bool(run(lambda eng, u: case_starts.startable(eng.session, eng.specs, u)))
+        g.can_start = bool(run(lambda eng, u: eng.reads.startable(u)))
     return g.can_start
 
 
 @bp.get("/start")
 def index():
-    processes = run(lambda eng, user: case_starts.startable(eng.session, eng.specs, user))
+    processes = run(lambda eng, user: eng.reads.startable(user))
     return render_template("start_index.html", processes=processes)
 
 
@@ -55,8 +55,7 @@ def check(key: str):
     """The answers checked (nothing is created yet): the form again with its errors, or the answers to confirm."""
     start, choices, _own = _start(key)
     data, date_errors = task_forms.parse(start.form, request.form)
-    values, errors = run(lambda eng, user: case_starts.check_answers(eng.session, start, data, user,
-                                                                         eng.local_today()))
+    values, errors = run(lambda eng, user: eng.reads.start_answers(start, data, user))
     errors = {**errors, **date_errors}
     if errors or request.form.get("change"):
         return render_template("start_form.html", start=start, choices=choices, errors=errors,

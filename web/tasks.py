@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
 
-from engine import case_list, organisations, permissions, queries, who_acts
+from engine import permissions, queries, who_acts
 from engine.errors import Conflict, InvalidData, StepFailed
 from engine.permissions import ROLES
 
@@ -61,20 +61,20 @@ def task_list():
     filters = _filters(request.args)
     today = runtime().clock.now().date()
     page, processes = run(lambda eng, user: (eng.task_page(user, filters, today),
-                                             case_list.process_names(eng.session)))
+                                             eng.reads.process_names()))
     return render_template("tasks.html", page=page, filters=filters, processes=processes, lanes=ROLES,
                            args=request.args)
 
 
 @bp.post("/tasks/<task_id>/claim")
 def claim(task_id: str):
-    return _claim_action(task_id, lambda eng, user: queries.claim(eng.session, user, task_id, eng.clock.now()),
+    return _claim_action(task_id, lambda eng, user: eng.claim_task(user, task_id),
                          "You are now doing this task")
 
 
 @bp.post("/tasks/<task_id>/unclaim")
 def unclaim(task_id: str):
-    return _claim_action(task_id, lambda eng, user: queries.unclaim(eng.session, user, task_id),
+    return _claim_action(task_id, lambda eng, user: eng.unclaim_task(user, task_id),
                          "You have released this task")
 
 
@@ -90,18 +90,16 @@ def _claim_action(task_id: str, action, message: str):
 def _load(eng, user, task_id: str):
     """(task, case) for the page, or (None, done) for a task someone has completed. The task carries
     its draft ("Save and come back later") for someone who may complete it."""
-    row = queries.require_task(eng.session, user, task_id)
+    row, done = eng.reads.task_or_done(user, task_id)
     if row is None:
-        done = queries.closed_task(eng.session, task_id)
         if done is None:
             abort(404, description=f"no task {task_id!r}")
-        queries.require_case(eng.session, user, done["case_id"])
         return None, done
     task = eng.show_task(task_id, viewer=user.name)
     case = eng.show_case(row.case_id, viewer=user.name)
     case["process_name"] = eng.process_info(row.case_id).name
     may_complete = who_acts.may_complete(user, task["lane"], case["data"])
-    return ({**task, "claimed_by": row.claimed_by, "party_choices": organisations.form_choices(eng.session, task["form"]),
+    return ({**task, "claimed_by": row.claimed_by, "party_choices": eng.reads.form_choices(task["form"]),
              "may_complete": may_complete, "draft": eng.task_draft(task_id, user.name) if may_complete else None,
              "lane_party": (case["data"] or {}).get(queries.PARTY_FIELDS.get(task["lane"] or "", ""))}, case)
 

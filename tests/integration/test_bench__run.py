@@ -99,3 +99,15 @@ def test_task_list_rows_time_both_sizes_in_turn_for_both_users():
     for row in rows:
         assert set(row["median_ms"]) == {"20", "80"} and row["goal_ratio"] == 1.0
         assert row["ratio"] == pytest.approx(row["ours_ms"] / row["base_ms"], rel=0.05)
+
+
+def test_the_report_benchmark_runs_on_its_own(tmp_path):
+    """`python -m bench.reports` in a process of its own (nothing else has declared the service's kinds of
+    organisation, which the shipped register needs): each report timed at a tiny size."""
+    import subprocess
+    from pathlib import Path
+
+    done = subprocess.run([sys.executable, "-m", "bench.reports", "--sizes", "40"], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "weightings (spring, one school)" in done.stdout and "timetables" in done.stdout

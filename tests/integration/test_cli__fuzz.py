@@ -88,3 +88,13 @@ def test_random_argv_from_the_commands_own_words(cli):
         _ok_or_one_line(run([first, *rest]))
 
     check()
+
+
+def test_a_file_name_with_a_line_breaking_character_is_refused_in_one_line(cli, tmp_path):
+    """What hypothesis once found: `--data @<record separator>` named in the error broke it in two (str.splitlines
+    splits at \\x1e as at a newline); each such character is now written as its escape (`run` checks one line)."""
+    run, case = cli
+    task_id = next(t["task_id"] for t in case["ready_tasks"] if t["task"] == "part_a")
+    for name, shown in (("\x1e", "\\x1e"), (f"{tmp_path}/a\nb.json", "a\\nb.json"), ("\u2028x", "\\u2028x")):
+        code, _, err = run(["task", "complete", task_id, "--data", f"@{name}", "--as", "ava.ap"])
+        assert code == 2 and "cannot read" in err and shown in err, err

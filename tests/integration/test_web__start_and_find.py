@@ -169,3 +169,14 @@ def test_a_pupil_on_the_ap_roll_only_is_started_with_no_home_school(signed_in):
     page = client.get(created.location).get_data(as_text=True)
     assert "None: the pupil is on the AP setting&#39;s roll only" in page
     assert signed_in("omar.home").get(created.location).status_code == 404  # no home school: no party
+
+
+def test_an_organisation_left_out_of_a_start_form_is_asked_for_with_select(signed_in):
+    """A party is chosen from the organisations register (an autocomplete over a list): GOV.UK words the error for a
+    choice left out "Select ...", as for radios and lists; a typed field's stays "Enter ..."."""
+    response = post(signed_in("ada.admin"), "/start/reintegration/form", {})  # an admin's own organisation is none
+    html = " ".join(response.get_data(as_text=True).split())
+    assert response.status_code == 400
+    assert 'href="#ap_setting">Select alternative provision setting</a>' in html, html
+    assert "Enter alternative provision setting" not in html
+    assert 'href="#pupil_name">Enter child/young person&#39;s name</a>' in html

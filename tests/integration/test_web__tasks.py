@@ -7,7 +7,9 @@ from datetime import date
 from cli.scenarios import EMERGENCY_REVIEW_END
 from engine import queries
 from engine.models import User
+from schooling.core_places import allocate
 from tests.conftest import TEST_READ
+from tests.integration.test_permissions__failures_found import semh  # noqa: F401  (fixture)
 from tests.web_helpers import post
 
 
@@ -203,3 +205,14 @@ def _nav(html: str) -> list[str]:
     """The service navigation's links, as a person reads them."""
     return [re.sub(r"<[^>]+>|\s+", " ", text).strip()
             for text in re.findall(r'class="govuk-service-navigation__link"[^>]*>(.*?)</a>', html, re.S)]
+
+
+def test_the_case_summary_beside_a_task_names_the_provider_the_case_names(web_world, signed_in, semh):  # noqa: F811
+    with web_world.runtime.engine() as eng:
+        case = allocate(eng, semh[0], "core", eng.local_today(), "lee.la")
+    task = next(t for t in case["ready_tasks"] if t["task"] == "complete_sla")
+    html = signed_in("omar.home").get(f"/tasks/{task['task_id']}").get_data(as_text=True)
+    aside = " ".join(re.search(r'<aside class="app-case-summary".*?</aside>', html, re.S).group(0).split())
+    assert '<dt class="govuk-summary-list__key">SEMH provider</dt>' in aside, aside
+    assert '<dd class="govuk-summary-list__value">The Bridge School</dd>' in aside, aside
+    assert "Home school" in aside and "Advocacy provider" not in aside  # a party the case does not name is left out

@@ -32,8 +32,7 @@ REMAINING = {
     ("engine/queries.py", "pupil"): _JSON,
     ("engine/shapes.py", "pupil"): _JSON,
     ("engine/case_list.py", "pupil"): _JSON + " (a case list row)",
-    ("engine/case_list.py", "school"): "`CaseFilter.school` and `school_choices`, the organisation filter the web "
-                                       "and the read side call by that name",
+    ("engine/case_list.py", "school"): "`CaseFilter.school`, the organisation filter the web calls by that name",
     ("engine/organisations.py", "dfe"): "the URN of a register entry, checked as a DfE URN",
     ("engine/smtp.py", "reintegration"): "the default sender address, reintegration@localhost",
 }
