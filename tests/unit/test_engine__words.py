@@ -24,6 +24,7 @@ _JSON = "the `pupil` key of the case and task JSON the command line and the REST
 REMAINING = {
     ("engine/models.py", "pupil"): _COLUMN,
     ("engine/case_operations.py", "pupil"): _COLUMN,
+    ("engine/case_row.py", "pupil"): _COLUMN,
     ("engine/engine_core.py", "pupil"): _COLUMN,
     ("engine/process_queries.py", "pupil"): _COLUMN,
     ("engine/retention.py", "pupil"): _COLUMN,
