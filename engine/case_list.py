@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 from . import parties
 from .models import Case, ProcessVersion
 from .organisations import Organisation
+from .paging import Page
 from .permissions import AGENCY_ROLES, READ_ALL_ROLES, as_actor
 from .queries import MAX_PAGE, PAGE_SIZE, case_filter, party_value
 
@@ -60,18 +61,10 @@ class CaseFilter:
 
 
 @dataclass
-class CasePage:
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int
+class CasePage(Page):
     filters: CaseFilter = field(default_factory=CaseFilter)
     #: The account reads only the cases shared with its organisation (an agency team).
     shared_only: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
 
 def _search(q: str) -> ColumnElement[bool] | None:

@@ -1,4 +1,5 @@
-"""One page of a long list: its items, how many there are in all, which page this is and how many there are."""
+"""One page of a long list: its items, how many there are in all, which page this is and how many there are.
+The task list's, case list's, access log's and mail page's pages are each a `Page` (some with more fields)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,7 +11,7 @@ def clamp_page(page: int, total: int, per_page: int) -> int:
     return min(max(page, 1), max(1, -(-total // per_page)))
 
 
-@dataclass(frozen=True)
+@dataclass
 class Page:
     items: list[dict[str, Any]]
     total: int

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from . import permissions
 from .errors import Conflict, Forbidden, NotFound
 from .models import Case, ReadyTask, User
+from .paging import Page
 from .permissions import PARTY_FIELDS, READ_ALL_ROLES, Actor, case_filter, party_value
 
 __all__ = ["PARTY_FIELDS", "READ_ALL_ROLES", "case_filter", "party_value"]  # and the functions below
@@ -72,18 +73,12 @@ class TaskFilter:
 
 
 @dataclass
-class TaskPage:
-    items: list[dict[str, Any]]
-    total: int  # at most COUNT_CAP; `capped` says there are more
-    page: int
-    per_page: int
+class TaskPage(Page):
+    """`total` is at most COUNT_CAP; `capped` says there are more."""
+
     today: date
     filters: TaskFilter = field(default_factory=TaskFilter)
     capped: bool = False
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
 
     def to_json(self) -> dict[str, Any]:
         return {"items": self.items, "total": self.total, "total_capped": self.capped, "page": self.page,

@@ -15,6 +15,7 @@ from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session
 
 from .models import AccessLog
+from .paging import Page, clamp_page
 
 
 @dataclass(frozen=True)
@@ -59,20 +60,12 @@ def access_log(session: Session, case_id: str, limit: int | None = None, offset:
 ACCESS_PAGE_SIZE = 50
 
 
-@dataclass(frozen=True)
-class AccessPage:
-    items: list[dict[str, Any]]
-    total: int
-    page: int
-    per_page: int = ACCESS_PAGE_SIZE
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+#: A page of the access log.
+AccessPage = Page
 
 
 def access_page(session: Session, case_id: str, page: int, per_page: int = ACCESS_PAGE_SIZE) -> AccessPage:
     """Page `page` (from 1; past the last, the last) of the case's access log, newest first."""
     total = session.scalar(select(func.count()).select_from(AccessLog).where(AccessLog.case_id == case_id)) or 0
-    page = min(max(page, 1), max(1, -(-total // per_page)))
+    page = clamp_page(page, total, per_page)
     return AccessPage(access_log(session, case_id, per_page, (page - 1) * per_page), total, page, per_page)
